@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make run    set up, load the running example when the database is empty, start the app
+#   make test   set up, lint, run the test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint format demo bench browser clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/uv || $(BIN)/pip install --quiet uv==0.13.9
+	$(BIN)/uv sync --frozen --python $(BIN)/python
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/streamlit run app.py --server.headless true
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+demo: setup
+	$(BIN)/adoption demo
+
+bench: setup
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) data/*.duckdb data/*.sqlite

@@ -1,0 +1,131 @@
+"""Open and close the DuckDB file, own its schema and the ingest version (the app's cache key).
+
+The database is never held open between commands or reruns: every user opens, works and closes,
+so a CLI ingest and the app can take turns on one file (SPEC 3, "one writer, no lock-outs").
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path(os.environ.get("ADOPTION_DB", "data/adoption.duckdb"))
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS events (
+    dedupe_key VARCHAR PRIMARY KEY,   -- source|event_id, or user|second|event|source
+    content_hash VARCHAR,             -- hash of the row's content, to tell conflicts
+    source VARCHAR NOT NULL,
+    event_id VARCHAR,
+    user_id VARCHAR NOT NULL,         -- normalised user value (NFC, no white space; e-mail lower)
+    ts TIMESTAMP NOT NULL,            -- instant in UTC (naive)
+    event VARCHAR NOT NULL,
+    session_id VARCHAR,
+    feature VARCHAR,
+    accepted BOOLEAN,
+    properties VARCHAR,               -- JSON object of unknown columns
+    file_name VARCHAR,
+    line_no BIGINT,
+    ingest_id BIGINT
+);
+CREATE TABLE IF NOT EXISTS quarantine (
+    ingest_id BIGINT, file_name VARCHAR, line_no BIGINT, reason VARCHAR, raw VARCHAR,
+    source VARCHAR, user_key VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ingest_log (
+    ingest_id BIGINT PRIMARY KEY, file_name VARCHAR, sha256 VARCHAR, status VARCHAR,
+    error VARCHAR, "read" BIGINT, loaded BIGINT, duplicates BIGINT, quarantined BIGINT,
+    suppressed BIGINT, conflicts BIGINT, quarantine_reasons VARCHAR, date_order VARCHAR,
+    warnings VARCHAR, ingested_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS roster (
+    user_id VARCHAR PRIMARY KEY, name VARCHAR, email VARCHAR, team VARCHAR, region VARCHAR,
+    manager_id VARCHAR, role VARCHAR, is_champion BOOLEAN, champion_id VARCHAR, wave INTEGER,
+    training_completed_on DATE, active BOOLEAN, flags VARCHAR
+);
+CREATE TABLE IF NOT EXISTS tombstones (identity_hash VARCHAR PRIMARY KEY, erased_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS person_day (
+    person_id VARCHAR NOT NULL,   -- roster user_id when matched by id or e-mail, else user value
+    day DATE NOT NULL,            -- calendar day in the organisation timezone
+    events INTEGER NOT NULL,
+    active_events INTEGER NOT NULL,
+    accepted INTEGER NOT NULL,
+    rejected INTEGER NOT NULL,
+    trailing_rejections INTEGER NOT NULL,  -- rejections after the day's last acceptance
+    matched BOOLEAN NOT NULL,     -- the user matched a roster row
+    PRIMARY KEY (person_id, day)
+);
+"""
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process holds the DuckDB file; raised after retrying for a while."""
+
+
+def _is_lock_error(error: duckdb.Error) -> bool:
+    text = str(error).lower()
+    return "lock" in text or "conflicting" in text
+
+
+def open_db(
+    path: Path | str = DEFAULT_DB, *, read_only: bool = False, retry_seconds: float = 10.0
+) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating file and schema when writable), retrying while it is busy."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
+    deadline = time.monotonic() + retry_seconds
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            break
+        except duckdb.Error as error:
+            if not _is_lock_error(error) or time.monotonic() >= deadline:
+                if _is_lock_error(error):
+                    raise DatabaseBusy(
+                        f"database in use: {path} is open in another process; "
+                        "try again when it has finished"
+                    ) from error
+                raise
+            time.sleep(0.2)
+    if not read_only:
+        con.execute(SCHEMA)
+    return con
+
+
+@contextmanager
+def connection(
+    path: Path | str = DEFAULT_DB, *, read_only: bool = False, retry_seconds: float = 10.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open, yield and always close: nobody keeps the file open between uses."""
+    con = open_db(path, read_only=read_only, retry_seconds=retry_seconds)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ingest_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The number that changes whenever data changes (ingest, roster, erasure, rebuild)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'ingest_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_ingest_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Increment the ingest version inside the caller's transaction and return the new value."""
+    new_version = ingest_version(con) + 1
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('ingest_version', ?)", [str(new_version)])
+    return new_version
+
+
+def state_path_for(db_path: Path | str) -> Path:
+    """The SQLite app-state file (plan, settings, outreach, audit) that sits beside a database."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + ".app.sqlite")

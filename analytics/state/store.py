@@ -1,0 +1,145 @@
+"""Read and write the app state (SQLite beside the DuckDB file) through SQLModel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, create_engine, delete, select
+
+from analytics.db import state_path_for
+from analytics.settings import SETTINGS_BY_NAME
+from analytics.state.models import AuditEntry, Outreach, SettingValue, Wave
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def engine_for(db_path: Path | str) -> Engine:
+    """One SQLAlchemy engine per state file, tables created on first use."""
+    state = state_path_for(db_path)
+    key = str(state.resolve())
+    if key not in _ENGINES:
+        state.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(f"sqlite:///{state}", connect_args={"check_same_thread": False})
+        SQLModel.metadata.create_all(engine)
+        _ENGINES[key] = engine
+    return _ENGINES[key]
+
+
+def get_settings(db_path: Path | str) -> dict[str, Any]:
+    """Every setting: the stored value where one was saved, else the default."""
+    values = {name: setting.default for name, setting in SETTINGS_BY_NAME.items()}
+    with Session(engine_for(db_path)) as session:
+        for row in session.exec(select(SettingValue)):
+            if row.name in values:
+                values[row.name] = json.loads(row.value_json)
+    return values
+
+
+def set_setting(db_path: Path | str, *, name: str, value: Any) -> None:
+    """Store one setting (KeyError for a name that is not a setting)."""
+    if name not in SETTINGS_BY_NAME:
+        raise KeyError(f"unknown setting: {name}")
+    with Session(engine_for(db_path)) as session:
+        session.merge(SettingValue(name=name, value_json=json.dumps(value, default=str)))
+        session.commit()
+
+
+def get_plan(db_path: Path | str) -> list[Wave]:
+    """The rollout plan's waves, by number (empty list: no plan)."""
+    with Session(engine_for(db_path)) as session:
+        return list(session.exec(select(Wave).order_by(Wave.number)))
+
+
+def save_plan(db_path: Path | str, *, waves: list[Wave]) -> None:
+    """Replace the whole plan with these waves."""
+    with Session(engine_for(db_path)) as session:
+        session.exec(delete(Wave))
+        for wave in waves:
+            session.add(Wave.model_validate(wave.model_dump()))
+        session.commit()
+
+
+def plan_frame(db_path: Path | str) -> pl.DataFrame:
+    """The plan as a frame: one row per wave (wave, name, start, planned_size)."""
+    rows = [
+        {"wave": w.number, "name": w.name, "start": w.start, "planned_size": w.planned_size}
+        for w in get_plan(db_path)
+    ]
+    schema = {"wave": pl.Int64, "name": pl.String, "start": pl.Date, "planned_size": pl.Int64}
+    return pl.DataFrame(rows, schema=schema)
+
+
+def log_outreach(db_path: Path | str, *, contact: Outreach) -> Outreach:
+    """Store one outreach contact and return it with its id."""
+    with Session(engine_for(db_path)) as session:
+        session.add(contact)
+        session.commit()
+        session.refresh(contact)
+        return contact
+
+
+def outreach_frame(db_path: Path | str) -> pl.DataFrame:
+    """Every logged contact: one row per contact."""
+    with Session(engine_for(db_path)) as session:
+        rows = [o.model_dump() for o in session.exec(select(Outreach).order_by(Outreach.id))]
+    schema = {
+        "id": pl.Int64,
+        "person_id": pl.String,
+        "contacted_on": pl.Date,
+        "channel": pl.String,
+        "owner": pl.String,
+        "segment": pl.String,
+        "note": pl.String,
+        "logged_at": pl.Datetime("us", "UTC"),
+        "logged_by": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def audit(
+    db_path: Path | str, *, who: str, role: str, what: str, filters: str = "", row_count: int = 0
+) -> None:
+    """Append an audit entry (individual-level view, export or erasure)."""
+    with Session(engine_for(db_path)) as session:
+        session.add(
+            AuditEntry(
+                who=who,
+                role=role,
+                what=what,
+                filters=filters,
+                row_count=row_count,
+                at=dt.datetime.now(dt.UTC),
+            )
+        )
+        session.commit()
+
+
+def audit_frame(db_path: Path | str) -> pl.DataFrame:
+    """The audit log, newest first."""
+    with Session(engine_for(db_path)) as session:
+        rows = [a.model_dump() for a in session.exec(select(AuditEntry))]
+    schema = {
+        "id": pl.Int64,
+        "at": pl.Datetime("us", "UTC"),
+        "who": pl.String,
+        "role": pl.String,
+        "what": pl.String,
+        "filters": pl.String,
+        "row_count": pl.Int64,
+    }
+    return pl.DataFrame(rows, schema=schema).sort("id", descending=True)
+
+
+def delete_person_state(db_path: Path | str, *, person_id: str) -> int:
+    """Erasure: delete a person's outreach rows; returns how many."""
+    with Session(engine_for(db_path)) as session:
+        rows = list(session.exec(select(Outreach).where(Outreach.person_id == person_id)))
+        for row in rows:
+            session.delete(row)
+        session.commit()
+        return len(rows)
