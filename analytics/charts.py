@@ -1,0 +1,343 @@
+"""Altair chart builders: a polars frame in, a chart out; readable on a projector.
+
+Pure functions with no Streamlit and no metric logic: every number drawn arrives in the frame.
+Large type, labelled target lines, tooltips and the Okabe-Ito colour-blind-safe palette.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import polars as pl
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+BLUE, ORANGE, GREEN, SKY, VERMILLION, PURPLE, YELLOW, GREY = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#56B4E9",
+    "#D55E00",
+    "#CC79A7",
+    "#F0E442",
+    "#6E6E6E",
+)
+PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, GREY]
+TARGET = "#444444"
+FONT_SIZE = 15
+HEIGHT = 340
+
+PERCENT = alt.Axis(format="%", grid=True)
+
+
+def projector(chart: alt.TopLevelMixin, *, height: int = HEIGHT) -> alt.TopLevelMixin:
+    """Large type and the shared palette, so a chart reads from the back of a meeting room."""
+    return (
+        chart.properties(height=height)
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE + 1, labelLimit=260)
+        .configure_legend(
+            labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=300
+        )
+        .configure_title(fontSize=FONT_SIZE + 4, anchor="start")
+        .configure_range(category=PALETTE)
+        .configure_view(strokeWidth=0)
+    )
+
+
+def _target_rule(rate: float, label: str, *, orient: str = "y") -> alt.LayerChart:
+    """A dashed horizontal (or vertical) line at a target value, labelled on the chart itself."""
+    frame = pl.DataFrame({"value": [rate], "label": [label]})
+    base = alt.Chart(frame)
+    channel = alt.Y("value:Q") if orient == "y" else alt.X("value:Q")
+    rule = base.mark_rule(color=TARGET, strokeDash=[6, 4], strokeWidth=2).encode(
+        channel, tooltip=[alt.Tooltip("label:N", title="Target")]
+    )
+    if orient == "y":
+        text = base.mark_text(
+            align="left", baseline="bottom", dx=4, dy=-4, fontSize=FONT_SIZE, color=TARGET
+        ).encode(y="value:Q", x=alt.value(0), text="label:N")
+    else:
+        text = base.mark_text(
+            align="left", baseline="top", dx=4, dy=4, fontSize=FONT_SIZE, color=TARGET
+        ).encode(x="value:Q", y=alt.value(0), text="label:N")
+    return alt.layer(rule, text)
+
+
+ADOPTION_SERIES = ["Adoption rate", "Target path", "Forecast"]
+
+
+def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> alt.TopLevelMixin:
+    """Adoption rate over time with the target path and the dashed forecast to the target date.
+
+    `lines`: one row per series per day: day (date), rate (0..1), series (one of ADOPTION_SERIES).
+    """
+    scale = alt.Scale(domain=ADOPTION_SERIES, range=[BLUE, TARGET, ORANGE])
+    colour = alt.Color("series:N", title=None, scale=scale)
+    dash = alt.StrokeDash(
+        "series:N",
+        scale=alt.Scale(domain=ADOPTION_SERIES, range=[[1, 0], [6, 4], [2, 3]]),
+        legend=None,
+    )
+    base = alt.Chart(lines).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0)),
+        y=alt.Y("rate:Q", title="Share of eligible people", axis=PERCENT).scale(domain=[0, 1]),
+        color=colour,
+    )
+    line = base.mark_line(strokeWidth=3).encode(
+        strokeDash=dash,
+        tooltip=[
+            alt.Tooltip("series:N", title="Series"),
+            alt.Tooltip("day:T", title="Day", format="%Y-%m-%d"),
+            alt.Tooltip("rate:Q", title="Rate", format=".1%"),
+        ],
+    )
+    ends = lines.sort("day").group_by("series", maintain_order=True).last()
+    labels = (
+        alt.Chart(ends)
+        .mark_text(align="left", dx=6, fontSize=FONT_SIZE, fontWeight="bold")
+        .encode(
+            x="day:T",
+            y="rate:Q",
+            color=alt.Color("series:N", scale=scale, legend=None),
+            text=alt.Text("rate:Q", format=".0%"),
+        )
+    )
+    layers: list[alt.Chart | alt.LayerChart] = [line, labels]
+    if target_rate is not None:
+        layers.append(_target_rule(target_rate, f"Target {target_rate:.0%}"))
+    return projector(alt.layer(*layers))
+
+
+def active_users(series: pl.DataFrame) -> alt.TopLevelMixin:
+    """DAU, WAU and MAU over time. `series`: one row per day: day, dau, wau, mau."""
+    long = series.unpivot(
+        index="day", on=["dau", "wau", "mau"], variable_name="measure", value_name="people"
+    ).with_columns(pl.col("measure").str.to_uppercase())
+    chart = (
+        alt.Chart(long)
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0)),
+            y=alt.Y("people:Q", title="People"),
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(domain=["DAU", "WAU", "MAU"], range=[SKY, GREEN, BLUE]),
+            ),
+            tooltip=[
+                alt.Tooltip("measure:N", title="Measure"),
+                alt.Tooltip("day:T", title="Day", format="%Y-%m-%d"),
+                alt.Tooltip("people:Q", title="People"),
+            ],
+        )
+    )
+    return projector(chart, height=260)
+
+
+def rollout_curves(curves: pl.DataFrame, *, gate_rate: float | None) -> alt.TopLevelMixin:
+    """Each wave's adoption rate by days since its start, overlaid, with the wave gate marked.
+
+    `curves`: one row per wave per day since start: wave (label), days_since_start, rate.
+    """
+    lines = (
+        alt.Chart(curves)
+        .mark_line(strokeWidth=3)
+        .encode(
+            x=alt.X("days_since_start:Q", title="Days since the wave started"),
+            y=alt.Y("rate:Q", title="Adoption rate", axis=PERCENT).scale(domain=[0, 1]),
+            color=alt.Color("wave:N", title="Wave"),
+            tooltip=[
+                alt.Tooltip("wave:N", title="Wave"),
+                alt.Tooltip("days_since_start:Q", title="Days since start"),
+                alt.Tooltip("rate:Q", title="Adoption rate", format=".1%"),
+            ],
+        )
+    )
+    layers: list[alt.Chart | alt.LayerChart] = [lines]
+    if gate_rate is not None:
+        layers.append(_target_rule(gate_rate, f"Wave gate {gate_rate:.0%} at 4 weeks"))
+        layers.append(
+            alt.Chart(pl.DataFrame({"day": [27]}))
+            .mark_rule(color=TARGET, strokeDash=[2, 3])
+            .encode(x="day:Q")
+        )
+    return projector(alt.layer(*layers))
+
+
+def days_to_first_use(people: pl.DataFrame) -> alt.TopLevelMixin:
+    """How many days after their wave's start people first used the tool (negative: early).
+
+    `people`: one row per person who started: wave (label), days_to_first_use.
+    """
+    chart = (
+        alt.Chart(people)
+        .mark_bar()
+        .encode(
+            x=alt.X("days_to_first_use:Q", bin=alt.Bin(maxbins=30), title="Days from wave start"),
+            y=alt.Y("count():Q", title="People", stack=True),
+            color=alt.Color("wave:N", title="Wave"),
+            tooltip=[alt.Tooltip("wave:N", title="Wave"), alt.Tooltip("count():Q", title="People")],
+        )
+    )
+    return projector(chart, height=260)
+
+
+def retention_heatmap(cells: pl.DataFrame) -> alt.TopLevelMixin:
+    """Weekly cohort triangle: share of each cohort active k weeks later; partial week outlined.
+
+    `cells`: one row per cohort per week offset: cohort (label with size), week (k), rate,
+    partial (bool, D's week still running).
+    """
+    cells = cells.with_columns(
+        pl.when(pl.col("partial"))
+        .then(pl.format("{}*", (pl.col("rate") * 100).round(0).cast(pl.Int64)))
+        .otherwise(pl.format("{}", (pl.col("rate") * 100).round(0).cast(pl.Int64)))
+        .alias("label")
+    )
+    base = alt.Chart(cells).encode(
+        x=alt.X("week:O", title="Weeks since first use", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("cohort:O", title="Cohort (week of first use)", sort=None),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "rate:Q",
+            title="Retained",
+            scale=alt.Scale(scheme="blues", domain=[0, 1]),
+            legend=alt.Legend(format="%", orient="right"),
+        ),
+        opacity=alt.condition("datum.partial", alt.value(0.55), alt.value(1.0)),
+        tooltip=[
+            alt.Tooltip("cohort:O", title="Cohort"),
+            alt.Tooltip("week:O", title="Week"),
+            alt.Tooltip("rate:Q", title="Retained", format=".1%"),
+            alt.Tooltip("partial:N", title="Partial week"),
+        ],
+    )
+    text = base.mark_text(fontSize=FONT_SIZE - 2).encode(
+        text="label:N",
+        color=alt.condition("datum.rate > 0.55", alt.value("white"), alt.value("black")),
+    )
+    rows = max(cells.get_column("cohort").n_unique(), 1)
+    return projector(alt.layer(rect, text), height=max(220, 30 * rows))
+
+
+LIFECYCLE_STATES = ["new", "returning", "resurrecting", "dormant"]
+
+
+def lifecycle_bars(weeks: pl.DataFrame) -> alt.TopLevelMixin:
+    """Weekly lifecycle: new, returning, resurrecting stacked up; dormant drawn below zero.
+
+    `weeks`: one row per week: week (Monday), new, returning, resurrecting, dormant (positive).
+    """
+    long = weeks.unpivot(
+        index="week", on=LIFECYCLE_STATES, variable_name="state", value_name="people"
+    ).with_columns(
+        pl.when(pl.col("state") == "dormant")
+        .then(-pl.col("people"))
+        .otherwise(pl.col("people"))
+        .alias("signed")
+    )
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title="Week (Monday)", axis=alt.Axis(format="%b %d", labelAngle=0)),
+            y=alt.Y("signed:Q", title="People (dormant below zero)", stack=True),
+            color=alt.Color(
+                "state:N",
+                title=None,
+                scale=alt.Scale(domain=LIFECYCLE_STATES, range=[GREEN, BLUE, SKY, VERMILLION]),
+            ),
+            order=alt.Order("state_order:Q"),
+            tooltip=[
+                alt.Tooltip("week:T", title="Week", format="%Y-%m-%d"),
+                alt.Tooltip("state:N", title="State"),
+                alt.Tooltip("people:Q", title="People"),
+            ],
+        )
+        .transform_calculate(
+            state_order="indexof(['new','returning','resurrecting','dormant'], datum.state)"
+        )
+    )
+    zero = alt.Chart(pl.DataFrame({"y": [0]})).mark_rule(color="black").encode(y="y:Q")
+    return projector(alt.layer(bars, zero))
+
+
+def active_days_histogram(counts: pl.DataFrame) -> alt.TopLevelMixin:
+    """How many people were active on exactly k of the last 28 days. `counts`: days, people."""
+    chart = (
+        alt.Chart(counts)
+        .mark_bar(color=BLUE)
+        .encode(
+            x=alt.X("days:O", title="Active days in the last 28", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("people:Q", title="People"),
+            tooltip=[
+                alt.Tooltip("days:O", title="Active days"),
+                alt.Tooltip("people:Q", title="People"),
+            ],
+        )
+    )
+    return projector(chart, height=280)
+
+
+def team_bars(
+    teams: pl.DataFrame,
+    *,
+    value: str,
+    title: str,
+    target: float | None = None,
+    target_label: str = "",
+    percent: bool = True,
+    flag: str | None = None,
+) -> alt.TopLevelMixin:
+    """One horizontal bar per team (sorted), a labelled target rule, flagged teams in vermillion.
+
+    `teams`: one row per team: team, the `value` column and optionally a boolean `flag` column.
+    """
+    axis = PERCENT if percent else alt.Axis(grid=True)
+    fmt = ".0%" if percent else ".1f"
+    colour = (
+        alt.condition(f"datum['{flag}']", alt.value(VERMILLION), alt.value(BLUE))
+        if flag
+        else alt.value(BLUE)
+    )
+    base = alt.Chart(teams).encode(
+        y=alt.Y("team:N", title=None, sort=alt.EncodingSortField(value, order="descending")),
+        x=alt.X(f"{value}:Q", title=title, axis=axis),
+    )
+    bars = base.mark_bar().encode(
+        color=colour,
+        tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip(f"{value}:Q", format=fmt)],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
+        text=alt.Text(f"{value}:Q", format=fmt)
+    )
+    layers: list[alt.Chart | alt.LayerChart] = [bars, text]
+    if target is not None:
+        layers.append(_target_rule(target, target_label, orient="x"))
+    rows = max(teams.height, 1)
+    return projector(alt.layer(*layers), height=max(160, 42 * rows))
+
+
+def series_lines(
+    frame: pl.DataFrame, *, x: str, y: str, series: str | None, y_title: str, percent: bool
+) -> alt.TopLevelMixin:
+    """A generic line chart for explore queries: one line per `series` value (or one line)."""
+    x_type = "T" if frame.schema.get(x) in (pl.Date, pl.Datetime) else "Q"
+    encoding: dict[str, object] = {
+        "x": alt.X(f"{x}:{x_type}", title=x.replace("_", " ")),
+        "y": alt.Y(f"{y}:Q", title=y_title, axis=PERCENT if percent else alt.Axis()),
+        "tooltip": [alt.Tooltip(c) for c in frame.columns][:6],
+    }
+    if series:
+        encoding["color"] = alt.Color(f"{series}:N", title=series.replace("_", " "))
+    chart = alt.Chart(frame).mark_line(point=True, strokeWidth=3).encode(**encoding)
+    return projector(chart, height=320)
+
+
+def line_frame(days: list[dt.date], rates: list[float | None], series: str) -> pl.DataFrame:
+    """A tiny helper frame in the shape `adoption_vs_target` expects (one row per day)."""
+    return pl.DataFrame(
+        {"day": days, "rate": rates, "series": [series] * len(days)},
+        schema={"day": pl.Date, "rate": pl.Float64, "series": pl.String},
+    )
