@@ -1,0 +1,260 @@
+"""`adoption insight KIND`: read the options, run one explore query, print its JSON document."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from analytics import settings
+from analytics.db import connection, state_path_for
+from analytics.insight import events
+from analytics.insight.active import period_active, windowed_active
+from analytics.insight.lifecycle import lifecycle_rows
+from analytics.insight.periods import Calendar
+from analytics.insight.retention import first_time_cohorts, recurring_cohorts, retention_rows
+from analytics.insight.stickiness import stickiness_counts
+
+DEFAULT_PERIOD = {"retention": "week", "lifecycle": "day", "stickiness": "day", "active": "day"}
+DEFAULT_INTERVALS = 8
+DEFAULT_RANGE_PERIODS = 7  # date-from defaults to date-to minus this many periods
+MAX_PERIODS = 1000
+
+
+class InsightError(ValueError):
+    """A bad option value: reported on stderr with exit code 2."""
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option value as a date (None when absent)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InsightError(f"{option} must be a date YYYY-MM-DD, not {value!r}") from None
+
+
+def _timezone(tz: str | None, db: Path) -> str:
+    """--tz, else the organisation timezone setting (the default when no app state exists)."""
+    if tz is None:
+        if state_path_for(db).exists():
+            from analytics.state.store import get_settings
+
+            tz = get_settings(db)["timezone"]
+        else:
+            tz = settings.default("timezone")
+    try:
+        zoneinfo.ZoneInfo(str(tz))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InsightError(
+            f"unknown time zone {tz!r} (use an IANA name such as Europe/Paris)"
+        ) from None
+    return str(tz)
+
+
+@contextmanager
+def _read_only(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database opened read-only; a missing file reads as an empty database."""
+    if not db.exists():
+        print(f"adoption insight: note: no database at {db}; every count is 0", file=sys.stderr)
+        con = duckdb.connect(":memory:")
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    with connection(db, read_only=True) as con:
+        yield con
+
+
+def _date_to(con: duckdb.DuckDBPyConnection, value: str | None, tz: str) -> dt.date:
+    """--date-to, else the latest event's local day, else today in the time zone."""
+    parsed = _parse_date(value, "--date-to")
+    if parsed is not None:
+        return parsed
+    latest = events.latest_day(con, tz=tz)
+    return latest if latest is not None else dt.datetime.now(zoneinfo.ZoneInfo(tz)).date()
+
+
+def _date_from(value: str | None, calendar: Calendar, date_to: dt.date) -> dt.date:
+    """--date-from (never after date-to), else date-to minus seven periods."""
+    parsed = _parse_date(value, "--date-from")
+    if parsed is None:
+        return calendar.shift(date_to, -DEFAULT_RANGE_PERIODS)
+    if parsed > date_to:
+        raise InsightError(f"--date-from {parsed} is after --date-to {date_to}")
+    return parsed
+
+
+def _check_span(first: int, last: int) -> None:
+    """Refuse windows too long to be a sensible explore query."""
+    if last - first + 1 > MAX_PERIODS:
+        raise InsightError(f"the query spans {last - first + 1} periods; at most {MAX_PERIODS}")
+
+
+def _with_period(frame: pl.DataFrame, calendar: Calendar, day: str) -> pl.DataFrame:
+    """Add the period index of the Date column `day`."""
+    return frame.with_columns(calendar.index_expr(pl.col(day)))
+
+
+def _rows(frame: pl.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """Frame rows as JSON-ready dicts with period_start as YYYY-MM-DD, oldest first."""
+    return (
+        frame.sort("period_start")
+        .with_columns(pl.col("period_start").dt.to_string("%Y-%m-%d"))
+        .select("period_start", *columns)
+        .to_dicts()
+    )
+
+
+def _retention(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
+    """{"rows": [{"period_start", "counts"}]}: one row per period of the window."""
+    calendar = Calendar(args.period or DEFAULT_PERIOD["retention"], args.week_start)
+    date_to = _date_to(con, args.date_to, tz)
+    last = calendar.index(date_to)
+    date_from = _parse_date(args.date_from, "--date-from")
+    if date_from is not None and date_from > date_to:
+        raise InsightError(f"--date-from {date_from} is after --date-to {date_to}")
+    if args.intervals is not None and args.intervals < 1:
+        raise InsightError(f"--intervals must be at least 1, not {args.intervals}")
+    if args.intervals is not None:
+        intervals = args.intervals
+    elif date_from is not None:
+        intervals = last - calendar.index(date_from) + 1
+    else:
+        intervals = DEFAULT_INTERVALS
+    first = last - intervals + 1
+    _check_span(first, last)
+    start_event = args.start_event or args.event
+    return_event = args.return_event or args.event
+    window = {"tz": tz, "day_from": calendar.start(first), "day_to": calendar.end(last)}
+    returns = _with_period(events.person_days(con, event=return_event, **window), calendar, "day")
+    if args.type == "first_time":
+        firsts = events.first_days(con, event=start_event, tz=tz)
+        cohorts = first_time_cohorts(
+            firsts.select(
+                "person_id", calendar.index_expr(pl.col("first_day")).alias("first_period")
+            )
+        )
+    else:
+        starts = (
+            returns
+            if start_event == return_event
+            else _with_period(events.person_days(con, event=start_event, **window), calendar, "day")
+        )
+        cohorts = recurring_cohorts(starts)
+    rows = retention_rows(
+        cohorts,
+        returns,
+        calendar=calendar,
+        first=first,
+        last=last,
+        on_or_after=args.criterion == "on_or_after",
+    )
+    return {"rows": _rows(rows, ["counts"])}
+
+
+def _range(
+    con: duckdb.DuckDBPyConnection, args: argparse.Namespace, calendar: Calendar, tz: str
+) -> tuple[int, int]:
+    """The period indexes holding --date-from and --date-to (with their defaults)."""
+    date_to = _date_to(con, args.date_to, tz)
+    date_from = _date_from(args.date_from, calendar, date_to)
+    first, last = calendar.index(date_from), calendar.index(date_to)
+    _check_span(first, last)
+    return first, last
+
+
+def _activity(
+    con: duckdb.DuckDBPyConnection,
+    event: str | None,
+    tz: str,
+    calendar: Calendar,
+    first: int,
+    last: int,
+) -> pl.DataFrame:
+    """One row per person per active day of periods first..last, with its period index."""
+    days = events.person_days(
+        con, event=event, tz=tz, day_from=calendar.start(first), day_to=calendar.end(last)
+    )
+    return _with_period(days, calendar, "day")
+
+
+def _lifecycle(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
+    """{"rows": [{"period_start", "new", "returning", "resurrecting", "dormant"}]}."""
+    calendar = Calendar(args.period or DEFAULT_PERIOD["lifecycle"], args.week_start)
+    first, last = _range(con, args, calendar, tz)
+    activity = _activity(con, args.event, tz, calendar, first - 1, last)
+    firsts = events.first_days(con, event=args.event, tz=tz).select(
+        "person_id", calendar.index_expr(pl.col("first_day")).alias("first_period")
+    )
+    rows = lifecycle_rows(activity, firsts, calendar=calendar, first=first, last=last)
+    return {"rows": _rows(rows, ["new", "returning", "resurrecting", "dormant"])}
+
+
+def _stickiness(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
+    """{"periods": P, "counts": [P ints]}: counts[n-1] = people active in n periods."""
+    calendar = Calendar(args.period or DEFAULT_PERIOD["stickiness"], args.week_start)
+    first, last = _range(con, args, calendar, tz)
+    activity = _activity(con, args.event, tz, calendar, first, last)
+    counts = stickiness_counts(activity, first=first, last=last, cumulative=args.cumulative)
+    return {"periods": last - first + 1, "counts": counts}
+
+
+def _active(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
+    """{"rows": [{"period_start", "count"}]}: trailing-window actives per day, or per period."""
+    calendar = Calendar(args.period or DEFAULT_PERIOD["active"], args.week_start)
+    if args.window is not None and args.window < 1:
+        raise InsightError(f"--window must be at least 1 day, not {args.window}")
+    first, last = _range(con, args, calendar, tz)
+    if calendar.period != "day":
+        if args.window is not None:
+            print(
+                f"adoption insight: note: --window is ignored with --period {calendar.period} "
+                "(distinct people per calendar period)",
+                file=sys.stderr,
+            )
+        activity = _activity(con, args.event, tz, calendar, first, last)
+        rows = period_active(activity, calendar=calendar, first=first, last=last)
+    else:
+        window = args.window or 1
+        activity = _activity(con, args.event, tz, calendar, first - window + 1, last)
+        rows = windowed_active(activity, calendar=calendar, first=first, last=last, window=window)
+    return {"rows": _rows(rows, ["count"])}
+
+
+QUERIES = {
+    "retention": _retention,
+    "lifecycle": _lifecycle,
+    "stickiness": _stickiness,
+    "active": _active,
+}
+
+
+def run_insight(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the explore query the parsed options describe and return its JSON document."""
+    db = Path(args.db)
+    tz = _timezone(args.tz, db)
+    with _read_only(db) as con:
+        return QUERIES[args.kind](con, args, tz)
+
+
+def insight_command(args: argparse.Namespace) -> int:
+    """CLI entry: print the document as JSON; bad options go to stderr with exit code 2."""
+    try:
+        document = run_insight(args)
+    except InsightError as error:
+        print(f"adoption insight: error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(document))
+    return 0
