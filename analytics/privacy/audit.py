@@ -1,0 +1,52 @@
+"""The audit log of individual-level views, exports and erasures (who, role, what; no values)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from analytics.privacy.roles import PRODUCT_MANAGER, Viewer
+from analytics.state import store
+
+# What is audited, named once so the log reads the same from every page.
+VIEW_WORKLIST = "view outreach worklist"
+VIEW_COHORT = "view my cohort"
+VIEW_QUARANTINE = "view quarantine"
+EXPORT_WORKLIST = "export outreach worklist"
+EXPORT_CSV = "export csv"
+ERASE = "erase person"
+
+
+def filters_text(filters: Mapping[str, Any] | None) -> str:
+    """Filters as stable JSON text (sorted keys; empty selections left out)."""
+    chosen = {k: v for k, v in (filters or {}).items() if v not in (None, "", [], ())}
+    return json.dumps(chosen, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def audit_view(
+    db: Path | str,
+    viewer: Viewer,
+    what: str,
+    filters: Mapping[str, Any] | None = None,
+    row_count: int = 0,
+) -> None:
+    """Write one audit row for an individual-level view, an export or an erasure."""
+    store.audit(
+        db,
+        who=viewer.identity,
+        role=viewer.role,
+        what=what,
+        filters=filters_text(filters),
+        row_count=int(row_count),
+    )
+
+
+def audit_log(db: Path | str, viewer: Viewer) -> pl.DataFrame:
+    """The audit log, newest first (one row per audited action); product managers only."""
+    if viewer.role != PRODUCT_MANAGER:
+        raise PermissionError("only a product manager may read the audit log")
+    return store.audit_frame(db)
