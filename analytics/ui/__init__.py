@@ -1,0 +1,1 @@
+"""The small Streamlit layer: cached loaders (loaders.py) and shared widgets (widgets.py)."""

@@ -1,0 +1,51 @@
+"""The definition shown beside every headline number: its window and its denominator (SPEC 4).
+
+Short enough for a caption under a big number; docs/metrics.md has the full text.
+"""
+
+from __future__ import annotations
+
+DEFINITIONS: dict[str, str] = {
+    "adoption_rate": "MAU ÷ eligible people: share of people whose wave has started (or who used "
+    "it early) with an active event in the 28 days ending the as-of day.",
+    "path_rate": "Where the target path ({rate} by {date}) says adoption should be today: "
+    "target × elapsed share of the time from launch to the target date.",
+    "forecast_rate": "Straight line fitted to the daily adoption rate of the last 28 days, "
+    "read at the target date (clipped to 0–100%).",
+    "value_delivered": "Build cost × adoption rate: the share of the investment in use.",
+    "dau": "Daily active: eligible people with an active event on the as-of day.",
+    "wau": "Weekly active: eligible people with an active event in the 7 days ending the "
+    "as-of day.",
+    "mau": "Monthly active: eligible people with an active event in the 28 days ending the "
+    "as-of day.",
+    "eligible": "People in the rollout whose wave has started on or before the as-of day, "
+    "or who used the tool early. People not yet invited count nowhere.",
+    "never_started": "Eligible people with no active event on or before the as-of day.",
+    "ever_used": "Eligible people with at least one active event on or before the as-of day.",
+    "stickiness": "Mean DAU over the 28 days ending the as-of day ÷ MAU: how many of the "
+    "month's users show up on a typical day.",
+    "segments": "Each eligible person is in exactly one segment: never started (no active event "
+    "ever), dormant (none in the last 14 days), at risk (active on fewer than half as many days "
+    "in the last 14 as in the 14 before), active (the rest).",
+    "retention": "Cohort = week of a person's first active event. Each cell: share of the "
+    "cohort active in the k-th week after. Week 0 is 100% by definition.",
+    "lifecycle": "Each week: new (first active week), returning (also active the week before), "
+    "resurrecting (back after a gap); dormant (active last week, not this week) below zero.",
+    "active_days": "Eligible people active on exactly k of the 28 days ending the as-of day.",
+    "wave_rate": "Members of the wave with an active event in the 28 days ending the as-of day "
+    "÷ members of the wave.",
+    "wave_rate_4w": "Members with an active event in the 28 days ending 4 weeks after the wave's "
+    "start (start + 27 days) ÷ members; empty until that day.",
+    "gate": "A wave is ready for the next wave when its 4-week adoption reaches the wave gate.",
+    "coverage": "Share of eligible non-champions whose assigned champion is an active roster "
+    "champion.",
+    "people_per_champion": "Eligible non-champions ÷ eligible champions (target: at most "
+    "{ratio} people per champion).",
+    "leadership": "Adoption rate (MAU ÷ eligible) among people whose roster role is executive, "
+    "resp. manager.",
+    "acceptance_rate": "Accepted ÷ (accepted + rejected) AI suggestions, over all feedback up to "
+    "the as-of day.",
+    "lost_trust": "Eligible people whose last 3 feedback events were rejections and who are now "
+    "dormant.",
+    "training": "Adoption rate among people trained on or before the as-of day vs the others.",
+}

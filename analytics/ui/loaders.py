@@ -1,0 +1,126 @@
+"""Cached loaders: every frame and number a page shows, computed once per data version and scope.
+
+Keys (by the book, Streamlit's caching concepts): database path, ingest version (read by opening
+DuckDB read-only and closing at once), a digest of settings and plan, the as-of day and the
+viewer's scope. Only collected frames and dicts are cached, never connections. A widget change
+re-runs the page but hits these caches, so no metric is recomputed. The metric inputs are keyed
+without the viewer because no page shows them directly; everything a page shows is keyed on scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from analytics.metrics.inputs import MetricInputs, load_inputs
+from analytics.privacy.roles import Viewer
+from analytics.privacy.scope import scope_people
+from analytics.ui import access, dataviews
+
+Key = tuple[str, int, str, str]  # (db, ingest version, state digest, viewer scope)
+
+
+def _read(db: str, query: Any) -> Any:
+    """Run one read function on a short-lived read-only connection (empty file: nothing)."""
+    with access.read(db) as con:
+        return query(con)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def day_range(db: str, version: int, state: str) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day with events (None, None for an empty or absent database)."""
+    if not Path(db).exists():
+        return None, None
+    return _read(db, dataviews.day_range)
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading the data…")
+def inputs(db: str, version: int, state: str) -> MetricInputs:
+    """Every metric input (person_day, roster, plan, settings, outreach), read once per version."""
+    with access.db_access():
+        return load_inputs(Path(db))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def roster_identities(db: str, version: int, state: str) -> pl.DataFrame:
+    """The roster columns role resolution needs: one row per roster person."""
+    roster = inputs(db, version, state).roster
+    return roster.select("user_id", "email", "role", "is_champion", "active")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def ingest_log(db: str, version: int) -> pl.DataFrame:
+    """The ingest log: one row per file, newest first."""
+    if not Path(db).exists():
+        return pl.DataFrame()
+    return _read(db, dataviews.ingest_log)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def quarantine(db: str, version: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarantined rows (capped) and the count per reason."""
+    if not Path(db).exists():
+        return pl.DataFrame(), pl.DataFrame()
+    return _read(db, lambda con: (dataviews.quarantine(con), dataviews.quarantine_reasons(con)))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def data_quality(db: str, version: int) -> dict[str, pl.DataFrame]:
+    """Nulls per column, date orders, duplicate totals, unmatched users, event names."""
+    if not Path(db).exists():
+        return {}
+
+    def collect(con: Any) -> dict[str, pl.DataFrame]:
+        return {
+            "nulls": dataviews.null_counts(con),
+            "date_orders": dataviews.date_orders(con),
+            "totals": dataviews.duplicate_totals(con),
+            "unmatched": dataviews.unmatched_users(con),
+            "event_names": dataviews.event_names(con),
+        }
+
+    return _read(db, collect)
+
+
+def clear() -> None:
+    """Drop every cached value (after an ingest, erasure or settings change in this process)."""
+    st.cache_data.clear()
+
+
+# ---- metrics (scope-keyed: the last argument before as_of is the viewer's cache key) ----------
+
+
+@st.cache_data(max_entries=64, show_spinner="Computing the metrics…")
+def document(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> dict:
+    """The metrics document (SPEC section 8) as of a day."""
+    from analytics.metrics.document import build_document
+
+    return build_document(inputs(db, version, state), as_of=as_of)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def adoption_history(
+    db: str, version: int, state: str, scope: str, as_of: dt.date | None
+) -> pl.DataFrame:
+    """One row per day from launch to as-of: eligible, dau, wau, mau, adoption_rate."""
+    from analytics.metrics.active import adoption_series
+
+    return adoption_series(inputs(db, version, state), end=as_of)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def people(
+    db: str, version: int, state: str, scope: str, as_of: dt.date | None, _viewer: Viewer
+) -> pl.DataFrame:
+    """One row per person the viewer may see at the as-of day: attributes, activity, segment.
+
+    `scope` (the viewer's cache key) is part of the key; `_viewer` itself is not hashed.
+    """
+    from analytics.metrics.population import population_frame
+
+    frame = population_frame(inputs(db, version, state), as_of)
+    return scope_people(frame, _viewer)

@@ -1,0 +1,240 @@
+"""Shared widgets: the sidebar (as-of day, who is looking), definitions, empty states.
+
+Every page calls `page_context()`. Under the router (app.py) the sidebar is drawn once by the
+router and handed to the page; a page run on its own (AppTest) draws the same sidebar itself.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from analytics.privacy.roles import (
+    CHAMPION,
+    LEADERSHIP,
+    LOCAL_IDENTITY,
+    PRODUCT_MANAGER,
+    Viewer,
+    privacy_config,
+    resolve_viewer,
+)
+from analytics.ui import access, loaders
+
+EMPTY_MESSAGE = "No events yet: load files on the Data page or run `adoption demo`."
+
+_ROUTED: contextvars.ContextVar[PageContext | None] = contextvars.ContextVar(
+    "routed_page_context", default=None
+)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page needs: the database, the data and settings versions, as-of and viewer."""
+
+    db: str
+    version: int
+    state: str
+    first_day: dt.date | None
+    last_day: dt.date | None
+    as_of: dt.date | None
+    viewer: Viewer
+
+    @property
+    def empty(self) -> bool:
+        """True when there is no event day to show (empty database)."""
+        return self.last_day is None
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        """The cache key every loader takes: database, ingest version, state version, scope."""
+        return (self.db, self.version, self.state, self.viewer.cache_key)
+
+
+def _as_of_widget(first: dt.date, last: dt.date) -> dt.date:
+    """The as-of date input: defaults to the latest event day, bounded to the data's range."""
+    if st.session_state.get("_as_of_range") != (first, last):
+        # New data (or first run): follow the latest day again, and never hold an out-of-range day.
+        st.session_state["_as_of_range"] = (first, last)
+        st.session_state["as_of"] = last
+    chosen = st.sidebar.date_input(
+        "As of (end of day)",
+        min_value=first,
+        max_value=last,
+        key="as_of",
+        help="Every number is computed as of the end of this day; later events are ignored. "
+        "Defaults to the day of the latest event.",
+    )
+    return chosen if isinstance(chosen, dt.date) else last
+
+
+ROLE_LABELS = {
+    PRODUCT_MANAGER: "product manager",
+    CHAMPION: "champion",
+    LEADERSHIP: "leadership",
+}
+
+
+def _secrets() -> dict[str, Any]:
+    """Streamlit secrets as a dict; none configured (local use) reads as empty."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets.toml: a local single-user install
+        return {}
+
+
+def current_viewer(db: str, version: int, state: str) -> Viewer:
+    """Who is looking, decided on the server from the signed-in identity (never a widget)."""
+    user = {"is_logged_in": st.user.get("is_logged_in", False), "email": st.user.get("email")}
+    roster = loaders.roster_identities(db, version, state)
+    return resolve_viewer(user, roster, privacy_config(_secrets()))
+
+
+def role_label(viewer: Viewer) -> str:
+    """The role in words; the single local user is "product manager (local)"."""
+    label = ROLE_LABELS.get(viewer.role, "no access")
+    return f"{label} (local)" if viewer.identity == LOCAL_IDENTITY else label
+
+
+def identity_label(viewer: Viewer) -> str:
+    """The signed-in identity as shown in the sidebar."""
+    return "local user" if viewer.identity == LOCAL_IDENTITY else viewer.identity
+
+
+def sidebar() -> PageContext:
+    """Draw the shared sidebar and return the page context (no data: no as-of widget)."""
+    db = access.db_path()
+    version = access.current_ingest_version(db)
+    state = access.state_version(db)
+    first, last = loaders.day_range(str(db), version, state)
+    viewer = current_viewer(str(db), version, state)
+    as_of = _as_of_widget(first, last) if last is not None and first is not None else None
+    st.sidebar.caption("Signed in as")
+    st.sidebar.text(f"{identity_label(viewer)}\nrole: {role_label(viewer)}")
+    return PageContext(
+        db=str(db),
+        version=version,
+        state=state,
+        first_day=first,
+        last_day=last,
+        as_of=as_of,
+        viewer=viewer,
+    )
+
+
+@contextmanager
+def routed(context: PageContext) -> Iterator[None]:
+    """Hand the router's sidebar context to the page it runs (used by app.py only)."""
+    token = _ROUTED.set(context)
+    try:
+        yield
+    finally:
+        _ROUTED.reset(token)
+
+
+def page_context() -> PageContext:
+    """The context of this run: the router's when routed, else this page draws the sidebar."""
+    context = _ROUTED.get()
+    return context if context is not None else sidebar()
+
+
+def require_data(context: PageContext) -> None:
+    """Stop the page with a friendly instruction when the database has no events."""
+    if context.empty:
+        st.info(EMPTY_MESSAGE)
+        st.stop()
+
+
+def require_access(context: PageContext) -> None:
+    """Stop everything for a signed-in person the rollout does not know (no data at all)."""
+    if not context.viewer.has_access:
+        st.error(
+            "You are signed in but not part of this rollout's roster, so there is nothing to show. "
+            "Ask the rollout's product manager for access."
+        )
+        st.stop()
+
+
+def require_product_manager(context: PageContext) -> None:
+    """Stop a management page (data, settings) for anyone but a product manager."""
+    if context.viewer.role != PRODUCT_MANAGER:
+        st.info("This page is for the rollout's product managers.")
+        st.stop()
+
+
+def require_individuals(context: PageContext) -> None:
+    """Stop a person-level page for a viewer whose role allows team-level numbers only."""
+    if not context.viewer.sees_individuals:
+        st.info("This view shows individual people; your role sees team-level numbers only.")
+        st.stop()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: Any) -> str:
+    """User text made inert for Markdown (names, teams) before it goes into a caption or label."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """A rate as a percentage for display; an undefined rate shows as an em dash."""
+    return "—" if value is None else f"{value:.{digits}%}"
+
+
+def count(value: int | None) -> str:
+    """A count with thousands separators; undefined shows as an em dash."""
+    return "—" if value is None else f"{value:,}"
+
+
+def money(value: float | None) -> str:
+    """A currency-free amount (the build cost's unit) with thousands separators."""
+    return "—" if value is None else f"{value:,.0f}"
+
+
+def headline(
+    column: Any,
+    label: str,
+    value: str,
+    definition: str,
+    *,
+    delta: str | None = None,
+    delta_color: str = "normal",
+    note: str | None = None,
+) -> None:
+    """A big number with its definition beside it (caption, and the help tooltip)."""
+    with column:
+        st.metric(label, value, delta=delta, delta_color=delta_color, help=definition)
+        if note:
+            st.markdown(note)
+        st.caption(definition)
+
+
+def on_track_text(on_track: bool | None) -> str:
+    """The on-track status as a coloured badge (fixed text, never user data)."""
+    if on_track is None:
+        return ":gray-badge[No target path yet]"
+    if on_track:
+        return ":green-badge[:material/check: On track]"
+    return ":orange-badge[:material/warning: Behind the target path]"
+
+
+def download_csv(frame: Any, *, label: str, file_name: str, key: str) -> None:
+    """A download button for a frame as spreadsheet-safe CSV (formula cells escaped)."""
+    from analytics.exports import to_safe_csv
+
+    st.download_button(
+        label, to_safe_csv(frame, excel_bom=True), file_name=file_name, mime="text/csv", key=key
+    )
+
+
+def db_path_text(context: PageContext) -> str:
+    """The database file name for captions (never the full path of a server)."""
+    return Path(context.db).name

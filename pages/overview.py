@@ -1,0 +1,134 @@
+"""Overview: adoption against the target path and forecast, active people, value delivered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics import charts
+from analytics.ui import frames, loaders, widgets
+from analytics.ui.definitions import DEFINITIONS
+
+context = widgets.page_context()
+st.title("Overview")
+widgets.require_data(context)
+
+db, version, state, scope = context.key
+doc = loaders.document(db, version, state, scope, context.as_of)
+week_ago = context.as_of - dt.timedelta(days=7)
+before = (
+    loaders.document(db, version, state, scope, week_ago)
+    if context.first_day is not None and week_ago >= context.first_day
+    else None
+)
+target = doc["target"]
+st.caption(f"As of the end of {doc['as_of']} · deltas compare with {week_ago.isoformat()}")
+
+
+def delta(path: tuple[str, ...], *, as_percent: bool) -> str | None:
+    """Change since a week earlier as display text (None when there is no earlier document)."""
+    if before is None:
+        return None
+    now, then = frames.dig(doc, path), frames.dig(before, path)
+    if now is None or then is None:
+        return None
+    change = now - then
+    return f"{change * 100:+.1f} pts" if as_percent else f"{change:+,}"
+
+
+rate, path_rate = doc["adoption_rate"], target.get("path_rate")
+status = widgets.on_track_text(target.get("on_track"))
+top = st.columns(4)
+widgets.headline(
+    top[0],
+    "Adoption rate",
+    widgets.percent(rate, 1),
+    DEFINITIONS["adoption_rate"],
+    delta=delta(("adoption_rate",), as_percent=True),
+)
+widgets.headline(
+    top[1],
+    "Target path today",
+    widgets.percent(path_rate, 1),
+    DEFINITIONS["path_rate"].format(
+        rate=widgets.percent(target.get("rate")), date=target.get("date") or "—"
+    ),
+    note=status,
+)
+widgets.headline(
+    top[2],
+    f"Forecast at {target.get('date') or 'target date'}",
+    widgets.percent(target.get("forecast_rate"), 1),
+    DEFINITIONS["forecast_rate"],
+)
+widgets.headline(
+    top[3],
+    "Value delivered",
+    widgets.money(doc.get("value_delivered")),
+    DEFINITIONS["value_delivered"]
+    if doc.get("value_delivered") is not None
+    else "Set the build cost on the Settings page to see the value delivered.",
+)
+
+history = loaders.adoption_history(db, version, state, scope, context.as_of)
+lines = frames.adoption_lines(history, doc)
+st.subheader("Adoption against the target path")
+st.altair_chart(
+    charts.adoption_vs_target(lines, target_rate=target.get("rate")),
+    width="stretch",
+)
+st.caption(
+    "Solid: adoption rate each day. Dashed grey: the target path from launch (0%) to the target "
+    "rate on the target date. Dotted orange: the forecast, a straight line fitted to the last "
+    "28 days and extended to the target date."
+)
+
+st.subheader("Active people")
+active = doc["active"]
+population = doc["population"]
+row = st.columns(5)
+widgets.headline(
+    row[0],
+    "DAU",
+    widgets.count(active["dau"]),
+    DEFINITIONS["dau"],
+    delta=delta(("active", "dau"), as_percent=False),
+)
+widgets.headline(
+    row[1],
+    "WAU",
+    widgets.count(active["wau"]),
+    DEFINITIONS["wau"],
+    delta=delta(("active", "wau"), as_percent=False),
+)
+widgets.headline(
+    row[2],
+    "MAU",
+    widgets.count(active["mau"]),
+    DEFINITIONS["mau"],
+    delta=delta(("active", "mau"), as_percent=False),
+)
+widgets.headline(
+    row[3],
+    "Eligible",
+    widgets.count(population["eligible"]),
+    DEFINITIONS["eligible"],
+    delta=delta(("population", "eligible"), as_percent=False),
+)
+widgets.headline(
+    row[4],
+    "Never started",
+    widgets.count(population["never_started"]),
+    DEFINITIONS["never_started"],
+    delta=delta(("population", "never_started"), as_percent=False),
+    delta_color="inverse",
+)
+if history.height:
+    st.altair_chart(charts.active_users(history), width="stretch")
+
+st.subheader("What changed since last week")
+if before is None:
+    st.info("Less than a week of data before this day: no comparison yet.")
+else:
+    st.dataframe(frames.changes_table(doc, before), hide_index=True, width="stretch")
