@@ -1,0 +1,276 @@
+"""Write one parsed file into DuckDB in one transaction: dedupe, suppress, quarantine, log.
+
+Every row read ends in exactly one outcome (SPEC 3): `suppressed` (its user was erased),
+`quarantined` (it has a reason), `duplicate` (its dedupe key is already stored or appears
+earlier in the file) or `loaded`. The outcomes are decided in one SQL statement over the whole
+file (registered as an Arrow frame) and written with set-based INSERT ... SELECT statements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import polars as pl
+
+from analytics.db import bump_ingest_version
+from analytics.ingest.identity import hmac_key, hmac_params, hmac_sql
+from analytics.ingest.report import FileReport
+
+CONFLICT_EXAMPLES = 3
+
+# Dedupe key: the source's event id within the source (the system, not the file) when present,
+# else (user, timestamp to the second, event, source). Variable parts are length-prefixed so
+# that no two different keys can concatenate to the same text.
+DEDUPE_KEY_SQL = """
+CASE WHEN event_id IS NOT NULL
+     THEN 'id|' || length(source) || '|' || source || '|' || event_id
+     ELSE 'row|' || length(user_id) || '|' || user_id || '|'
+          || strftime(date_trunc('second', ts), '%Y-%m-%d %H:%M:%S') || '|'
+          || length(event) || '|' || event || '|' || source
+END
+"""
+
+# What a conflict compares: the event's content, nulls distinguished from empty text.
+CONTENT_HASH_SQL = """
+md5(concat_ws(chr(31), user_id, CAST(ts AS VARCHAR), event,
+    coalesce(session_id, chr(0)), coalesce(feature, chr(0)),
+    coalesce(CAST(accepted AS VARCHAR), chr(0)), coalesce(properties, chr(0))))
+"""
+
+NO_ERASED_USERS = "SELECT NULL::VARCHAR AS user_id WHERE false"
+ERASED_USERS = """
+SELECT user_id FROM (SELECT DISTINCT user_id FROM parsed_rows WHERE user_id IS NOT NULL)
+WHERE {hmac} IN (SELECT identity_hash FROM tombstones)
+"""
+
+STAGE_SQL = """
+CREATE TEMP TABLE staged AS
+WITH erased AS ({erased}),
+rows AS (
+    SELECT p.*, {key} AS dedupe_key, {content} AS content_hash,
+           p.user_id IN (SELECT user_id FROM erased) IS TRUE AS is_erased
+    FROM (SELECT * REPLACE (coalesce(source, 'default') AS source) FROM parsed_rows) p
+),
+good AS (
+    SELECT row_idx,
+           row_number() OVER w AS rank_in_file,
+           first_value(content_hash) OVER w AS first_hash,
+           first_value(line_no) OVER w AS first_line
+    FROM rows WHERE NOT is_erased AND reason IS NULL
+    WINDOW w AS (PARTITION BY dedupe_key ORDER BY line_no, row_idx)
+),
+decided AS (
+    SELECT rows.*, good.first_hash, good.first_line,
+           stored.content_hash AS stored_hash, stored.file_name AS stored_file,
+           stored.line_no AS stored_line,
+           CASE WHEN is_erased THEN 'suppressed'
+                WHEN reason IS NOT NULL THEN 'quarantined'
+                WHEN stored.dedupe_key IS NOT NULL OR good.rank_in_file > 1 THEN 'duplicate'
+                ELSE 'loaded' END AS outcome
+    FROM rows
+    LEFT JOIN good USING (row_idx)
+    LEFT JOIN events AS stored
+        ON stored.dedupe_key = rows.dedupe_key AND good.row_idx IS NOT NULL
+)
+SELECT *, outcome = 'duplicate'
+          AND content_hash <> coalesce(stored_hash, first_hash) AS is_conflict
+FROM decided
+"""
+
+INSERT_EVENTS_SQL = """
+INSERT INTO events (dedupe_key, content_hash, source, event_id, user_id, ts, event, session_id,
+                    feature, accepted, properties, file_name, line_no, ingest_id)
+SELECT dedupe_key, content_hash, source, event_id, user_id, ts, event, session_id,
+       feature, accepted, properties, ?, line_no, ?
+FROM staged WHERE outcome = 'loaded'
+"""
+
+# A quarantined row already stored with the same source, reason and raw text (a re-ingest, a
+# renamed copy, an overlapping export) is counted again but not stored twice.
+INSERT_QUARANTINE_SQL = """
+INSERT INTO quarantine (ingest_id, file_name, line_no, reason, raw, source, user_key)
+SELECT ?, ?, s.line_no, s.reason, s.raw, s.source, s.user_id
+FROM staged AS s
+WHERE s.outcome = 'quarantined'
+  AND NOT EXISTS (
+      SELECT 1 FROM quarantine AS q
+      WHERE q.reason = s.reason AND q.raw IS NOT DISTINCT FROM s.raw
+        AND q.source IS NOT DISTINCT FROM s.source)
+"""
+
+INSERT_LOG_SQL = """
+INSERT INTO ingest_log (ingest_id, file_name, sha256, status, error, "read", loaded, duplicates,
+                        quarantined, suppressed, conflicts, quarantine_reasons, date_order,
+                        warnings, ingested_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+CONFLICT_EXAMPLES_SQL = """
+SELECT line_no, stored_file, stored_line, first_line FROM staged
+WHERE is_conflict ORDER BY line_no LIMIT ?
+"""
+
+
+class ParsedLike(Protocol):
+    """What load needs from the read layer's ParsedFile."""
+
+    path: Path | str
+    sha256: str
+    rows: pl.DataFrame
+    date_order: str | None
+    date_order_note: str | None
+    warnings: list[str]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, ROLLBACK on any error; inside a caller's transaction, join it."""
+    try:
+        con.execute("BEGIN")
+        owned = True
+    except duckdb.TransactionException:
+        owned = False  # already in the caller's transaction: the caller commits or rolls back
+    if not owned:
+        yield
+        return
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
+    """The single value of a one-row, one-column query (fully fetched, freeing the connection)."""
+    return con.execute(sql, params or []).fetchall()[0][0]
+
+
+def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
+    """The id of the next ingest_log row (one per file ingested or refused)."""
+    return scalar(con, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
+    """Decide every row's outcome into the temp table `staged`: one row per row read."""
+    key = hmac_key(con, create=False)
+    has_tombstones = scalar(con, "SELECT count(*) FROM tombstones") > 0
+    erased, params = NO_ERASED_USERS, []
+    if key is not None and has_tombstones:
+        erased, params = ERASED_USERS.format(hmac=hmac_sql("user_id")), hmac_params(key)
+    con.register("parsed_rows", rows.with_row_index("row_idx"))
+    try:
+        sql = STAGE_SQL.format(erased=erased, key=DEDUPE_KEY_SQL, content=CONTENT_HASH_SQL)
+        con.execute(sql, params)
+    finally:
+        con.unregister("parsed_rows")
+
+
+def _outcome_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per outcome in `staged`."""
+    rows = con.execute("SELECT outcome, count(*) FROM staged GROUP BY outcome").fetchall()
+    return {outcome: count for outcome, count in rows}
+
+
+def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Quarantined rows per reason in `staged`, most frequent first."""
+    sql = (
+        "SELECT reason, count(*) AS n FROM staged WHERE outcome = 'quarantined' "
+        "GROUP BY reason ORDER BY n DESC, reason"
+    )
+    return {reason: count for reason, count in con.execute(sql).fetchall()}
+
+
+def _conflicts(con: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
+    """How many duplicates differ in content from the kept row, and a few readable examples."""
+    total = scalar(con, "SELECT count(*) FROM staged WHERE is_conflict")
+    examples = []
+    for line_no, stored_file, stored_line, first_line in con.execute(
+        CONFLICT_EXAMPLES_SQL, [CONFLICT_EXAMPLES]
+    ).fetchall():
+        kept = (
+            f"the event stored from {stored_file} line {stored_line}"
+            if stored_file is not None
+            else f"line {first_line} of this file"
+        )
+        examples.append(f"conflict: line {line_no} has the same key as {kept}, different content")
+    return total, examples
+
+
+def load_parsed_file(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedLike, *, ingest_time: dt.datetime
+) -> FileReport:
+    """Load one parsed file atomically and return its report (read = loaded+dup+quar+supp)."""
+    file_name = Path(parsed.path).name
+    with transaction(con):
+        ingest_id = next_ingest_id(con)
+        _stage(con, parsed.rows)
+        counts = _outcome_counts(con)
+        conflicts, examples = _conflicts(con)
+        notes = [parsed.date_order_note] if parsed.date_order_note else []
+        report = FileReport(
+            file=str(parsed.path),
+            read=parsed.rows.height,
+            loaded=counts.get("loaded", 0),
+            duplicates=counts.get("duplicate", 0),
+            quarantined=counts.get("quarantined", 0),
+            suppressed=counts.get("suppressed", 0),
+            quarantine_reasons=_reason_counts(con),
+            conflicts=conflicts,
+            date_order=parsed.date_order,
+            warnings=[*parsed.warnings, *notes, *examples],
+        )
+        if not report.balanced():
+            raise AssertionError(f"{file_name}: rows read do not balance: {report.to_json()}")
+        con.execute(INSERT_EVENTS_SQL, [file_name, ingest_id])
+        con.execute(INSERT_QUARANTINE_SQL, [ingest_id, file_name])
+        write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
+        con.execute("DROP TABLE staged")
+        bump_ingest_version(con)
+    return report
+
+
+def write_log(
+    con: duckdb.DuckDBPyConnection,
+    report: FileReport,
+    *,
+    ingest_id: int,
+    sha256: str | None,
+    at: dt.datetime,
+) -> None:
+    """One ingest_log row for a file, loaded or refused."""
+    con.execute(
+        INSERT_LOG_SQL,
+        [
+            ingest_id,
+            Path(report.file).name,
+            sha256,
+            report.status,
+            report.error,
+            report.read,
+            report.loaded,
+            report.duplicates,
+            report.quarantined,
+            report.suppressed,
+            report.conflicts,
+            json.dumps(report.quarantine_reasons),
+            report.date_order,
+            json.dumps(report.warnings),
+            at,
+        ],
+    )
+
+
+def log_refused(
+    con: duckdb.DuckDBPyConnection, report: FileReport, *, sha256: str | None, at: dt.datetime
+) -> None:
+    """Record a refused file in the ingest log (nothing else of it is written)."""
+    with transaction(con):
+        write_log(con, report, ingest_id=next_ingest_id(con), sha256=sha256, at=at)
+        bump_ingest_version(con)
