@@ -1,0 +1,103 @@
+"""Active people: DAU/WAU/MAU, adoption rate, stickiness, active-days histogram, daily series."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from analytics.metrics.inputs import MetricInputs
+from analytics.metrics.population import ACTIVE, Basis, days, prepare, ratio
+
+
+def active_counts(basis: Basis) -> dict[str, int]:
+    """DAU, WAU, MAU at D: eligible people with an active event on D, in [D-6, D], in [D-27, D]."""
+    eligible = basis.eligible
+    return {
+        "dau": int(eligible["active_today"].sum()),
+        "wau": int(eligible["active_7"].sum()),
+        "mau": int(eligible["active_28"].sum()),
+    }
+
+
+def adoption_rate(basis: Basis) -> float | None:
+    """MAU(D) / eligible(D): the headline number (null with nobody eligible)."""
+    eligible = basis.eligible
+    return ratio(int(eligible["active_28"].sum()), eligible.height)
+
+
+def stickiness(basis: Basis) -> float | None:
+    """Mean DAU over [D-27, D] divided by MAU(D) (null when MAU is 0)."""
+    window = basis.activity.filter(ACTIVE & (pl.col("day") >= pl.lit(basis.day - days(27))))
+    mean_dau = window.height / 28  # one activity row per person per active day; all eligible
+    return ratio(mean_dau, active_counts(basis)["mau"])
+
+
+def active_days_histogram(basis: Basis) -> list[int]:
+    """28 counts: eligible people active on exactly k of the days [D-27, D], index 0 = k of 1."""
+    counts = basis.eligible.filter(pl.col("active_days_28") > 0).group_by("active_days_28").len()
+    by_k = dict(zip(counts["active_days_28"].to_list(), counts["len"].to_list(), strict=True))
+    return [int(by_k.get(k, 0)) for k in range(1, 29)]
+
+
+def day_range(start: dt.date, end: dt.date) -> pl.DataFrame:
+    """One row per calendar day from start to end inclusive (empty when end < start)."""
+    if end < start:
+        return pl.DataFrame(schema={"day": pl.Date})
+    return pl.DataFrame({"day": pl.date_range(start, end, "1d", eager=True)})
+
+
+def eligible_by_day(people: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per day: population people eligible on it (eligible_from on or before the day)."""
+    starts = people["eligible_from"].drop_nulls().sort()
+    counts = starts.search_sorted(day_frame["day"], side="right")
+    return day_frame.with_columns(eligible=pl.Series(counts, dtype=pl.Int64))
+
+
+def active_by_day(activity: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per day: people active that day, in the 7 and in the 28 days ending it."""
+    spread = (
+        activity.filter(ACTIVE)
+        .select("person_id", "day", offset=pl.int_ranges(0, 28))
+        .explode("offset")
+        .with_columns(day=pl.col("day") + pl.duration(days=pl.col("offset")))
+        .join(day_frame, on="day", how="semi")
+        .group_by("day")
+        .agg(
+            dau=pl.col("person_id").filter(pl.col("offset") == 0).n_unique(),
+            wau=pl.col("person_id").filter(pl.col("offset") <= 6).n_unique(),
+            mau=pl.col("person_id").n_unique(),
+        )
+    )
+    return day_frame.join(spread, on="day", how="left").with_columns(
+        pl.col("dau", "wau", "mau").fill_null(0).cast(pl.Int64)
+    )
+
+
+def series(basis: Basis, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """One row per day in [start, min(end, D)]: eligible, DAU, WAU, MAU and adoption rate."""
+    day_frame = day_range(start, min(end, basis.day))
+    return (
+        eligible_by_day(basis.people, day_frame)
+        .join(active_by_day(basis.activity, day_frame), on="day", how="left")
+        .with_columns(
+            adoption_rate=pl.when(pl.col("eligible") > 0)
+            .then(pl.col("mau") / pl.col("eligible"))
+            .otherwise(None)
+        )
+        .sort("day")
+    )
+
+
+def adoption_series(
+    inputs: MetricInputs, start: dt.date | None = None, end: dt.date | None = None
+) -> pl.DataFrame:
+    """One row per day from start (default: launch) to end (default: latest event day).
+
+    Columns: day, eligible, dau, wau, mau, adoption_rate. Events after `end` are ignored.
+    """
+    basis = prepare(inputs, end)
+    if basis.as_of is None:
+        return series(basis, basis.day, basis.day - days(1))
+    first = start or basis.launch or basis.first_event_day or basis.day
+    return series(basis, first, basis.day)

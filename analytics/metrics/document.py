@@ -1,0 +1,94 @@
+"""The metrics document (SPEC 8): every number of SPEC 4 as one JSON-ready dict, and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from analytics.metrics.active import active_counts, active_days_histogram, adoption_rate, stickiness
+from analytics.metrics.champions import champions_summary, cohorts_list
+from analytics.metrics.curves import curves_list, glide_path
+from analytics.metrics.inputs import MetricInputs, load_inputs
+from analytics.metrics.leadership import leadership_rates
+from analytics.metrics.lifecycle import lifecycle_weeks
+from analytics.metrics.outreach_effect import outreach_summary
+from analytics.metrics.population import Basis, population_summary, prepare
+from analytics.metrics.retention import retention_cohorts
+from analytics.metrics.segments import segment_counts
+from analytics.metrics.targets import target_summary
+from analytics.metrics.training import training_counts, training_rates
+from analytics.metrics.trust import trust_summary
+from analytics.metrics.waves import waves_list
+
+
+def value_delivered(basis: Basis) -> float | None:
+    """build cost x adoption rate at D (null without a build cost or an adoption rate)."""
+    cost = basis.setting_float("build_cost")
+    rate = adoption_rate(basis)
+    return None if cost is None or rate is None else cost * rate
+
+
+def jsonable(value: Any) -> Any:
+    """Dates as YYYY-MM-DD, NaN and infinities as null, containers recursively."""
+    if isinstance(value, dict):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def document_from_basis(basis: Basis) -> dict[str, Any]:
+    """The SPEC 8 document (plus the documented extra keys) from a prepared basis."""
+    champions = champions_summary(basis)
+    champions["cohorts"] = cohorts_list(basis)
+    return {
+        "as_of": basis.as_of,
+        "population": population_summary(basis),
+        "active": active_counts(basis),
+        "adoption_rate": adoption_rate(basis),
+        "stickiness": stickiness(basis),
+        "active_days_histogram": active_days_histogram(basis),
+        "segments": segment_counts(basis),
+        "target": target_summary(basis),
+        "retention": retention_cohorts(basis),
+        "lifecycle": lifecycle_weeks(basis),
+        "waves": waves_list(basis),
+        "champions": champions,
+        "leadership": leadership_rates(basis),
+        "trust": trust_summary(basis),
+        "training": {**training_rates(basis), "counts": training_counts(basis)},
+        "value_delivered": value_delivered(basis),
+        "build_cost": basis.setting_float("build_cost"),
+        "rollout_curves": curves_list(basis),
+        "glide_path": glide_path(basis),
+        "outreach_effect": outreach_summary(basis),
+        "unmatched_users": basis.unmatched.to_dicts(),
+        "modes": {"roster": basis.has_roster, "plan": basis.has_plan},
+    }
+
+
+def build_document(inputs: MetricInputs, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Every metric as of D as a JSON-ready dict (dates as text, no NaN)."""
+    return jsonable(document_from_basis(prepare(inputs, as_of)))
+
+
+def metrics_command(as_of: str | None, db: Path) -> int:
+    """`adoption metrics`: print the document as JSON; 2 for an unreadable --as-of date."""
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        print(f"adoption metrics: --as-of must be YYYY-MM-DD, got {as_of!r}", file=sys.stderr)
+        return 2
+    document = build_document(load_inputs(Path(db)), day)
+    print(json.dumps(document, indent=2, allow_nan=False))
+    return 0

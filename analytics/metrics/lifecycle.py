@@ -1,0 +1,77 @@
+"""Weekly lifecycle (SPEC 4): new, returning, resurrecting and dormant people per week."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from analytics.metrics.inputs import MetricInputs
+from analytics.metrics.population import Basis, monday_of, prepare
+from analytics.metrics.retention import active_weeks
+
+
+def week_range(first: dt.date, last: dt.date) -> pl.DataFrame:
+    """One row per Monday from first to last inclusive."""
+    return pl.DataFrame({"week": pl.date_range(first, last, "1w", eager=True)})
+
+
+def lifecycle_long(basis: Basis) -> pl.DataFrame:
+    """One row per week from the first active week to D's week: new, returning, resurrecting,
+    dormant (a positive count of people active the week before and not this week)."""
+    weeks = active_weeks(basis)
+    if not weeks.height:
+        return pl.DataFrame(
+            schema={
+                "week": pl.Date,
+                "new": pl.Int64,
+                "returning": pl.Int64,
+                "resurrecting": pl.Int64,
+                "dormant": pl.Int64,
+                "active": pl.Int64,
+            }
+        )
+    previous = weeks.with_columns(week=pl.col("week") + pl.duration(weeks=1), was_active=True)
+    status = (
+        weeks.with_columns(first_week=pl.col("week").min().over("person_id"))
+        .join(previous, on=["person_id", "week"], how="left")
+        .select(
+            "week",
+            new=pl.col("week") == pl.col("first_week"),
+            returning=pl.col("was_active").fill_null(False),
+        )
+        .group_by("week")
+        .agg(
+            new=pl.col("new").sum(),
+            returning=pl.col("returning").sum(),
+            resurrecting=(~pl.col("new") & ~pl.col("returning")).sum(),
+            active=pl.len(),
+        )
+    )
+    dormant = (
+        previous.join(weeks, on=["person_id", "week"], how="anti")
+        .group_by("week")
+        .agg(dormant=pl.len())
+    )
+    return (
+        week_range(weeks["week"].min(), monday_of(basis.day))
+        .join(status, on="week", how="left")
+        .join(dormant, on="week", how="left")
+        .select(
+            "week",
+            pl.col("new", "returning", "resurrecting", "dormant", "active")
+            .fill_null(0)
+            .cast(pl.Int64),
+        )
+        .sort("week")
+    )
+
+
+def lifecycle_weeks(basis: Basis) -> list[dict]:
+    """Document form: [{week, new, returning, resurrecting, dormant}] by week."""
+    return lifecycle_long(basis).drop("active").to_dicts()
+
+
+def lifecycle_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
+    """One row per week: new, returning, resurrecting, dormant (positive), active people."""
+    return lifecycle_long(prepare(inputs, as_of))

@@ -1,0 +1,68 @@
+"""Weekly retention (SPEC 4): share of each first-active-week cohort active k weeks later."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from analytics.metrics.inputs import MetricInputs
+from analytics.metrics.population import ACTIVE, Basis, monday_of, prepare, week_of
+
+
+def active_weeks(basis: Basis) -> pl.DataFrame:
+    """One row per population person per week (Monday) with an active event, up to D."""
+    return (
+        basis.activity.filter(ACTIVE)
+        .select("person_id", week=week_of(pl.col("day")))
+        .unique()
+        .sort("person_id", "week")
+    )
+
+
+def retention_long(basis: Basis) -> pl.DataFrame:
+    """One row per cohort week per week offset k up to D's week: size, active, rate."""
+    weeks = active_weeks(basis).with_columns(cohort_week=pl.col("week").min().over("person_id"))
+    sizes = weeks.group_by("cohort_week").agg(size=pl.col("person_id").n_unique())
+    last_week = monday_of(basis.day)
+    grid = (
+        sizes.with_columns(
+            k=pl.int_ranges(0, (pl.lit(last_week) - pl.col("cohort_week")).dt.total_days() // 7 + 1)
+        )
+        .explode("k")
+        .with_columns(pl.col("k").cast(pl.Int64))
+    )
+    active = (
+        weeks.with_columns(k=((pl.col("week") - pl.col("cohort_week")).dt.total_days() // 7))
+        .group_by("cohort_week", "k")
+        .agg(active=pl.len().cast(pl.Int64))
+        .with_columns(pl.col("k").cast(pl.Int64))
+    )
+    return (
+        grid.join(active, on=["cohort_week", "k"], how="left")
+        .with_columns(pl.col("active").fill_null(0), pl.col("size").cast(pl.Int64))
+        .with_columns(
+            rate=pl.col("active") / pl.col("size"),
+            week=pl.col("cohort_week") + pl.duration(weeks=pl.col("k")),
+            partial=(pl.col("cohort_week") + pl.duration(weeks=pl.col("k")) == pl.lit(last_week))
+            & pl.lit(basis.day.weekday() != 6),
+        )
+        .sort("cohort_week", "k")
+    )
+
+
+def retention_cohorts(basis: Basis) -> list[dict]:
+    """Document form: [{cohort_week, size, rates: [1.0, ...], partial_last}] by cohort week."""
+    partial_last = basis.day.weekday() != 6  # D's week is complete only when D is a Sunday
+    nested = (
+        retention_long(basis)
+        .group_by("cohort_week", "size", maintain_order=True)
+        .agg(rates=pl.col("rate"))
+        .with_columns(partial_last=pl.lit(partial_last))
+    )
+    return nested.to_dicts()
+
+
+def retention_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
+    """One row per cohort week per week offset k: size, k, week, active, rate, partial."""
+    return retention_long(prepare(inputs, as_of))

@@ -1,0 +1,95 @@
+"""Rollout waves (SPEC 4): size, eligibility, use and the 2- and 4-week adoption gate per wave."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from analytics.metrics.inputs import MetricInputs
+from analytics.metrics.population import ACTIVE, EPSILON, Basis, prepare
+
+
+def members_active_between(basis: Basis, first: int, last: int) -> pl.DataFrame:
+    """One row per wave: members with an active event in [start+first, start+last] (days)."""
+    offset = (pl.col("day") - pl.col("wave_start")).dt.total_days()
+    return (
+        basis.activity.filter(ACTIVE)
+        .join(basis.people.select("person_id", "wave", "wave_start"), on="person_id")
+        .filter(offset.is_between(first, last))
+        .group_by("wave")
+        .agg(active=pl.col("person_id").n_unique().cast(pl.Int64))
+    )
+
+
+def member_counts(basis: Basis) -> pl.DataFrame:
+    """One row per wave with members: size, eligible, ever used, active (MAU at D), median."""
+    first_use = (pl.col("first_active") - pl.col("wave_start")).dt.total_days()
+    return basis.people.group_by("wave").agg(
+        size=pl.len().cast(pl.Int64),
+        eligible=pl.col("eligible").sum().cast(pl.Int64),
+        ever_used=(pl.col("eligible") & pl.col("ever_used")).sum().cast(pl.Int64),
+        active=(pl.col("eligible") & pl.col("active_28")).sum().cast(pl.Int64),
+        median_days_to_first_use=first_use.filter(pl.col("ever_used")).median(),
+    )
+
+
+def rate_after(basis: Basis, last_offset: int, name: str) -> pl.Expr:
+    """Members active in the 28 days ending start+last_offset over members; null after D."""
+    known = pl.col("start") + pl.duration(days=last_offset) <= pl.lit(basis.day)
+    return (
+        pl.when(known & (pl.col("size") > 0))
+        .then(pl.col(name).fill_null(0) / pl.col("size"))
+        .otherwise(None)
+        .alias(name)
+    )
+
+
+def waves_table(basis: Basis) -> pl.DataFrame:
+    """One row per planned wave with every SPEC 4 wave metric (empty without a plan)."""
+    gate = basis.setting_float("wave_gate_rate")
+    gate = 0.6 if gate is None else gate
+    rate_2w = members_active_between(basis, -14, 13).rename({"active": "rate_2w"})
+    rate_4w = members_active_between(basis, 0, 27).rename({"active": "rate_4w"})
+    counts = ["size", "eligible", "ever_used", "active"]
+    return (
+        basis.plan.join(member_counts(basis), on="wave", how="left")
+        .join(rate_2w, on="wave", how="left")
+        .join(rate_4w, on="wave", how="left")
+        .with_columns(pl.col(counts).fill_null(0))
+        .with_columns(
+            adoption_rate=pl.when(pl.col("eligible") > 0)
+            .then(pl.col("active") / pl.col("eligible"))
+            .otherwise(None),
+            never_started=pl.col("eligible") - pl.col("ever_used"),
+        )
+        .with_columns(rate_after(basis, 13, "rate_2w"), rate_after(basis, 27, "rate_4w"))
+        .with_columns(ready_for_next=pl.col("rate_4w") >= gate - EPSILON)
+        .select(
+            "wave",
+            "name",
+            "start",
+            "planned_size",
+            "size",
+            "eligible",
+            "ever_used",
+            "active",
+            "adoption_rate",
+            "rate_2w",
+            "rate_4w",
+            "median_days_to_first_use",
+            "never_started",
+            "ready_for_next",
+        )
+        .sort("wave")
+    )
+
+
+def waves_list(basis: Basis) -> list[dict]:
+    """Document form of the waves table, one dict per wave."""
+    return waves_table(basis).to_dicts()
+
+
+def waves_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
+    """One row per planned wave: size, start, eligible, ever_used, active, rates, gate."""
+    return waves_table(prepare(inputs, as_of))
