@@ -30,6 +30,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("min_group_size", 5, "Leadership view: groups smaller than this show no numbers"),
     Setting("outreach_effect_days", 14, "An outreach converts if the person is active within this"),
     Setting("recent_contact_days", 7, "People contacted this recently are marked on the worklist"),
+    Setting(
+        "message_templates",
+        {},
+        "Outreach next steps and messages that replace the defaults, per playbook "
+        "{playbook: {next_step, message}}; placeholders like {first_name} (docs/outreach.md)",
+    ),
     Setting("max_upload_mb", 200, "Largest file accepted for ingest, in MB (compressed size)"),
     Setting("max_decompressed_mb", 2000, "Largest decompressed size of a gzip file, in MB"),
     Setting("duckdb_memory_limit", "4GB", "Memory cap DuckDB may use"),
