@@ -128,23 +128,26 @@ class ParsedLike(Protocol):
     warnings: list[str]
 
 
+_OPEN_TRANSACTIONS: set[int] = set()  # connections inside a transaction() block
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """BEGIN ... COMMIT, ROLLBACK on any error; inside a caller's transaction, join it."""
-    try:
-        con.execute("BEGIN")
-        owned = True
-    except duckdb.TransactionException:
-        owned = False  # already in the caller's transaction: the caller commits or rolls back
-    if not owned:
-        yield
+    """BEGIN ... COMMIT, ROLLBACK on any error; inside another transaction() block, join it."""
+    if id(con) in _OPEN_TRANSACTIONS:
+        yield  # the outer block commits or rolls back
         return
+    con.execute("BEGIN")
+    _OPEN_TRANSACTIONS.add(id(con))
     try:
         yield
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    con.execute("COMMIT")
+    else:
+        con.execute("COMMIT")
+    finally:
+        _OPEN_TRANSACTIONS.discard(id(con))
 
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:

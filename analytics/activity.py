@@ -1,0 +1,82 @@
+"""events -> person_day: one row per person per calendar day in the organisation timezone.
+
+person_day is the grain every metric starts from (ARCHITECTURE). It is rebuilt with one SQL
+statement that scans the events once, after every ingest, roster change, erasure and change of
+the timezone or passive-events settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from analytics.db import bump_ingest_version, connection
+from analytics.ingest.load import transaction
+
+# Roster identities: a person is found by their user_id, or by their e-mail (stored and compared
+# lower-cased); an id match wins over an e-mail match of someone else.
+# trailing_rejections: rejections strictly after the day's last acceptance (all of the day's
+# rejections when nothing was accepted), so "the last 3 feedback events were rejections" can be
+# read by walking back over a person's days.
+PERSON_DAY_SQL = """
+INSERT INTO person_day
+WITH identities AS (
+    SELECT key, arg_min(person_id, priority) AS person_id
+    FROM (
+        SELECT user_id AS key, user_id AS person_id, 1 AS priority FROM roster
+        UNION ALL
+        SELECT lower(email), user_id, 2 FROM roster WHERE email IS NOT NULL AND email <> ''
+    )
+    GROUP BY key
+),
+located AS (
+    SELECT coalesce(i.person_id, e.user_id) AS person_id,
+           i.person_id IS NOT NULL AS matched,
+           CAST(timezone($tz, timezone('UTC', e.ts)) AS DATE) AS day,
+           e.ts, e.accepted,
+           NOT list_contains($passive, e.event) AS is_active
+    FROM events AS e LEFT JOIN identities AS i ON i.key = e.user_id
+),
+daily AS (
+    SELECT person_id, day,
+           count(*) AS events,
+           count(*) FILTER (WHERE is_active) AS active_events,
+           count(*) FILTER (WHERE accepted) AS accepted,
+           count(*) FILTER (WHERE NOT accepted) AS rejected,
+           max(ts) FILTER (WHERE accepted) AS last_acceptance,
+           list(ts) FILTER (WHERE NOT accepted) AS rejection_times,
+           bool_or(matched) AS matched
+    FROM located
+    GROUP BY person_id, day
+)
+SELECT person_id, day, events, active_events, accepted, rejected,
+       CASE WHEN last_acceptance IS NULL THEN rejected
+            ELSE len(list_filter(coalesce(rejection_times, []),
+                                 lambda t: t > last_acceptance)) END AS trailing_rejections,
+       matched
+FROM daily
+"""
+
+
+def rebuild_person_day(
+    con: duckdb.DuckDBPyConnection, *, timezone: str, passive_events: list[str]
+) -> int:
+    """Replace person_day from events and roster (joins the caller's transaction); returns rows."""
+    with transaction(con):
+        con.execute("DELETE FROM person_day")
+        con.execute(PERSON_DAY_SQL, {"tz": timezone, "passive": list(passive_events)})
+        return con.execute("SELECT count(*) FROM person_day").fetchall()[0][0]
+
+
+def rebuild_for_settings(db: Path | str) -> int:
+    """Rebuild person_day after the timezone or passive events changed (Settings page)."""
+    from analytics.state.store import get_settings
+
+    settings = get_settings(db)
+    with connection(db) as con, transaction(con):
+        rows = rebuild_person_day(
+            con, timezone=settings["timezone"], passive_events=settings["passive_events"]
+        )
+        bump_ingest_version(con)
+    return rows
