@@ -18,17 +18,24 @@ def first_time_cohorts(first_periods: pl.DataFrame) -> pl.DataFrame:
 
 
 def _offsets(cohorts: pl.DataFrame, returns: pl.DataFrame, on_or_after: bool) -> pl.DataFrame:
-    """One row per cohort member per offset k >= 1 that counts them as retained."""
-    returned = (
-        cohorts.join(returns.select("person_id", "period").unique(), on="person_id")
-        .with_columns(k=pl.col("period") - pl.col("cohort"))
+    """Retained members per cohort and offset k >= 1: one row per (cohort, k) with n.
+
+    Both inputs hold distinct (person, period) rows, so joined pairs are distinct and a row
+    count is a person count. `on_or_after` counts a member at every k up to their latest return
+    (cumulated over k by the caller), which needs only each person's last return period.
+    """
+    distinct_returns = returns.lazy().select("person_id", "period").unique()
+    if on_or_after:
+        distinct_returns = distinct_returns.group_by("person_id").agg(pl.col("period").max())
+    return (
+        cohorts.lazy()
+        .join(distinct_returns, on="person_id")
+        .select("cohort", k=pl.col("period") - pl.col("cohort"))
         .filter(pl.col("k") >= 1)
+        .group_by("cohort", "k")
+        .agg(pl.len().alias("n"))
+        .collect()
     )
-    if not on_or_after:
-        return returned.select("cohort", "person_id", "k").unique()
-    # On or after: a return in period c+j also counts for every k <= j, so keep each member's
-    # latest offset and count them at every k up to it (done by a reverse cumulative sum below).
-    return returned.group_by("cohort", "person_id").agg(pl.col("k").max())
 
 
 def retention_rows(
@@ -47,18 +54,10 @@ def retention_rows(
     `cohorts` has person_id, cohort (period index); `returns` has person_id, period.
     """
     intervals = last - first + 1
-    in_window = cohorts.filter(pl.col("cohort").is_between(first, last))
+    members = cohorts.filter(pl.col("cohort").is_between(first, last)).unique()
     window_returns = returns.filter(pl.col("period").is_between(first, last))
-    sizes = (
-        in_window.group_by("cohort")
-        .agg(pl.col("person_id").n_unique().alias("n"))
-        .with_columns(k=pl.lit(0, pl.Int64))
-    )
-    retained = (
-        _offsets(in_window, window_returns, on_or_after)
-        .group_by("cohort", "k")
-        .agg(pl.col("person_id").n_unique().alias("n"))
-    )
+    sizes = members.group_by("cohort").agg(pl.len().alias("n")).with_columns(k=pl.lit(0, pl.Int64))
+    retained = _offsets(members, window_returns, on_or_after)
     grid = (
         calendar.frame(first, last)
         .rename({"period": "cohort"})
