@@ -1,0 +1,45 @@
+"""Build the running example end to end (roster, behaviour, events) and write its files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from analytics.demo import sources
+from analytics.demo.roster import build_roster, plan_frame
+from analytics.demo.scenario import event_log, people_frame, person_behaviour
+
+
+def scenario_events(roster: pl.DataFrame) -> pl.DataFrame:
+    """The scenario's clean event log, routed to its source systems: one row per event."""
+    people = people_frame(roster)
+    return sources.route(event_log(people, person_behaviour(people)))
+
+
+def sample_files() -> dict[str, bytes]:
+    """Every sample file's name and exact bytes: event sources first, then roster and plan."""
+    roster = build_roster()
+    events = scenario_events(roster)
+    web_first, web_second = sources.web_exports(events)
+    return {
+        sources.CRM_FILE: sources.crm_export(events),
+        sources.COACH_FILE: sources.coach_api(events),
+        sources.WEB_FILES[0]: web_first,
+        sources.WEB_FILES[1]: web_second,
+        sources.CALLS_FILE: sources.call_analyzer(events),
+        sources.ROSTER_FILE: sources.roster_csv(roster),
+        sources.PLAN_FILE: sources.plan_csv(plan_frame()),
+    }
+
+
+def write_sample_files(folder: Path) -> list[Path]:
+    """Write the sample files into folder (created if needed); same bytes on every run."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in sample_files().items():
+        path = folder / name
+        path.write_bytes(content)
+        paths.append(path)
+    return paths
