@@ -256,5 +256,8 @@ def insight_command(args: argparse.Namespace) -> int:
     except InsightError as error:
         print(f"adoption insight: error: {error}", file=sys.stderr)
         return 2
+    except duckdb.Error as error:
+        print(f"adoption insight: error: cannot read {args.db}: {error}", file=sys.stderr)
+        return 2
     print(json.dumps(document))
     return 0

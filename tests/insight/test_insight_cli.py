@@ -172,3 +172,12 @@ def test_bad_options_exit_2_with_a_message(
     db = events_db(TZ_EVENTS)
     code, out, err = insight_error(db, *args)
     assert code == 2 and out == "" and message in err
+
+
+def test_a_file_that_is_not_a_database_exits_2(
+    tmp_path: Path, insight_error: Callable[..., tuple[int, str, str]]
+) -> None:
+    db = tmp_path / "notes.duckdb"
+    db.write_text("user_id,timestamp,event\n")
+    code, out, err = insight_error(db, "active")
+    assert code == 2 and out == "" and "cannot read" in err
