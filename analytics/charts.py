@@ -164,19 +164,23 @@ def rollout_curves(curves: pl.DataFrame, *, gate_rate: float | None) -> alt.TopL
     return projector(alt.layer(*layers))
 
 
-def days_to_first_use(people: pl.DataFrame) -> alt.TopLevelMixin:
+def first_use_bars(first_use: pl.DataFrame) -> alt.TopLevelMixin:
     """How many days after their wave's start people first used the tool (negative: early).
 
-    `people`: one row per person who started: wave (label), days_to_first_use.
+    `first_use`: one row per wave per day count: wave (label), days, people.
     """
     chart = (
-        alt.Chart(people)
+        alt.Chart(first_use)
         .mark_bar()
         .encode(
-            x=alt.X("days_to_first_use:Q", bin=alt.Bin(maxbins=30), title="Days from wave start"),
-            y=alt.Y("count():Q", title="People", stack=True),
+            x=alt.X("days:Q", title="Days from the wave's start to first use", bin=False),
+            y=alt.Y("sum(people):Q", title="People", stack=True),
             color=alt.Color("wave:N", title="Wave"),
-            tooltip=[alt.Tooltip("wave:N", title="Wave"), alt.Tooltip("count():Q", title="People")],
+            tooltip=[
+                alt.Tooltip("wave:N", title="Wave"),
+                alt.Tooltip("days:Q", title="Days to first use"),
+                alt.Tooltip("sum(people):Q", title="People"),
+            ],
         )
     )
     return projector(chart, height=260)

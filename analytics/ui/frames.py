@@ -7,11 +7,20 @@ functions only change their shape (lists of dicts to long frames, two documents 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from analytics.charts import line_frame
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: Any) -> str:
+    """User text made inert for Markdown (names, teams) before it goes into a caption or label."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
 def dig(document: dict[str, Any], path: tuple[str, ...]) -> Any:
@@ -94,3 +103,111 @@ def changes_table(now: dict[str, Any], before: dict[str, Any]) -> pl.DataFrame:
         for label, path, is_rate in CHANGE_ROWS
     ]
     return pl.DataFrame(rows)
+
+
+# ---- waves ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A sentence for the page and its tone: success, warning or info."""
+
+    text: str
+    tone: str
+
+
+def _wave_name(row: dict[str, Any]) -> str:
+    """'Wave 2 (Early adopters)' from a waves-table row, the name made inert for Markdown."""
+    if not row.get("name"):
+        return f"Wave {row['wave']}"
+    return f"Wave {row['wave']} ({md_escape(row['name'])})"
+
+
+def gate_verdict(waves: pl.DataFrame, gate: float | None) -> Verdict:
+    """Whether the latest started wave is ready for the next one, read from the waves table.
+
+    `waves`: one row per planned wave (see `with_started`: it needs the `started` flag).
+    """
+    rows = waves.sort("wave").to_dicts()
+    current = next((r for r in reversed(rows) if r.get("started")), None)
+    if current is None:
+        return Verdict("No wave has started yet.", "info")
+    following = [r for r in rows if r["wave"] > current["wave"]]
+    if not following:
+        return Verdict(
+            f"All waves have started; the last, {_wave_name(current)}, is at "
+            f"{_pct(current['adoption_rate'])} adoption.",
+            "info",
+        )
+    nxt = following[0]
+    gate_text = _pct(gate)
+    rate_4w = current.get("rate_4w")
+    if rate_4w is None:
+        read_on = current["start"] + dt.timedelta(days=27)
+        return Verdict(
+            f"{_wave_name(current)} is at {_pct(current['adoption_rate'])} now; its gate "
+            f"({gate_text} four weeks in) is read on {read_on}. {_wave_name(nxt)} is planned "
+            f"for {nxt['start']}.",
+            "info",
+        )
+    if current.get("ready_for_next"):
+        return Verdict(
+            f"{_wave_name(current)} reached {_pct(rate_4w)} four weeks in (gate {gate_text}): "
+            f"ready for {_wave_name(nxt)}, planned for {nxt['start']}.",
+            "success",
+        )
+    return Verdict(
+        f"{_wave_name(current)} reached only {_pct(rate_4w)} four weeks in (gate {gate_text}): "
+        f"not ready for {_wave_name(nxt)} (planned for {nxt['start']}). Focus outreach on its "
+        "people who never started before widening the rollout.",
+        "warning",
+    )
+
+
+def _pct(value: float | None) -> str:
+    """A rate as a whole percentage, or an em dash."""
+    return "—" if value is None else f"{value:.0%}"
+
+
+def with_started(waves: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """The waves table with a `started` flag (start on or before the as-of day)."""
+    return waves.with_columns(started=pl.col("start") <= pl.lit(as_of))
+
+
+def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
+    """The waves table's columns in reading order, with a gate column in words."""
+    gate = (
+        pl.when(pl.col("ready_for_next").is_null())
+        .then(pl.lit("not yet read"))
+        .when(pl.col("ready_for_next"))
+        .then(pl.lit("ready"))
+        .otherwise(pl.lit("not ready"))
+    )
+    return waves.select(
+        "wave",
+        "name",
+        "start",
+        "size",
+        "eligible",
+        "ever_used",
+        "active",
+        "never_started",
+        "adoption_rate",
+        "rate_2w",
+        "rate_4w",
+        "median_days_to_first_use",
+        gate.alias("gate"),
+    )
+
+
+def wave_labelled(frame: pl.DataFrame, waves: pl.DataFrame) -> pl.DataFrame:
+    """Replace the wave number by its label ('1 · Champions') so legends read in words."""
+    labels = waves.select(
+        "wave",
+        label=pl.format("{} · {}", pl.col("wave"), pl.col("name").fill_null("")),
+    )
+    return (
+        frame.join(labels, on="wave", how="left")
+        .with_columns(wave=pl.col("label").fill_null(pl.col("wave").cast(pl.String)))
+        .drop("label")
+    )

@@ -16,7 +16,9 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from analytics.metrics.document import document_from_basis, jsonable
 from analytics.metrics.inputs import MetricInputs, load_inputs
+from analytics.metrics.population import Basis, prepare
 from analytics.privacy.roles import Viewer
 from analytics.privacy.scope import scope_people
 from analytics.ui import access, dataviews
@@ -86,20 +88,21 @@ def data_quality(db: str, version: int) -> dict[str, pl.DataFrame]:
     return _read(db, collect)
 
 
-def clear() -> None:
-    """Drop every cached value (after an ingest, erasure or settings change in this process)."""
-    st.cache_data.clear()
+# ---- metrics -------------------------------------------------------------------------------
+# Every loader below takes (db, version, state, scope, as_of, ...): `scope` is the viewer's cache
+# key, so what one role sees is never served from another role's cache entry.
 
 
-# ---- metrics (scope-keyed: the last argument before as_of is the viewer's cache key) ----------
+@st.cache_data(max_entries=16, show_spinner="Computing the metrics…")
+def basis(db: str, version: int, state: str, as_of: dt.date | None) -> Basis:
+    """The metrics' shared basis as of a day (one row per person plus activity); internal."""
+    return prepare(inputs(db, version, state), as_of)
 
 
-@st.cache_data(max_entries=64, show_spinner="Computing the metrics…")
+@st.cache_data(max_entries=64, show_spinner=False)
 def document(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> dict:
-    """The metrics document (SPEC section 8) as of a day."""
-    from analytics.metrics.document import build_document
-
-    return build_document(inputs(db, version, state), as_of=as_of)
+    """The metrics document (SPEC section 8) as of a day, JSON-ready (dates as text)."""
+    return jsonable(document_from_basis(basis(db, version, state, as_of)))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -116,11 +119,83 @@ def adoption_history(
 def people(
     db: str, version: int, state: str, scope: str, as_of: dt.date | None, _viewer: Viewer
 ) -> pl.DataFrame:
-    """One row per person the viewer may see at the as-of day: attributes, activity, segment.
+    """One row per population person the viewer may see at the as-of day, with their segment.
 
     `scope` (the viewer's cache key) is part of the key; `_viewer` itself is not hashed.
     """
-    from analytics.metrics.population import population_frame
+    return scope_people(basis(db, version, state, as_of).people, _viewer)
 
-    frame = population_frame(inputs(db, version, state), as_of)
-    return scope_people(frame, _viewer)
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def waves(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> pl.DataFrame:
+    """One row per planned wave: size, start, eligible, ever used, active, rates, gate."""
+    from analytics.metrics.waves import waves_table
+
+    return waves_table(basis(db, version, state, as_of))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def rollout_curves(
+    db: str, version: int, state: str, scope: str, as_of: dt.date | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per wave per day since start: rate; and per wave per days-to-first-use: people."""
+    from analytics.metrics.curves import curves_table, first_use_table
+
+    prepared = basis(db, version, state, as_of)
+    return curves_table(prepared), first_use_table(prepared)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def retention(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> pl.DataFrame:
+    """One row per cohort week per week offset k: size, active, rate, partial."""
+    from analytics.metrics.retention import retention_long
+
+    return retention_long(basis(db, version, state, as_of))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def lifecycle(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> pl.DataFrame:
+    """One row per week: new, returning, resurrecting, dormant (positive), active."""
+    from analytics.metrics.lifecycle import lifecycle_long
+
+    return lifecycle_long(basis(db, version, state, as_of))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def teams(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> pl.DataFrame:
+    """One row per team: members, champions, people per champion, coverage, flags."""
+    from analytics.metrics.champions import teams_table
+
+    return teams_table(basis(db, version, state, as_of))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cohort(
+    db: str,
+    version: int,
+    state: str,
+    scope: str,
+    as_of: dt.date | None,
+    champion_id: str,
+    _viewer: Viewer,
+) -> pl.DataFrame:
+    """One row per person assigned to this champion that the viewer may see."""
+    from analytics.metrics.champions import cohort_rows
+
+    rows = cohort_rows(basis(db, version, state, as_of), champion_id)
+    return scope_people(rows, _viewer)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def trust_by_team(
+    db: str, version: int, state: str, scope: str, as_of: dt.date | None
+) -> pl.DataFrame:
+    """One row per team: accepted, rejected, acceptance rate."""
+    from analytics.metrics.trust import trust_by_team as by_team
+
+    return by_team(basis(db, version, state, as_of))
+
+
+def clear() -> None:
+    """Drop every cached value (after an ingest, erasure or settings change in this process)."""
+    st.cache_data.clear()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from analytics.privacy.roles import (
     resolve_viewer,
 )
 from analytics.ui import access, loaders
+from analytics.ui.frames import md_escape as md_escape  # re-exported for pages
 
 EMPTY_MESSAGE = "No events yet: load files on the Data page or run `adoption demo`."
 
@@ -176,14 +176,6 @@ def require_individuals(context: PageContext) -> None:
         st.stop()
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def md_escape(text: Any) -> str:
-    """User text made inert for Markdown (names, teams) before it goes into a caption or label."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
 def percent(value: float | None, digits: int = 0) -> str:
     """A rate as a percentage for display; an undefined rate shows as an em dash."""
     return "—" if value is None else f"{value:.{digits}%}"
@@ -197,6 +189,26 @@ def count(value: int | None) -> str:
 def money(value: float | None) -> str:
     """A currency-free amount (the build cost's unit) with thousands separators."""
     return "—" if value is None else f"{value:,.0f}"
+
+
+PERCENT = st.column_config.NumberColumn(format="percent")
+WAVE_COLUMNS = {
+    "wave": st.column_config.NumberColumn("Wave", width="small"),
+    "name": st.column_config.TextColumn("Name"),
+    "start": st.column_config.DateColumn("Start"),
+    "size": st.column_config.NumberColumn("Members"),
+    "eligible": st.column_config.NumberColumn("Eligible"),
+    "ever_used": st.column_config.NumberColumn("Ever used"),
+    "active": st.column_config.NumberColumn("Active (28 d)"),
+    "never_started": st.column_config.NumberColumn("Never started"),
+    "adoption_rate": st.column_config.NumberColumn("Adoption now", format="percent"),
+    "rate_2w": st.column_config.NumberColumn("At 2 weeks", format="percent"),
+    "rate_4w": st.column_config.NumberColumn("At 4 weeks", format="percent"),
+    "median_days_to_first_use": st.column_config.NumberColumn(
+        "Median days to first use", format="%.1f"
+    ),
+    "gate": st.column_config.TextColumn("Gate"),
+}
 
 
 def headline(
