@@ -1,0 +1,280 @@
+"""The roster (who is in the rollout): read, validate, and replace the stored one atomically.
+
+Duplicate people are a reason to refuse the whole roster (the previous one stays in force); a
+bad optional value is nulled and flagged, never a reason to drop a person, because a dropped
+person silently inflates adoption (SPEC 3, "Roster integrity").
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from analytics.db import bump_ingest_version
+from analytics.ingest.identity import normalise_email_expr, normalise_user_expr
+from analytics.ingest.load import transaction
+from analytics.ingest.report import FileReport
+
+COLUMNS = (
+    "user_id",
+    "name",
+    "email",
+    "team",
+    "region",
+    "manager_id",
+    "role",
+    "is_champion",
+    "champion_id",
+    "wave",
+    "training_completed_on",
+    "active",
+)
+HEADER_ALIASES = {"employee_id": "user_id", "e_mail": "email", "email_address": "email"}
+TRUE_WORDS = ["true", "t", "yes", "y", "1"]
+FALSE_WORDS = ["false", "f", "no", "n", "0"]
+ROLES = ["rep", "manager", "executive"]
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
+FLAG_EXAMPLES = 10
+
+
+class RosterRefused(ValueError):
+    """The roster cannot be used as it is; the message says why (the old roster stays)."""
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes of a small table file as text: gzip by content, UTF-16/UTF-8 BOM, else cp1252."""
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter among , ; tab | that occurs most often in the header line."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return max([",", ";", "\t", "|"], key=header.count)
+
+
+def normalise_header(name: str) -> str:
+    """A header as matched: case- and space-insensitive, with a few aliases."""
+    key = "_".join(name.strip().lower().replace("-", "_").split())
+    return HEADER_ALIASES.get(key, key)
+
+
+def read_table_csv(path: Path) -> pl.DataFrame:
+    """A small CSV (roster, plan) as all-text columns with normalised headers; one row per line."""
+    text = decode_text(Path(path).read_bytes())
+    if not text.strip():
+        raise RosterRefused(f"{path}: the file is empty")
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=sniff_delimiter(text),
+            infer_schema=False,
+        )
+    except pl.exceptions.PolarsError as error:
+        raise RosterRefused(f"{path}: not a readable CSV table ({error})") from error
+    return frame.rename({c: normalise_header(c) for c in frame.columns}, strict=False)
+
+
+def _text(name: str) -> pl.Expr:
+    """A column trimmed, empty -> null."""
+    value = pl.col(name).str.strip_chars()
+    return pl.when(value == "").then(None).otherwise(value)
+
+
+def _word(name: str) -> pl.Expr:
+    return pl.col(name).str.strip_chars().str.to_lowercase()
+
+
+def _date(name: str) -> pl.Expr:
+    return pl.coalesce(
+        [
+            pl.col(name).str.strip_chars().str.strptime(pl.Date, f, strict=False)
+            for f in DATE_FORMATS
+        ]
+    )
+
+
+def _flag(bad: pl.Expr, template: str, name: str) -> pl.Expr:
+    """A flag message for rows where `bad` holds (else null)."""
+    return pl.when(bad).then(pl.format(template, pl.col(name).str.strip_chars()))
+
+
+def clean_roster(raw: pl.DataFrame) -> pl.DataFrame:
+    """Typed roster from text columns: one row per person, bad optional values nulled + flagged."""
+    frame = raw.with_columns(
+        pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in raw.columns
+    ).with_row_index("line_no", offset=2)
+    wave_ok = _word("wave").str.contains(r"^\d+(\.0+)?$")
+    champion_word = _word("is_champion")
+    active_word = _word("active")
+    role = _text("role")
+    user_id = normalise_user_expr(pl.col("user_id"))
+    email = normalise_email_expr(pl.col("email"))
+    flags = pl.concat_list(
+        pl.when(user_id.is_null() & email.is_not_null()).then(
+            pl.lit("no user_id: the e-mail is used as the id")
+        ),
+        _flag(wave_ok.not_() & _text("wave").is_not_null(), "wave '{}' is not a number", "wave"),
+        _flag(
+            champion_word.is_in(TRUE_WORDS + FALSE_WORDS).not_()
+            & _text("is_champion").is_not_null(),
+            "is_champion '{}' is not true/false",
+            "is_champion",
+        ),
+        _flag(
+            _date("training_completed_on").is_null() & _text("training_completed_on").is_not_null(),
+            "training_completed_on '{}' is not a date (YYYY-MM-DD)",
+            "training_completed_on",
+        ),
+        _flag(
+            active_word.is_in(TRUE_WORDS + FALSE_WORDS).not_() & _text("active").is_not_null(),
+            "active '{}' is not true/false: treated as active",
+            "active",
+        ),
+    ).list.drop_nulls()
+    return frame.select(
+        "line_no",
+        pl.coalesce(user_id, email).alias("user_id"),
+        _text("name").alias("name"),
+        email.alias("email"),
+        _text("team").alias("team"),
+        _text("region").alias("region"),
+        normalise_user_expr(pl.col("manager_id")).alias("manager_id"),
+        pl.when(role.str.to_lowercase().is_in(ROLES))
+        .then(role.str.to_lowercase())
+        .otherwise(role)
+        .alias("role"),
+        pl.when(champion_word.is_in(TRUE_WORDS))
+        .then(True)
+        .when(champion_word.is_in(FALSE_WORDS) | _text("is_champion").is_null())
+        .then(False)
+        .alias("is_champion"),
+        normalise_user_expr(pl.col("champion_id")).alias("champion_id"),
+        pl.when(wave_ok).then(_word("wave").str.replace(r"\.0+$", "").cast(pl.Int32)).alias("wave"),
+        _date("training_completed_on").alias("training_completed_on"),
+        pl.when(active_word.is_in(FALSE_WORDS)).then(False).otherwise(True).alias("active"),
+        flags.alias("flags"),
+    )
+
+
+def _listed(values: pl.Series, limit: int = 10) -> str:
+    """A short comma-separated list of values for a message."""
+    shown = values.head(limit).to_list()
+    more = f" and {values.len() - limit} more" if values.len() > limit else ""
+    return ", ".join(str(v) for v in shown) + more
+
+
+def integrity_errors(roster: pl.DataFrame) -> list[str]:
+    """Why this roster cannot be used: people without identity, duplicate ids or e-mails."""
+    errors = []
+    nameless = roster.filter(pl.col("user_id").is_null())["line_no"]
+    if nameless.len():
+        errors.append(f"rows with neither user_id nor email on lines {_listed(nameless)}")
+    ids = roster.filter(pl.col("user_id").is_not_null() & pl.col("user_id").is_duplicated())
+    if ids.height:
+        errors.append(f"duplicate user_id: {_listed(ids['user_id'].unique(maintain_order=True))}")
+    mails = roster.filter(pl.col("email").is_not_null() & pl.col("email").is_duplicated())
+    if mails.height:
+        errors.append(f"duplicate email: {_listed(mails['email'].unique(maintain_order=True))}")
+    crossed = roster.join(roster, left_on="user_id", right_on="email", suffix="_other").filter(
+        pl.col("line_no") != pl.col("line_no_other")
+    )
+    if crossed.height:
+        errors.append(f"user_id equal to another person's email: {_listed(crossed['user_id'])}")
+    return errors
+
+
+def resolve_references(roster: pl.DataFrame) -> pl.DataFrame:
+    """champion_id / manager_id given as an e-mail of a roster person become that person's id."""
+    mails = roster.filter(pl.col("email").is_not_null())
+    return roster.with_columns(
+        pl.col(c).replace(mails["email"], mails["user_id"]) for c in ("champion_id", "manager_id")
+    )
+
+
+def flag_warnings(roster: pl.DataFrame) -> list[str]:
+    """Readable flag lines for the report: a few examples and how many people were flagged."""
+    flagged = roster.filter(pl.col("flags").list.len() > 0)
+    if flagged.height == 0:
+        return []
+    lines = (
+        flagged.head(FLAG_EXAMPLES)
+        .select(
+            pl.format("line {} ({}): {}", "line_no", "user_id", pl.col("flags").list.join("; "))
+        )
+        .to_series()
+        .to_list()
+    )
+    return [f"{flagged.height} people have values nulled or flagged", *lines]
+
+
+REPLACE_SQL = """
+INSERT INTO roster (user_id, name, email, team, region, manager_id, role, is_champion,
+                    champion_id, wave, training_completed_on, active, flags)
+SELECT user_id, name, email, team, region, manager_id, role, is_champion, champion_id, wave,
+       training_completed_on, active,
+       CASE WHEN len(flags) > 0 THEN to_json(flags)::VARCHAR END
+FROM new_roster
+"""
+
+
+def replace_roster(
+    con: duckdb.DuckDBPyConnection,
+    roster: pl.DataFrame,
+    *,
+    rebuild: dict | None = None,
+) -> None:
+    """Swap the stored roster for this one in one transaction (rebuild = person_day options)."""
+    from analytics.activity import rebuild_person_day
+
+    with transaction(con):
+        con.execute("DELETE FROM roster")
+        con.register("new_roster", roster)
+        try:
+            con.execute(REPLACE_SQL)
+        finally:
+            con.unregister("new_roster")
+        if rebuild is not None:
+            rebuild_person_day(con, **rebuild)
+        bump_ingest_version(con)
+
+
+def load_roster(
+    con: duckdb.DuckDBPyConnection, path: Path, *, rebuild: dict | None = None
+) -> FileReport:
+    """Read, validate and store a roster file; a refused report leaves the old roster in place."""
+    try:
+        raw = read_table_csv(path)
+        if "user_id" not in raw.columns and "email" not in raw.columns:
+            raise RosterRefused(
+                f"{path}: no user_id or email column (found: {', '.join(raw.columns)})"
+            )
+        roster = clean_roster(raw)
+        errors = integrity_errors(roster)
+        if errors:
+            raise RosterRefused(
+                f"{path}: roster refused, previous roster kept: {'; '.join(errors)}"
+            )
+    except (RosterRefused, OSError, UnicodeError) as error:
+        return FileReport.refused(str(path), str(error), kind="roster")
+    replace_roster(con, resolve_references(roster), rebuild=rebuild)
+    ignored = [c for c in raw.columns if c not in COLUMNS]
+    notes = [f"columns ignored: {', '.join(ignored)}"] if ignored else []
+    return FileReport(
+        file=str(path),
+        kind="roster",
+        read=roster.height,
+        loaded=roster.height,
+        warnings=[*notes, *flag_warnings(roster)],
+    )
