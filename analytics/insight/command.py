@@ -117,44 +117,55 @@ def _rows(frame: pl.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
     )
 
 
-def _retention(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
-    """{"rows": [{"period_start", "counts"}]}: one row per period of the window."""
-    calendar = Calendar(args.period or DEFAULT_PERIOD["retention"], args.week_start)
+def _retention_window(
+    con: duckdb.DuckDBPyConnection, args: argparse.Namespace, calendar: Calendar, tz: str
+) -> tuple[int, int]:
+    """First and last period of the retention window: N periods ending with --date-to's."""
     date_to = _date_to(con, args.date_to, tz)
-    last = calendar.index(date_to)
     date_from = _parse_date(args.date_from, "--date-from")
     if date_from is not None and date_from > date_to:
         raise InsightError(f"--date-from {date_from} is after --date-to {date_to}")
     if args.intervals is not None and args.intervals < 1:
         raise InsightError(f"--intervals must be at least 1, not {args.intervals}")
+    last = calendar.index(date_to)
     if args.intervals is not None:
-        intervals = args.intervals
+        first = last - args.intervals + 1
     elif date_from is not None:
-        intervals = last - calendar.index(date_from) + 1
+        first = calendar.index(date_from)
     else:
-        intervals = DEFAULT_INTERVALS
-    first = last - intervals + 1
+        first = last - DEFAULT_INTERVALS + 1
     _check_span(first, last)
+    return first, last
+
+
+def _cohorts(
+    con: duckdb.DuckDBPyConnection,
+    args: argparse.Namespace,
+    calendar: Calendar,
+    window: dict[str, Any],
+    returns: pl.DataFrame,
+) -> pl.DataFrame:
+    """Cohort members (person_id, cohort): first-ever or every period with a start event."""
     start_event = args.start_event or args.event
-    return_event = args.return_event or args.event
-    window = {"tz": tz, "day_from": calendar.start(first), "day_to": calendar.end(last)}
-    returns = _with_period(events.person_days(con, event=return_event, **window), calendar, "day")
     if args.type == "first_time":
-        firsts = events.first_days(con, event=start_event, tz=tz)
-        cohorts = first_time_cohorts(
-            firsts.select(
-                "person_id", calendar.index_expr(pl.col("first_day")).alias("first_period")
-            )
-        )
-    else:
-        starts = (
-            returns
-            if start_event == return_event
-            else _with_period(events.person_days(con, event=start_event, **window), calendar, "day")
-        )
-        cohorts = recurring_cohorts(starts)
+        firsts = events.first_days(con, event=start_event, tz=window["tz"])
+        first_period = calendar.index_expr(pl.col("first_day")).alias("first_period")
+        return first_time_cohorts(firsts.select("person_id", first_period))
+    if start_event == (args.return_event or args.event):
+        return recurring_cohorts(returns)
+    starts = events.person_days(con, event=start_event, **window)
+    return recurring_cohorts(_with_period(starts, calendar, "day"))
+
+
+def _retention(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
+    """{"rows": [{"period_start", "counts"}]}: one row per period of the window."""
+    calendar = Calendar(args.period or DEFAULT_PERIOD["retention"], args.week_start)
+    first, last = _retention_window(con, args, calendar, tz)
+    window = {"tz": tz, "day_from": calendar.start(first), "day_to": calendar.end(last)}
+    return_event = args.return_event or args.event
+    returns = _with_period(events.person_days(con, event=return_event, **window), calendar, "day")
     rows = retention_rows(
-        cohorts,
+        _cohorts(con, args, calendar, window, returns),
         returns,
         calendar=calendar,
         first=first,
