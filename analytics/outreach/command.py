@@ -1,0 +1,54 @@
+"""`adoption outreach [--as-of DATE] [--db PATH] --format csv|json`: the worklist on stdout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from analytics.exports import to_safe_csv
+from analytics.metrics.inputs import load_inputs
+from analytics.outreach.build import worklist_from_inputs
+
+
+def parse_as_of(text: str | None) -> dt.date | None:
+    """The --as-of value as a date (None: the latest event day); ValueError if not YYYY-MM-DD."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from None
+
+
+def worklist_json(worklist: pl.DataFrame) -> str:
+    """The worklist as a JSON list of objects (dates as YYYY-MM-DD, missing values null)."""
+    rows = worklist.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).to_dicts()
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def _write(data: bytes) -> None:
+    """Write to stdout, quietly stopping when the reader (e.g. `head`) has gone."""
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stderr.close()
+
+
+def outreach_command(*, as_of: str | None, db: Path, output_format: str = "csv") -> int:
+    """Print the worklist as spreadsheet-safe CSV or JSON; exit 0, or 2 for a bad --as-of."""
+    try:
+        day = parse_as_of(as_of)
+    except ValueError as error:
+        print(f"adoption outreach: {error}", file=sys.stderr)
+        return 2
+    worklist = worklist_from_inputs(load_inputs(Path(db)), day)
+    if output_format == "json":
+        _write((worklist_json(worklist) + "\n").encode("utf-8"))
+    else:
+        _write(to_safe_csv(worklist))
+    return 0
