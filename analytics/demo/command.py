@@ -1,0 +1,91 @@
+"""`adoption demo` and the app's first start: write the running example and ingest it."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from analytics.db import connection
+from analytics.demo import sources
+from analytics.demo.generate import write_sample_files
+
+SAMPLE_FOLDER = Path("sample_events")
+
+
+def ingest_samples(db: Path, paths: Sequence[Path]) -> list[Any]:
+    """Ingest written sample files (events, roster, plan) through the public ingest API."""
+    from analytics.ingest.command import ingest_paths
+
+    by_name = {path.name: path for path in paths}
+    events = [by_name[name] for name in sources.EVENT_FILES]
+    return ingest_paths(
+        Path(db),
+        events,
+        roster=by_name[sources.ROSTER_FILE],
+        plan=by_name[sources.PLAN_FILE],
+        source=None,
+        tz=None,
+    )
+
+
+def summary_lines(reports: Sequence[Any]) -> list[str]:
+    """A short table: one line per event file, then the totals."""
+    lines = []
+    totals = {"read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
+    for report in reports:
+        if getattr(report, "kind", "events") != "events":
+            continue
+        if report.status == "refused":
+            lines.append(f"  {report.file}: refused: {report.error}")
+            continue
+        counts = {key: getattr(report, key) for key in totals}
+        totals = {key: totals[key] + counts[key] for key in totals}
+        lines.append(
+            f"  {Path(report.file).name}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        )
+    lines.append("  total: " + ", ".join(f"{k} {v}" for k, v in totals.items()))
+    return lines
+
+
+def load_demo(db: Path, folder: Path = SAMPLE_FOLDER) -> list[Any]:
+    """Write the sample files into folder and ingest them into db; the per-file reports."""
+    return ingest_samples(db, write_sample_files(folder))
+
+
+def demo_command(db: Path) -> int:
+    """Write the running example to ./sample_events, ingest it, say where the database is."""
+    folder = Path.cwd() / SAMPLE_FOLDER
+    reports = load_demo(Path(db), folder)
+    refused = [r for r in reports if r.status == "refused"]
+    print(f"Wrote the running example to {folder.resolve()}")
+    print("Ingested:")
+    print("\n".join(summary_lines(reports)))
+    print(f"Database: {Path(db).resolve()}")
+    if refused:
+        print(f"{len(refused)} file(s) were refused; see above.")
+        return 2
+    print("Next: `adoption metrics --format json` or `make run` to open the app.")
+    return 0
+
+
+def database_has_events(db: Path) -> bool:
+    """Whether the database file exists and holds at least one event."""
+    if not Path(db).exists():
+        return False
+    with connection(db) as con:
+        return con.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+
+
+def ensure_demo_loaded(db: Path, folder: Path | None = None) -> bool:
+    """First start of the app: load the running example only into an empty database; returns
+    whether it loaded."""
+    if database_has_events(db):
+        return False
+    try:
+        load_demo(Path(db), folder or Path.cwd() / SAMPLE_FOLDER)
+    except PermissionError:  # a read-only checkout: write the files somewhere private
+        with tempfile.TemporaryDirectory() as private:
+            load_demo(Path(db), Path(private))
+    return True
