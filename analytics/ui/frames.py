@@ -211,3 +211,159 @@ def wave_labelled(frame: pl.DataFrame, waves: pl.DataFrame) -> pl.DataFrame:
         .with_columns(wave=pl.col("label").fill_null(pl.col("wave").cast(pl.String)))
         .drop("label")
     )
+
+
+# ---- retention and activity -------------------------------------------------------------------
+
+
+def retention_cells(retention: pl.DataFrame) -> pl.DataFrame:
+    """Heatmap cells: cohort label 'YYYY-MM-DD (n=SIZE)', week offset k, rate, partial flag.
+
+    `retention`: one row per cohort week per offset k (cohort_week, size, k, rate, partial).
+    """
+    return retention.sort("cohort_week", "k").select(
+        cohort=pl.format("{} (n={})", pl.col("cohort_week").dt.to_string("%Y-%m-%d"), "size"),
+        week=pl.col("k"),
+        rate=pl.col("rate"),
+        partial=pl.col("partial").fill_null(False),
+    )
+
+
+def histogram_frame(counts: list[int]) -> pl.DataFrame:
+    """The 28 active-day counts as a frame: one row per k = 1..28 (days, people)."""
+    return pl.DataFrame(
+        {"days": list(range(1, len(counts) + 1)), "people": counts},
+        schema={"days": pl.Int64, "people": pl.Int64},
+    )
+
+
+# ---- champions --------------------------------------------------------------------------------
+
+SEGMENT_ORDER = ["never_started", "dormant", "at_risk", "active", "not_yet_eligible"]
+
+
+def teams_display(teams: pl.DataFrame, chosen: list[str]) -> pl.DataFrame:
+    """The champions-by-team table for the chosen teams (all when none chosen), flagged first."""
+    shown = teams.filter(pl.col("team").is_in(chosen)) if chosen else teams
+    return shown.select(
+        "team",
+        "members",
+        "champions",
+        "people_per_champion",
+        "coverage",
+        "over_ratio",
+        "no_champion",
+    ).sort("over_ratio", "team", descending=[True, False], nulls_last=True)
+
+
+def teams_without_champion(teams: pl.DataFrame) -> list[str]:
+    """Names of teams that have eligible members and no champion."""
+    return teams.filter(pl.col("no_champion"))["team"].drop_nulls().to_list()
+
+
+PERSON_VIEW = [
+    "name",
+    "person_id",
+    "team",
+    "segment",
+    "last_active_day",
+    "active_days_28",
+    "acceptance_rate",
+]
+
+
+def champions_activity(people: pl.DataFrame, chosen: list[str]) -> pl.DataFrame:
+    """One row per champion (of the chosen teams): their own segment and use, cohort size."""
+    cohort_sizes = (
+        people.filter(pl.col("champion_id").is_not_null() & ~pl.col("is_champion"))
+        .group_by("champion_id")
+        .agg(cohort_size=pl.len().cast(pl.Int64))
+    )
+    champions = people.filter(pl.col("is_champion"))
+    if chosen:
+        champions = champions.filter(pl.col("team").is_in(chosen))
+    return (
+        champions.rename({"last_active": "last_active_day"})
+        .join(cohort_sizes, left_on="person_id", right_on="champion_id", how="left")
+        .with_columns(
+            pl.col("cohort_size").fill_null(0),
+            pl.col("segment").fill_null("not_yet_eligible"),
+        )
+        .select(*PERSON_VIEW, "cohort_size")
+        .sort("active_days_28", "name", descending=[False, False])
+    )
+
+
+def champion_options(people: pl.DataFrame) -> dict[str, str]:
+    """Champion id -> 'Name (Team)' for a picker, in name order (plain text, never Markdown)."""
+    champions = people.filter(pl.col("is_champion")).sort("name", "person_id", nulls_last=True)
+    labels = champions.select(
+        "person_id",
+        label=pl.format(
+            "{} ({})",
+            pl.col("name").fill_null(pl.col("person_id")),
+            pl.col("team").fill_null("no team"),
+        ),
+    )
+    return dict(zip(labels["person_id"].to_list(), labels["label"].to_list(), strict=True))
+
+
+def segment_counts(cohort: pl.DataFrame) -> dict[str, int]:
+    """People per segment in a cohort, in the fixed segment order (absent segments left out)."""
+    counts = cohort.group_by("segment").len()
+    by_segment = dict(zip(counts["segment"].to_list(), counts["len"].to_list(), strict=True))
+    return {s.replace("_", " "): int(by_segment[s]) for s in SEGMENT_ORDER if s in by_segment}
+
+
+def cohort_display(cohort: pl.DataFrame) -> pl.DataFrame:
+    """A champion's people (not the champion), those needing a nudge first: never started..."""
+    rank = pl.col("segment").replace_strict(
+        {s: i for i, s in enumerate(SEGMENT_ORDER)}, default=len(SEGMENT_ORDER)
+    )
+    people = cohort.filter(pl.col("person_id") != pl.col("champion_id").fill_null(""))
+    return people.sort(rank, "name", nulls_last=True).select(PERSON_VIEW)
+
+
+# ---- team meeting -----------------------------------------------------------------------------
+
+
+def adoption_by(people: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Adoption per group of `column` (team or role): eligible, active (28 d), adoption rate.
+
+    `people`: one row per population person with the metrics' eligible and active_28 flags;
+    this only groups them (the same MAU ÷ eligible definition, per group).
+    """
+    return (
+        people.filter(pl.col("eligible") & pl.col(column).is_not_null())
+        .group_by(column)
+        .agg(
+            eligible=pl.len().cast(pl.Int64),
+            active=pl.col("active_28").sum().cast(pl.Int64),
+        )
+        .with_columns(adoption_rate=pl.col("active") / pl.col("eligible"))
+        .sort(column)
+    )
+
+
+def leaderboard(now: pl.DataFrame, before: pl.DataFrame) -> pl.DataFrame:
+    """Teams by adoption now, with the rate at the last meeting and the change in points."""
+    earlier = before.select("team", adoption_before=pl.col("adoption_rate"))
+    return (
+        now.join(earlier, on="team", how="left")
+        .with_columns(change_pts=(pl.col("adoption_rate") - pl.col("adoption_before")) * 100)
+        .sort("adoption_rate", "team", descending=[True, False], nulls_last=True)
+    )
+
+
+def top_users(people: pl.DataFrame, hidden_teams: list[str], limit: int = 10) -> pl.DataFrame:
+    """The most active eligible people (most active days in 28) outside suppressed teams."""
+    return (
+        people.filter(
+            pl.col("eligible"),
+            pl.col("active_days_28") > 0,
+            ~pl.col("team").is_in(hidden_teams).fill_null(False),
+        )
+        .sort("active_days_28", "name", descending=[True, False], nulls_last=True)
+        .head(limit)
+        .select("name", "team", "active_days_28")
+    )

@@ -199,3 +199,14 @@ def trust_by_team(
 def clear() -> None:
     """Drop every cached value (after an ingest, erasure or settings change in this process)."""
     st.cache_data.clear()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def group_adoption(
+    db: str, version: int, state: str, scope: str, as_of: dt.date | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Adoption per team and per role (eligible, active, rate): group level, no person rows."""
+    from analytics.ui.frames import adoption_by
+
+    everyone = basis(db, version, state, as_of).people
+    return adoption_by(everyone, "team"), adoption_by(everyone, "role")

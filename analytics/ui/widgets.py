@@ -211,6 +211,39 @@ WAVE_COLUMNS = {
 }
 
 
+TEAM_COLUMNS = {
+    "team": st.column_config.TextColumn("Team"),
+    "members": st.column_config.NumberColumn("Eligible members"),
+    "champions": st.column_config.NumberColumn("Champions"),
+    "people_per_champion": st.column_config.NumberColumn("People per champion", format="%.1f"),
+    "coverage": st.column_config.NumberColumn("Coverage", format="percent"),
+    "over_ratio": st.column_config.CheckboxColumn("Flagged"),
+    "no_champion": st.column_config.CheckboxColumn("No champion"),
+    "note": st.column_config.TextColumn("Note"),
+    "suppressed": None,
+}
+BOARD_COLUMNS = {
+    "team": st.column_config.TextColumn("Team"),
+    "eligible": st.column_config.NumberColumn("Eligible"),
+    "active": st.column_config.NumberColumn("Active (28 d)"),
+    "adoption_rate": st.column_config.NumberColumn("Adoption", format="percent"),
+    "adoption_before": st.column_config.NumberColumn("At last meeting", format="percent"),
+    "change_pts": st.column_config.NumberColumn("Change (pts)", format="%+.1f"),
+    "note": st.column_config.TextColumn("Note"),
+    "suppressed": None,
+}
+PERSON_COLUMNS = {
+    "name": st.column_config.TextColumn("Name"),
+    "person_id": st.column_config.TextColumn("Id"),
+    "team": st.column_config.TextColumn("Team"),
+    "segment": st.column_config.TextColumn("Segment"),
+    "last_active_day": st.column_config.DateColumn("Last active"),
+    "active_days_28": st.column_config.NumberColumn("Active days (28)"),
+    "acceptance_rate": st.column_config.NumberColumn("Acceptance", format="percent"),
+    "cohort_size": st.column_config.NumberColumn("Cohort size"),
+}
+
+
 def headline(
     column: Any,
     label: str,
@@ -238,13 +271,33 @@ def on_track_text(on_track: bool | None) -> str:
     return ":orange-badge[:material/warning: Behind the target path]"
 
 
-def download_csv(frame: Any, *, label: str, file_name: str, key: str) -> None:
-    """A download button for a frame as spreadsheet-safe CSV (formula cells escaped)."""
+def download_csv(
+    frame: Any, *, label: str, file_name: str, key: str, viewer: Viewer, db: str
+) -> None:
+    """A download button for a frame as spreadsheet-safe CSV; the export is audited on click."""
     from analytics.exports import to_safe_csv
+    from analytics.privacy import EXPORT_CSV, audit_view
 
     st.download_button(
-        label, to_safe_csv(frame, excel_bom=True), file_name=file_name, mime="text/csv", key=key
+        label,
+        to_safe_csv(frame, excel_bom=True),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        on_click=audit_view,
+        args=(db, viewer, EXPORT_CSV, {"file": file_name}, frame.height),
     )
+
+
+def audit_once(db: str, viewer: Viewer, what: str, filters: dict[str, Any], row_count: int) -> None:
+    """Audit an individual-level view once per distinct view in a session, not on every rerun."""
+    from analytics.privacy import audit_view
+
+    seen = st.session_state.setdefault("_audited", set())
+    key = (what, tuple(sorted((k, str(v)) for k, v in filters.items())))
+    if key not in seen:
+        audit_view(db, viewer, what, filters, row_count)
+        seen.add(key)
 
 
 def db_path_text(context: PageContext) -> str:

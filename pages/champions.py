@@ -1,0 +1,137 @@
+"""Champions: coverage and people per champion by team, champions' own use, "my cohort"."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import charts
+from analytics.privacy import CHAMPION, VIEW_COHORT, suppress_small_groups
+from analytics.ui import frames, loaders, widgets
+from analytics.ui.definitions import DEFINITIONS
+
+context = widgets.page_context()
+st.title("Champions")
+widgets.require_data(context)
+
+db, version, state, scope = context.key
+viewer = context.viewer
+doc = loaders.document(db, version, state, scope, context.as_of)
+settings = loaders.inputs(db, version, state).settings
+max_ratio = int(settings.get("max_people_per_champion") or 10)
+min_group = int(settings.get("min_group_size") or 5)
+summary = doc["champions"]
+
+if not doc["modes"]["roster"]:
+    st.info(
+        "No roster loaded: champions, teams and cohorts come from the roster. "
+        "Load one on the Data page."
+    )
+    st.stop()
+
+top = st.columns(4)
+widgets.headline(top[0], "Champions", widgets.count(summary["champions"]), "Eligible champions.")
+widgets.headline(
+    top[1],
+    "People per champion",
+    "—" if summary["people_per_champion"] is None else f"{summary['people_per_champion']:.1f}",
+    DEFINITIONS["people_per_champion"].format(ratio=max_ratio),
+)
+widgets.headline(
+    top[2], "Coverage", widgets.percent(summary["coverage"], 1), DEFINITIONS["coverage"]
+)
+team_table = loaders.teams(db, version, state, scope, context.as_of)
+widgets.headline(
+    top[3],
+    "Teams flagged",
+    widgets.count(int(team_table["over_ratio"].sum())),
+    f"Teams over {max_ratio} people per champion, or with members and no champion.",
+)
+
+st.subheader("By team")
+all_teams = team_table["team"].drop_nulls().to_list()
+chosen = st.multiselect("Teams", all_teams, default=[], placeholder="All teams", key="teams")
+shown = frames.teams_display(team_table, chosen)
+if not viewer.sees_individuals:
+    shown = suppress_small_groups(shown, group="team", count="members", min_size=min_group)
+left, right = st.columns(2)
+with left:
+    st.altair_chart(
+        charts.team_bars(
+            shown.drop_nulls("people_per_champion"),
+            value="people_per_champion",
+            title="People per champion",
+            target=max_ratio,
+            target_label=f"Target: at most {max_ratio}",
+            percent=False,
+            flag="over_ratio",
+        ),
+        width="stretch",
+    )
+with right:
+    st.altair_chart(
+        charts.team_bars(
+            shown.drop_nulls("coverage"),
+            value="coverage",
+            title="Coverage (people with an active champion)",
+            flag="over_ratio",
+        ),
+        width="stretch",
+    )
+st.caption("Flagged teams (over the ratio, or with members and no champion) are in vermillion.")
+st.dataframe(shown, hide_index=True, width="stretch", column_config=widgets.TEAM_COLUMNS)
+
+orphans = frames.teams_without_champion(team_table)
+if orphans:
+    st.warning("Teams with members and no champion: " + ", ".join(map(widgets.md_escape, orphans)))
+
+if not viewer.sees_individuals:
+    st.info("Champions' own activity and cohorts show individual people; your role sees teams.")
+    st.stop()
+
+people = loaders.people(db, version, state, scope, context.as_of, viewer)
+if viewer.role != CHAMPION:
+    st.subheader("Champions' own use")
+    st.caption("A champion who does not use the tool cannot coach it: their own activity.")
+    st.dataframe(
+        frames.champions_activity(people, chosen),
+        hide_index=True,
+        width="stretch",
+        column_config=widgets.PERSON_COLUMNS,
+    )
+
+st.subheader("My cohort")
+options = frames.champion_options(people)
+if viewer.role == CHAMPION:
+    options = {viewer.person_id: options.get(viewer.person_id, "me")} if viewer.person_id else {}
+if not options:
+    st.info("No champions in the roster yet.")
+    st.stop()
+champion_id = st.selectbox(
+    "Champion", list(options), format_func=lambda key: options[key], key="champion"
+)
+cohort = loaders.cohort(db, version, state, scope, context.as_of, champion_id, viewer)
+widgets.audit_once(
+    db, viewer, VIEW_COHORT, {"champion": champion_id, "as_of": context.as_of}, cohort.height
+)
+counts = frames.segment_counts(cohort)
+row = st.columns(len(counts))
+for column, (segment, number) in zip(row, counts.items(), strict=True):
+    column.metric(segment, number)
+st.dataframe(
+    frames.cohort_display(cohort),
+    hide_index=True,
+    width="stretch",
+    column_config=widgets.PERSON_COLUMNS,
+)
+st.caption(
+    "Segment at the as-of day; last active day; active days in the last 28; acceptance rate of "
+    "AI suggestions (accepted ÷ accepted + rejected). The Outreach page says what to do next."
+)
+widgets.download_csv(
+    frames.cohort_display(cohort),
+    label="Download this cohort (CSV)",
+    file_name=f"cohort-{context.as_of}.csv",
+    key="cohort_csv",
+    viewer=viewer,
+    db=db,
+)
