@@ -200,11 +200,17 @@ def with_owner(people: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def last_contacts(outreach: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
-    """One row per person contacted on or before D: the latest contact's day and channel."""
+def last_contacts(outreach: pl.DataFrame) -> pl.DataFrame:
+    """One row per person ever contacted: the latest contact's day and channel.
+
+    Contacts dated after D count too: the contact log is usually newer than the data (a champion
+    logs today's call while the latest events are yesterday's), and the list must not send them
+    to the same person twice.
+    """
+    order = ["contacted_on", "id"] if "id" in outreach.columns else ["contacted_on"]
     return (
-        outreach.filter(pl.col("contacted_on") <= pl.lit(as_of))
-        .sort("contacted_on", "id" if "id" in outreach.columns else "contacted_on")
+        outreach.drop_nulls("contacted_on")
+        .sort(order)
         .group_by("person_id")
         .agg(
             last_contacted_on=pl.col("contacted_on").last(),
@@ -252,7 +258,7 @@ def build_worklist(
     candidates = conform_people(people).filter(pl.col("segment").is_in(OUTREACH_SEGMENTS))
     return (
         with_owner(candidates, roster)
-        .join(last_contacts(outreach, as_of), on="person_id", how="left")
+        .join(last_contacts(outreach), on="person_id", how="left")
         .with_columns(
             playbook=pl.when(pl.col("lost_trust").fill_null(False))
             .then(pl.lit("lost_trust"))
@@ -261,7 +267,7 @@ def build_worklist(
             days_since_invite=(day - pl.col("wave_start")).dt.total_days(),
             contacted_recently=(
                 pl.col("last_contacted_on") > day - pl.duration(days=recent_contact_days)
-            ).fill_null(False),
+            ).fill_null(False),  # in [D-N+1, D], or logged after D
             first_name=_first_word("name", "there"),
             owner_first_name=_first_word("owner_name", "the rollout team"),
             last_active_day=pl.col("last_active"),

@@ -99,7 +99,7 @@ OUTREACH = pl.DataFrame(
     {
         "id": [1, 2, 3],
         "person_id": ["d2", "d1", "a1"],
-        # d2 three days before D (recent); d1 ten days before (not recent); a1 after D (ignored)
+        # d2 three days before D (recent); d1 ten days before (not recent); a1 after D (recent)
         "contacted_on": [d("2026-03-28"), d("2026-03-21"), d("2026-04-02")],
         "channel": ["chat", "email", "phone"],
         "owner": ["c2", "m1", "c2"],

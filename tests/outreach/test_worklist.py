@@ -28,10 +28,10 @@ def test_people_are_exactly_the_non_active_segments() -> None:
 
 def test_order_puts_the_most_valuable_contacts_first() -> None:
     worklist = _worklist()
-    # not contacted recently first: at_risk a1, lost trust l1, dormant d1, then never started
-    # by days since invite, longest first: n1 (34 days) before n2 (7 days);
-    # d2 was contacted 3 days before D (within 7) so it goes last
-    assert worklist["person_id"].to_list() == ["a1", "l1", "d1", "n1", "n2", "d2"]
+    # not contacted recently first: lost trust l1, dormant d1, then never started by days since
+    # invite, longest first: n1 (34 days) before n2 (7 days); then the recently contacted, in
+    # the same order: a1 (at risk, contacted after D) before d2 (dormant, contacted D-3)
+    assert worklist["person_id"].to_list() == ["l1", "d1", "n1", "n2", "a1", "d2"]
     assert worklist["rank"].to_list() == [1, 2, 3, 4, 5, 6]
 
 
@@ -109,8 +109,9 @@ def test_contacted_recently_and_last_contact() -> None:
     # d1: contacted 2026-03-21, 10 days before D: logged but not recent
     assert _row(worklist, "d1")["contacted_recently"] is False
     assert _row(worklist, "d1")["last_contacted_on"] == d("2026-03-21")
-    # a1's contact is dated after D and is ignored
-    assert _row(worklist, "a1")["last_contacted_on"] is None
+    # a1's contact is dated after D (logged today, data up to yesterday): it counts as recent
+    assert _row(worklist, "a1")["last_contacted_on"] == d("2026-04-02")
+    assert _row(worklist, "a1")["contacted_recently"] is True
     # with a 14-day window d1 becomes recent too (31 - 21 = 10 < 14)
     assert _row(_worklist(recent_contact_days=14), "d1")["contacted_recently"] is True
 
