@@ -154,8 +154,7 @@ def _names(count: int, rng: np.random.Generator) -> pl.DataFrame:
     first = np.array(FIRST_NAMES)[pairs // len(LAST_NAMES)]
     last = np.array(LAST_NAMES)[pairs % len(LAST_NAMES)]
     names = pl.Series("name", np.char.add(np.char.add(first, " "), last).tolist())
-    accented = pl.Series([ACCENTED_NAMES.get(i) for i in range(count)], dtype=pl.String)
-    names = accented.fill_null(names).alias("name")
+    names = names.scatter(list(ACCENTED_NAMES), list(ACCENTED_NAMES.values()))
     local = (
         names.str.normalize("NFKD")
         .str.replace_all(r"\p{M}", "")

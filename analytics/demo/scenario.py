@@ -225,8 +225,10 @@ def event_log(people: pl.DataFrame, behaviour: dict[str, np.ndarray]) -> pl.Data
     per_kind = np.stack([counts[k] for k in kinds], axis=1).ravel()
     cell = np.repeat(np.repeat(np.arange(len(person)), len(kinds)), per_kind)
     kind = np.repeat(np.tile(np.arange(len(kinds)), len(person)), per_kind)
-    window = np.array([REGION_HOURS[r] for r in people["region"].to_list()])[person]
-    session_start = window[:, 0] + rng.integers(0, window[:, 1])
+    region = people["region"]
+    opens = region.replace_strict({r: h[0] for r, h in REGION_HOURS.items()}).to_numpy()[person]
+    hours = region.replace_strict({r: h[1] for r, h in REGION_HOURS.items()}).to_numpy()[person]
+    session_start = opens + rng.integers(0, hours)
     offset = np.where(kind == 0, 0, rng.integers(60, 3 * 3600, len(cell)))
     accept_chance = acceptance_probability(behaviour)[person[cell], day[cell]]
     accepted = pl.Series(rng.random(len(cell)) < accept_chance).set(pl.Series(kind != 2), None)
