@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -367,3 +368,59 @@ def top_users(people: pl.DataFrame, hidden_teams: list[str], limit: int = 10) ->
         .head(limit)
         .select("name", "team", "active_days_28")
     )
+
+
+# ---- data -------------------------------------------------------------------------------------
+
+
+def report_row(report: Any) -> dict[str, Any]:
+    """One ingest report (FileReport) as a flat table row, lists and dicts as text."""
+    reasons = getattr(report, "quarantine_reasons", {}) or {}
+    return {
+        "file": Path(str(report.file)).name,
+        "kind": getattr(report, "kind", "events"),
+        "status": report.status,
+        "error": report.error,
+        "read": report.read,
+        "loaded": report.loaded,
+        "duplicates": report.duplicates,
+        "conflicts": report.conflicts,
+        "quarantined": report.quarantined,
+        "suppressed": report.suppressed,
+        "quarantine_reasons": ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())),
+        "date_order": report.date_order,
+        "warnings": "; ".join(map(str, report.warnings or [])),
+    }
+
+
+# ---- settings ---------------------------------------------------------------------------------
+
+
+def plan_editor_frame(plan: pl.DataFrame) -> pl.DataFrame:
+    """The stored plan in the editor's shape: one row per wave (wave, name, start, size)."""
+    return plan.select("wave", "name", "start", "planned_size").sort("wave")
+
+
+def plan_from_editor(edited: Any) -> tuple[list[Any], list[str]]:
+    """Waves from the edited table, validated like a plan file: (waves, reasons refused).
+
+    Uses the ingest's own plan checks (numbers, dates, repeated waves, starts out of order).
+    """
+    from analytics.ingest.plan import plan_errors, typed_plan
+    from analytics.state.models import Wave
+
+    frame = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+    frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
+    as_text = frame.select(
+        pl.col(name).cast(pl.String).alias(name)
+        for name in ("wave", "name", "start", "planned_size")
+    )
+    typed = typed_plan(as_text)
+    errors = [e.replace("line ", "row ") for e in plan_errors(typed)]
+    if errors:
+        return [], errors
+    waves = [
+        Wave(number=r["wave"], name=r["name"], start=r["start"], planned_size=r["planned_size"])
+        for r in typed.sort("wave").to_dicts()
+    ]
+    return waves, []

@@ -232,6 +232,18 @@ BOARD_COLUMNS = {
     "note": st.column_config.TextColumn("Note"),
     "suppressed": None,
 }
+LOG_COLUMNS = {
+    "ingest_id": st.column_config.NumberColumn("#", width="small"),
+    "file_name": st.column_config.TextColumn("File"),
+    "sha256": st.column_config.TextColumn("SHA-256", width="small"),
+    "ingested_at": st.column_config.DatetimeColumn("Ingested (UTC)", format="YYYY-MM-DD HH:mm"),
+}
+PLAN_COLUMNS = {
+    "wave": st.column_config.NumberColumn("Wave", min_value=1, step=1, required=True),
+    "name": st.column_config.TextColumn("Name"),
+    "start": st.column_config.DateColumn("Start", required=True, format="YYYY-MM-DD"),
+    "planned_size": st.column_config.NumberColumn("Planned size", min_value=0, step=1),
+}
 PERSON_COLUMNS = {
     "name": st.column_config.TextColumn("Name"),
     "person_id": st.column_config.TextColumn("Id"),
