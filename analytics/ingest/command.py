@@ -1,0 +1,164 @@
+"""`adoption ingest` and the ingest entry point the demo and the app call (ingest_paths).
+
+Order of work: settings (`--tz` first), roster, plan, then each event file in its own
+transaction (a refused file is reported and the batch goes on), then person_day once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import zoneinfo
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from analytics.activity import rebuild_person_day
+from analytics.db import bump_ingest_version, connection
+from analytics.ingest.load import load_parsed_file, log_refused, transaction
+from analytics.ingest.plan import load_plan
+from analytics.ingest.report import FileReport
+from analytics.ingest.roster import load_roster
+from analytics.state.store import get_settings, set_setting
+
+MB = 1024 * 1024
+Progress = Callable[[int, int, str], None]
+
+
+class IngestOptionError(ValueError):
+    """A command-line option that cannot be used (e.g. an unknown timezone)."""
+
+
+def check_timezone(name: str) -> str:
+    """The timezone name if the IANA database knows it; IngestOptionError if not."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        message = f"unknown timezone {name!r} (use an IANA name such as Europe/Paris)"
+        raise IngestOptionError(message) from error
+    return name
+
+
+def upload_cap_error(path: Path, settings: dict[str, Any]) -> str | None:
+    """Why the file is refused before reading (missing, or over the upload cap); None if fine."""
+    if not path.is_file():
+        return f"{path}: no such file"
+    cap = settings["max_upload_mb"]
+    size = path.stat().st_size
+    if size > cap * MB:
+        return f"{path}: file is {size / MB:.1f} MB, over the upload cap max_upload_mb = {cap} MB"
+    return None
+
+
+def read_options(settings: dict[str, Any], source: str | None) -> dict[str, Any]:
+    """The read layer's per-source options from the settings."""
+    name = source or "default"
+    return {
+        "source": source,
+        "timezone": settings["timezone"],
+        "date_order_setting": settings["date_order"].get(name),
+        "mapping": settings["source_mappings"].get(name),
+        "max_decompressed_bytes": int(settings["max_decompressed_mb"] * MB),
+    }
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    settings: dict[str, Any],
+    source: str | None,
+    now: dt.datetime,
+) -> FileReport:
+    """Read, validate and load one event file; a refused file is logged and reported."""
+    from analytics.ingest.read import FileRefused, read_source_file
+
+    error = upload_cap_error(path, settings)
+    if error is None:
+        try:
+            parsed = read_source_file(path, now=now, **read_options(settings, source))
+        except FileRefused as refusal:
+            error = str(refusal) if str(path.name) in str(refusal) else f"{path}: {refusal}"
+        else:
+            return load_parsed_file(con, parsed, ingest_time=now)
+    report = FileReport.refused(str(path), error)
+    log_refused(con, report, sha256=None, at=now)
+    return report
+
+
+def ingest_paths(
+    db: Path | str,
+    files: Sequence[Path | str],
+    *,
+    roster: Path | str | None = None,
+    plan: Path | str | None = None,
+    source: str | None = None,
+    tz: str | None = None,
+    progress: Progress | None = None,
+) -> list[FileReport]:
+    """Ingest a batch (roster, plan, event files) into db; one report per file, in that order."""
+    db = Path(db)
+    if tz is not None:
+        set_setting(db, name="timezone", value=check_timezone(tz))
+    settings = get_settings(db)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    total = len(files) + (roster is not None) + (plan is not None)
+    reports: list[FileReport] = []
+
+    def done(report: FileReport) -> None:
+        reports.append(report)
+        if progress is not None:
+            progress(len(reports), total, f"{Path(report.file).name}: {report.status}")
+
+    with connection(db, retry_seconds=settings["busy_retry_seconds"]) as con:
+        con.execute("SET memory_limit = ?", [settings["duckdb_memory_limit"]])
+        if roster is not None:
+            done(load_roster(con, Path(roster)))
+        if plan is not None:
+            done(load_plan(db, Path(plan)))
+        for path in files:
+            done(ingest_file(con, Path(path), settings=settings, source=source, now=now))
+        with transaction(con):
+            rebuild_person_day(
+                con, timezone=settings["timezone"], passive_events=settings["passive_events"]
+            )
+            bump_ingest_version(con)
+    return reports
+
+
+def print_reports(reports: Sequence[FileReport], output_format: str) -> None:
+    """Text: every report; JSON: the event files as a list on stdout, roster/plan on stderr."""
+    if output_format != "json":
+        print("\n".join(r.to_text() for r in reports))
+        return
+    for report in reports:
+        if report.kind != "events":
+            print(report.to_text(), file=sys.stderr)
+    print(json.dumps([r.to_json() for r in reports if r.kind == "events"], indent=2))
+
+
+def ingest_command(
+    *,
+    files: Sequence[Path],
+    roster: Path | None,
+    plan: Path | None,
+    source: str | None,
+    tz: str | None,
+    db: Path,
+    output_format: str = "text",
+) -> int:
+    """`adoption ingest`: exit 0 when every file was readable, 2 when any was refused."""
+    if not files and roster is None and plan is None and tz is None:
+        message = "adoption ingest: give event FILEs, --roster FILE and/or --plan FILE"
+        print(message, file=sys.stderr)
+        return 2
+    try:
+        reports = ingest_paths(db, files, roster=roster, plan=plan, source=source, tz=tz)
+    except IngestOptionError as error:
+        print(f"adoption ingest: {error}", file=sys.stderr)
+        return 2
+    print_reports(reports, output_format)
+    return 2 if any(r.status == "refused" for r in reports) else 0
