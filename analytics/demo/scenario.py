@@ -114,9 +114,8 @@ def _executive_overrides(people: pl.DataFrame, behaviour: dict[str, np.ndarray])
     and stopped, two never started."""
     executives = np.flatnonzero(people["role"].to_numpy() == "executive")
     exec_order = executives[np.argsort(people["user_id"].to_numpy()[executives])]
-    cro = np.flatnonzero(people["manager_id"].is_null().to_numpy())
-    others = [i for i in exec_order if i not in cro]
-    chosen = [cro[0], *others]
+    reports_to_nobody = people["manager_id"].is_null().to_numpy()[exec_order]
+    chosen = [*exec_order[reports_to_nobody], *exec_order[~reports_to_nobody]]  # the CRO first
     behaviour["never"][chosen] = [False, False, False, True, True]
     behaviour["archetype"][chosen[:3]] = [0, 0, 1]
     behaviour["intensity"][chosen[:3]] = [0.92, 0.45, 0.3]
