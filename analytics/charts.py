@@ -267,13 +267,15 @@ def lifecycle_bars(weeks: pl.DataFrame) -> alt.TopLevelMixin:
     return projector(alt.layer(bars, zero))
 
 
-def active_days_histogram(counts: pl.DataFrame) -> alt.TopLevelMixin:
+def active_days_histogram(
+    counts: pl.DataFrame, *, x_title: str = "Active days in the last 28"
+) -> alt.TopLevelMixin:
     """How many people were active on exactly k of the last 28 days. `counts`: days, people."""
     chart = (
         alt.Chart(counts)
         .mark_bar(color=BLUE)
         .encode(
-            x=alt.X("days:O", title="Active days in the last 28", axis=alt.Axis(labelAngle=0)),
+            x=alt.X("days:O", title=x_title, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("people:Q", title="People"),
             tooltip=[
                 alt.Tooltip("days:O", title="Active days"),

@@ -416,7 +416,11 @@ def plan_from_editor(edited: Any) -> tuple[list[Any], list[str]]:
         for name in ("wave", "name", "start", "planned_size")
     )
     typed = typed_plan(as_text)
-    errors = [e.replace("line ", "row ") for e in plan_errors(typed)]
+    # The plan file's "line N" counts the header; the table's rows start at 1.
+    errors = [
+        re.sub(r"^line (\d+):", lambda m: f"row {int(m.group(1)) - 1}:", e)
+        for e in plan_errors(typed)
+    ]
     if errors:
         return [], errors
     waves = [
@@ -424,3 +428,78 @@ def plan_from_editor(edited: Any) -> tuple[list[Any], list[str]]:
         for r in typed.sort("wave").to_dicts()
     ]
     return waves, []
+
+
+# ---- explore ----------------------------------------------------------------------------------
+
+
+def _retention_long(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Retention rows to one row per cohort per offset; offsets past the last period are absent."""
+    total = len(rows)
+    records = [
+        {
+            "period_start": row["period_start"],
+            "offset": k,
+            "people": count,
+            "rate": count / row["counts"][0] if row["counts"][0] else None,
+        }
+        for i, row in enumerate(rows)
+        for k, count in enumerate(row["counts"])
+        if k <= total - 1 - i
+    ]
+    schema = {
+        "period_start": pl.String,
+        "offset": pl.Int64,
+        "people": pl.Int64,
+        "rate": pl.Float64,
+    }
+    frame = pl.DataFrame(records, schema=schema, orient="row")
+    return frame.with_columns(pl.col("period_start").str.to_date()).filter(
+        pl.col("period_start").is_in(
+            frame.filter(pl.col("offset") == 0, pl.col("people") > 0)["period_start"]
+            .str.to_date()
+            .implode()
+        )
+    )
+
+
+def insight_table(kind: str, result: dict[str, Any]) -> pl.DataFrame:
+    """An insight query's JSON result as a table (the shape differs by kind)."""
+    if kind == "retention":
+        return _retention_long(result.get("rows", []))
+    if kind == "stickiness":
+        counts = result.get("counts", [])
+        return pl.DataFrame(
+            {"periods_active": list(range(1, len(counts) + 1)), "people": counts},
+            schema={"periods_active": pl.Int64, "people": pl.Int64},
+        ).filter(pl.lit(sum(counts) > 0))
+    rows = result.get("rows", [])
+    if not rows:
+        return pl.DataFrame()
+    return pl.DataFrame(rows).with_columns(pl.col("period_start").str.to_date())
+
+
+def insight_chart(kind: str, table: pl.DataFrame) -> Any:
+    """The chart for an insight table: cohort curves, lifecycle bars, histogram or a line."""
+    from analytics import charts
+
+    if kind == "retention":
+        return charts.series_lines(
+            table.with_columns(pl.col("period_start").dt.to_string("%Y-%m-%d").alias("cohort")),
+            x="offset",
+            y="rate",
+            series="cohort",
+            y_title="Share of the cohort back",
+            percent=True,
+        )
+    if kind == "lifecycle":
+        return charts.lifecycle_bars(
+            table.rename({"period_start": "week"}).with_columns(pl.col("dormant").abs())
+        )
+    if kind == "stickiness":
+        return charts.active_days_histogram(
+            table.rename({"periods_active": "days"}), x_title="Periods active"
+        )
+    return charts.series_lines(
+        table, x="period_start", y="count", series=None, y_title="Active people", percent=False
+    )

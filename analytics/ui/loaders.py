@@ -210,3 +210,27 @@ def group_adoption(
 
     everyone = basis(db, version, state, as_of).people
     return adoption_by(everyone, "team"), adoption_by(everyone, "role")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def event_names(db: str, version: int) -> list[str]:
+    """Every event name seen, most frequent first."""
+    quality = data_quality(db, version)
+    return quality["event_names"]["event"].drop_nulls().to_list() if quality else []
+
+
+@st.cache_data(max_entries=64, show_spinner="Running the query…")
+def insight(
+    db: str, version: int, state: str, argv: tuple[str, ...]
+) -> tuple[dict | None, str | None]:
+    """An explore query given as `adoption insight` arguments: (result, None) or (None, error)."""
+    from analytics.cli import build_parser
+    from analytics.insight import run_insight
+    from analytics.insight.command import InsightError
+
+    args = build_parser().parse_args([*argv, "--db", db])
+    try:
+        with access.db_access():
+            return run_insight(args), None
+    except InsightError as error:
+        return None, str(error)
