@@ -17,7 +17,7 @@ import polars as pl
 
 from analytics.metrics.inputs import MetricInputs
 from analytics.metrics.outreach_effect import conversion, outcomes
-from analytics.metrics.population import prepare
+from analytics.metrics.population import Basis, prepare
 
 STATUS = (
     pl.when(pl.col("converted"))
@@ -28,10 +28,9 @@ STATUS = (
 )
 
 
-def contact_outcomes(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
+def outcomes_with_owner(basis: Basis) -> pl.DataFrame:
     """One row per contact logged on or before D: the metrics' outcome, owner, note, status."""
-    basis = prepare(inputs, as_of)
-    log = inputs.outreach.select(contact_id="id", owner="owner", note="note")
+    log = basis.outreach.select(contact_id="id", owner="owner", note="note")
     return (
         outcomes(basis)
         .join(log, on="contact_id", how="left")
@@ -43,6 +42,11 @@ def contact_outcomes(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.D
         )
         .sort("contacted_on", "contact_id")
     )
+
+
+def contact_outcomes(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
+    """One row per contact logged on or before D with its outcome (see outcomes_with_owner)."""
+    return outcomes_with_owner(prepare(inputs, as_of))
 
 
 def conversion_by(contact_outcomes: pl.DataFrame, by: str | None) -> pl.DataFrame:
