@@ -57,26 +57,24 @@ rows AS (
            p.user_id IN (SELECT user_id FROM erased) IS TRUE AS is_erased
     FROM (SELECT * REPLACE (coalesce(source, 'default') AS source) FROM parsed_rows) p
 ),
-good AS (
-    SELECT row_idx,
-           row_number() OVER w AS rank_in_file,
-           first_value(content_hash) OVER w AS first_hash,
-           first_value(line_no) OVER w AS first_line
+firsts AS (
+    SELECT dedupe_key, min(row_idx) AS first_idx,
+           arg_min(content_hash, row_idx) AS first_hash, arg_min(line_no, row_idx) AS first_line
     FROM rows WHERE NOT is_erased AND reason IS NULL
-    WINDOW w AS (PARTITION BY dedupe_key ORDER BY line_no, row_idx)
+    GROUP BY dedupe_key
 ),
 decided AS (
-    SELECT rows.*, good.first_hash, good.first_line,
+    SELECT rows.*, firsts.first_hash, firsts.first_line,
            stored.content_hash AS stored_hash, stored.file_name AS stored_file,
            stored.line_no AS stored_line,
            CASE WHEN is_erased THEN 'suppressed'
                 WHEN reason IS NOT NULL THEN 'quarantined'
-                WHEN stored.dedupe_key IS NOT NULL OR good.rank_in_file > 1 THEN 'duplicate'
+                WHEN stored.dedupe_key IS NOT NULL OR rows.row_idx <> firsts.first_idx
+                    THEN 'duplicate'
                 ELSE 'loaded' END AS outcome
     FROM rows
-    LEFT JOIN good USING (row_idx)
-    LEFT JOIN events AS stored
-        ON stored.dedupe_key = rows.dedupe_key AND good.row_idx IS NOT NULL
+    LEFT JOIN firsts ON firsts.dedupe_key = rows.dedupe_key AND NOT is_erased AND reason IS NULL
+    LEFT JOIN events AS stored ON stored.dedupe_key = firsts.dedupe_key
 )
 SELECT *, outcome = 'duplicate'
           AND content_hash <> coalesce(stored_hash, first_hash) AS is_conflict
