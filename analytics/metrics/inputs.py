@@ -108,13 +108,22 @@ def empty_inputs() -> MetricInputs:
 
 
 def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    """One DuckDB table as a conformed frame; a table that does not exist reads as empty."""
+    """One DuckDB table as a conformed frame; a table that does not exist reads as empty.
+
+    Rows are fetched as Python values rather than through `.pl()`: the Arrow route imports
+    pyarrow and numpy (about half a second), longer than the whole metrics command otherwise.
+    """
     import duckdb
 
+    columns = ", ".join(f'"{name}"' for name in schema)  # names are constants, not values
     try:
-        frame = con.sql(f"SELECT * FROM {table}").pl()  # table names are constants, not values
+        cursor = con.execute(f"SELECT {columns} FROM {table}")
     except duckdb.CatalogException:
         return conform(None, schema)
+    except duckdb.BinderException:  # an older table lacking a column: read what is there
+        cursor = con.execute(f"SELECT * FROM {table}")
+    names = [column[0] for column in cursor.description]
+    frame = pl.DataFrame(cursor.fetchall(), schema=names, orient="row", infer_schema_length=None)
     return conform(frame, schema)
 
 
@@ -134,12 +143,60 @@ def _read_duckdb(db: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     return person_day, roster, version
 
 
+STATE_QUERIES = {  # the SQLModel tables of analytics/state/models.py, read without SQLAlchemy
+    "plan": "SELECT number AS wave, name, start, planned_size FROM wave ORDER BY number",
+    "settings": "SELECT name, value_json FROM settingvalue",
+    "outreach": "SELECT id, person_id, contacted_on, channel, owner, segment, note"
+    " FROM outreach ORDER BY id",
+}
+
+
+def _sqlite_frame(con: Any, query: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """One query of the state file as a frame with dates parsed from their ISO text."""
+    cursor = con.execute(query)
+    names = [column[0] for column in cursor.description]
+    text_schema = {n: pl.String() if schema[n] == pl.Date() else schema[n] for n in names}
+    frame = pl.DataFrame(cursor.fetchall(), schema=text_schema, orient="row")
+    dates = [name for name in names if schema[name] == pl.Date()]
+    return conform(frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d")), schema)
+
+
+def read_state_fast(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
+    """Plan, settings and outreach straight from the SQLite state file (read-only, stdlib).
+
+    Importing SQLModel costs about a second, more than the whole metrics command otherwise;
+    tests/metrics/test_metrics_command.py checks this reader against analytics.state.store.
+    """
+    import json
+    import sqlite3
+
+    from analytics.db import state_path_for
+
+    uri = state_path_for(db).resolve().as_uri() + "?mode=ro"
+    con = sqlite3.connect(uri, uri=True)
+    try:
+        plan = _sqlite_frame(con, STATE_QUERIES["plan"], PLAN_SCHEMA)
+        stored = dict(con.execute(STATE_QUERIES["settings"]).fetchall())
+        outreach = _sqlite_frame(con, STATE_QUERIES["outreach"], OUTREACH_SCHEMA)
+    finally:
+        con.close()
+    settings = default_settings()
+    settings.update({k: json.loads(v) for k, v in stored.items() if k in settings})
+    return plan, settings, outreach
+
+
 def _read_state(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
     """Plan, settings and outreach from the app state beside the database (defaults if none)."""
+    import sqlite3
+
     from analytics.db import state_path_for
 
     if not state_path_for(db).exists():  # reading must not create the state file
         return conform(None, PLAN_SCHEMA), default_settings(), conform(None, OUTREACH_SCHEMA)
+    try:
+        return read_state_fast(db)
+    except (sqlite3.Error, KeyError, ValueError, pl.exceptions.PolarsError):
+        pass  # a state file the fast reader does not understand: ask the store itself
     from analytics.state.store import get_settings, outreach_frame, plan_frame
 
     return (

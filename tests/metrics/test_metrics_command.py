@@ -71,3 +71,35 @@ def test_reads_person_day_roster_plan_and_settings(db_path: Path, capsys) -> Non
     assert doc["population"]["eligible"] == 2 and doc["population"]["unmatched_users"] == 1
     assert doc["adoption_rate"] == 0.5 and doc["value_delivered"] == 500.0
     assert doc["trust"]["acceptance_rate"] == 0.5
+
+
+def test_fast_state_reader_agrees_with_the_store(db_path: Path) -> None:
+    from analytics.metrics.inputs import read_state_fast
+    from analytics.state.models import Outreach, Wave
+    from analytics.state.store import (
+        get_settings,
+        log_outreach,
+        outreach_frame,
+        plan_frame,
+        save_plan,
+        set_setting,
+    )
+
+    save_plan(
+        db_path,
+        waves=[
+            Wave(number=2, name="Two", start=dt.date(2024, 2, 1), planned_size=40),
+            Wave(number=1, name="One", start=dt.date(2024, 1, 1)),
+        ],
+    )
+    set_setting(db_path, name="target_date", value="2024-06-30")
+    set_setting(db_path, name="passive_events", value=["email_opened"])
+    log_outreach(
+        db_path,
+        contact=Outreach(person_id="p", contacted_on=dt.date(2024, 1, 5), channel="email"),
+    )
+    plan, settings, outreach = read_state_fast(db_path)
+    assert plan.to_dicts() == plan_frame(db_path).to_dicts()
+    assert settings == get_settings(db_path)
+    store_outreach = outreach_frame(db_path).select(outreach.columns)
+    assert outreach.to_dicts() == store_outreach.to_dicts()
