@@ -3,11 +3,14 @@
 One scenario = a roster, a rollout plan and messy event exports from three systems, written
 outside the repository (default /tmp/adoption-bench/<size>/):
 
-- crm_plugin_events.csv: semicolon CSV, e-mails in mixed case, naive `MM/DD/YYYY HH:MM` times;
-- coach_app_events.jsonl.gz: gzip JSON Lines, employee ids, epoch milliseconds, event ids,
+- crm_plugin_events_N.csv: semicolon CSV, e-mails in mixed case, naive `MM/DD/YYYY HH:MM` times;
+- coach_app_events_N.jsonl.gz: gzip JSON Lines, employee ids, epoch milliseconds, event ids,
   the `accepted` feedback flag;
-- call_analyzer_export_1.csv and _2.csv: comma CSV, ISO 8601 times with offsets; the second
-  export overlaps the last tenth of the first (all duplicates on re-ingest).
+- call_analyzer_export_N.csv: comma CSV, ISO 8601 times with offsets; call_analyzer_overlap.csv
+  repeats the last tenth of the calls (an overlapping export: all duplicates).
+
+Each source is split into consecutive exports of at most PART_ROWS rows (the upload cap is
+200 MB a file): one file per source at 1M events, several at 10M.
 
 Each file carries a few bad rows (empty or placeholder user, unparseable or out-of-range time,
 wrong field count, repeated header, invalid JSON) and a few duplicates. Everything is drawn from
@@ -31,7 +34,8 @@ from typing import IO
 import numpy as np
 import polars as pl
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+PART_ROWS = 1_500_000  # rows per export file: ~120 MB of CSV, under the 200 MB upload cap
 SEED = 20261106
 FIRST_DAY = dt.date(2026, 2, 25)  # the champions' pilot starts five days before launch
 LAUNCH = dt.date(2026, 3, 2)  # a Monday: wave 1 starts
@@ -471,19 +475,22 @@ def generate(scenario: Scenario, root: Path, *, force: bool = False) -> Scenario
     crm, coach, calls = (f(events, ids, scenario) for f in (crm_plugin, coach_app, call_analyzer))
     bad = max(1, scenario.events // 1_000_000)
     overlap = calls.slice(calls.height - calls.height // 10)
-    write_csv(crm, root / "crm_plugin_events.csv", ";", bad_csv_lines("crm", bad))
-    write_jsonl_gz(coach, root / "coach_app_events.jsonl.gz", bad_json_lines(bad))
-    write_csv(calls, root / "call_analyzer_export_1.csv", ",", bad_csv_lines("calls", bad))
-    write_csv(overlap, root / "call_analyzer_export_2.csv", ",", [])
+    written = [
+        *write_parts(crm, root, "crm_plugin_events_{}.csv", bad_csv_lines("crm", bad)),
+        *write_parts(coach, root, "coach_app_events_{}.jsonl.gz", bad_json_lines(bad)),
+        *write_parts(calls, root, "call_analyzer_export_{}.csv", bad_csv_lines("calls", bad)),
+    ]
+    write_csv(overlap, root / "call_analyzer_overlap.csv", ",", [])
     roster.write_csv(root / "roster.csv")
     plan_frame(people).write_csv(root / "plan.csv")
     manifest = {
         "scenario": wanted,
+        "event_files": [*(p.name for p in written), "call_analyzer_overlap.csv"],
         "clean_events": events.height,
         "people": scenario.people,
         "unmatched_people": extra,
         "rows_written": data_lines([crm, coach, calls, overlap]),
-        "bad_lines": bad * (6 + 5 + 6),
+        "bad_lines_per_file": bad * 6,
         "first_day": FIRST_DAY.isoformat(),
         "last_day": (FIRST_DAY + dt.timedelta(days=scenario.days - 1)).isoformat(),
         "seconds": round(time.perf_counter() - started, 2),
@@ -492,19 +499,26 @@ def generate(scenario: Scenario, root: Path, *, force: bool = False) -> Scenario
     return files_of(root, manifest)
 
 
-EVENT_FILES = [
-    "crm_plugin_events.csv",
-    "coach_app_events.jsonl.gz",
-    "call_analyzer_export_1.csv",
-    "call_analyzer_export_2.csv",
-]
+def write_parts(frame: pl.DataFrame, root: Path, pattern: str, bad: list[str]) -> list[Path]:
+    """The source's rows as consecutive exports of at most PART_ROWS rows (the upload cap is
+    200 MB a file), each with the bad lines in its middle; returns the paths written."""
+    parts = max(1, -(-frame.height // PART_ROWS))
+    size = -(-frame.height // parts)
+    paths = [root / pattern.format(number + 1) for number in range(parts)]
+    for number, path in enumerate(paths):
+        part = frame.slice(number * size, size)
+        if path.name.endswith(".gz"):
+            write_jsonl_gz(part, path, bad)
+        else:
+            write_csv(part, path, ";" if path.name.startswith("crm") else ",", bad)
+    return paths
 
 
 def files_of(root: Path, manifest: dict) -> ScenarioFiles:
     """The paths of a scenario written under root."""
     return ScenarioFiles(
         root=root,
-        events=[root / name for name in EVENT_FILES],
+        events=[root / name for name in manifest["event_files"]],
         roster=root / "roster.csv",
         plan=root / "plan.csv",
         manifest=manifest,
