@@ -47,7 +47,9 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader("Rollout curves")
     st.altair_chart(
-        charts.rollout_curves(frames.wave_labelled(curves, table), gate_rate=gate),
+        charts.rollout_curves(
+            frames.wave_labelled(curves.rename({"t": "days_since_start"}), table), gate_rate=gate
+        ),
         width="stretch",
     )
     st.caption(
