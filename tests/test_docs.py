@@ -1,0 +1,92 @@
+"""Every key of the metrics document is in docs/metrics.md; every setting in docs/settings.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+
+from analytics.metrics.document import build_document
+from analytics.metrics.inputs import make_inputs
+from analytics.settings import SETTINGS
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def key_paths(value: Any, prefix: str = "") -> Iterator[str]:
+    """Every key path of a JSON value: `a.b`, list items as `a[].b`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            yield path
+            yield from key_paths(item, path)
+    elif isinstance(value, list):
+        for item in value:
+            yield from key_paths(item, prefix + "[]")
+
+
+def example_document() -> dict[str, Any]:
+    """A small document in which every list has at least one entry."""
+
+    def day(n: int) -> dt.date:
+        return dt.date(2024, 1, 1) + dt.timedelta(days=n)
+
+    person_day = pl.DataFrame(
+        {
+            "person_id": ["c", "a", "a", "x"],
+            "day": [day(0), day(1), day(8), day(9)],
+            "events": [1, 2, 1, 1],
+            "active_events": [1, 2, 1, 1],
+            "accepted": [0, 1, 0, 0],
+            "rejected": [0, 1, 0, 0],
+            "trailing_rejections": [0, 1, 0, 0],
+            "matched": [True, True, True, False],
+        }
+    )
+    roster = pl.DataFrame(
+        {
+            "user_id": ["c", "a", "b"],
+            "team": ["T", "T", "U"],
+            "role": ["rep", "manager", "executive"],
+            "is_champion": [True, False, False],
+            "champion_id": [None, "c", "c"],
+            "wave": [1, 1, 2],
+        }
+    )
+    plan = pl.DataFrame(
+        {"wave": [1, 2], "name": ["One", "Two"], "start": [day(0), day(7)], "planned_size": [2, 1]}
+    )
+    outreach = pl.DataFrame(
+        {"person_id": ["b"], "contacted_on": [day(8)], "channel": ["email"], "segment": ["x"]}
+    )
+    inputs = make_inputs(
+        person_day=person_day,
+        roster=roster,
+        plan=plan,
+        outreach=outreach,
+        settings={"build_cost": 1000},
+    )
+    return build_document(inputs)
+
+
+def test_example_document_fills_every_list() -> None:
+    paths = set(key_paths(example_document()))
+    for nested in ("outreach_effect.by_channel[].channel", "champions.cohorts[].people[].segment"):
+        assert nested in paths
+
+
+@pytest.mark.parametrize("path", sorted(set(key_paths(example_document()))))
+def test_every_metrics_key_is_documented(path: str) -> None:
+    documented = set(re.findall(r"`([^`]+)`", (DOCS / "metrics.md").read_text()))
+    assert path in documented, f"`{path}` is not defined in docs/metrics.md"
+
+
+@pytest.mark.parametrize("name", [setting.name for setting in SETTINGS])
+def test_every_setting_is_documented(name: str) -> None:
+    documented = set(re.findall(r"`([^`]+)`", (DOCS / "settings.md").read_text()))
+    assert name in documented, f"setting `{name}` is not described in docs/settings.md"
