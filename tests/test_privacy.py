@@ -18,6 +18,7 @@ from analytics.privacy import (
     Viewer,
     audit_log,
     audit_view,
+    command_line_viewer,
     leadership_people,
     privacy_config,
     resolve_viewer,
@@ -219,3 +220,9 @@ def test_audit_rows_and_who_may_read_them(db_path: Path) -> None:
     with pytest.raises(PermissionError):
         audit_log(db_path, champion)
     assert store.audit_frame(db_path).height == 2
+
+
+def test_command_line_viewer_is_a_named_product_manager() -> None:
+    viewer = command_line_viewer()
+    assert viewer.role == PRODUCT_MANAGER
+    assert viewer.identity.startswith("cli:")

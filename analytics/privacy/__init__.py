@@ -20,6 +20,7 @@ from analytics.privacy.roles import (
     PRODUCT_MANAGER,
     PrivacyConfig,
     Viewer,
+    command_line_viewer,
     privacy_config,
     resolve_viewer,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "audit_log",
     "audit_view",
     "cohort_ids",
+    "command_line_viewer",
     "filters_text",
     "leadership_people",
     "privacy_config",

@@ -6,6 +6,7 @@ identity (`st.user`), the roster and server-side configuration only.
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,6 +51,15 @@ class Viewer:
 
 
 LOCAL_PRODUCT_MANAGER = Viewer(identity=LOCAL_IDENTITY, role=PRODUCT_MANAGER)
+
+
+def command_line_viewer() -> Viewer:
+    """The operator of a CLI command (erase, ingest): a product manager named cli:<os user>."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name in a container
+        user = "unknown"
+    return Viewer(identity=f"cli:{user}", role=PRODUCT_MANAGER)
 
 
 @dataclass(frozen=True)
