@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from tiny_db import build_tiny_db
 
 from analytics.db import connection
 from analytics.state import store
@@ -18,13 +17,11 @@ PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "outreach.py")
 
 
 @pytest.fixture
-def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = build_tiny_db(tmp_path / "tiny.duckdb")
-    monkeypatch.setenv("ADOPTION_DB", str(db))
-    monkeypatch.setenv("ADOPTION_LOAD_DEMO", "0")
-    monkeypatch.delenv("ADOPTION_VIEWER_EMAIL", raising=False)
+def tiny(tiny_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared tiny hand-built database (a private copy), shown by the page."""
+    monkeypatch.setenv("ADOPTION_DB", str(tiny_db))
     st.cache_data.clear()
-    return db
+    return tiny_db
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, email: str | None = None, **state: object) -> AppTest:
