@@ -260,11 +260,21 @@ def launch_and_target(
     return launch, target
 
 
+def one_row_per_person_day(person_day: pl.DataFrame) -> pl.DataFrame:
+    """person_day with duplicate (person, day) rows summed (the table's key forbids them)."""
+    if person_day.select(pl.struct("person_id", "day").is_unique().all()).item():
+        return person_day
+    counts = ["events", "active_events", "accepted", "rejected", "trailing_rejections"]
+    return person_day.group_by("person_id", "day").agg(
+        pl.col(counts).sum(), pl.col("matched").any()
+    )
+
+
 def prepare(inputs: MetricInputs, as_of: dt.date | None = None) -> Basis:
     """Compute the shared basis of every metric as of D (events after D are ignored)."""
     as_of = resolve_as_of(inputs.person_day, as_of)
     day = as_of or NO_DATA_DAY
-    person_day = inputs.person_day.filter(pl.col("day") <= pl.lit(day))
+    person_day = one_row_per_person_day(inputs.person_day.filter(pl.col("day") <= pl.lit(day)))
     first_event_day = person_day.filter(pl.col("events") > 0)["day"].min()
     plan = inputs.plan.filter(pl.col("wave").is_not_null() & pl.col("start").is_not_null())
     plan = plan.sort("wave")

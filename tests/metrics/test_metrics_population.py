@@ -135,3 +135,10 @@ def test_unmatched_users_are_in_no_denominator() -> None:
     assert doc["adoption_rate"] == 0.5
     assert doc["population"]["unmatched_users"] == 2
     assert doc["trust"]["acceptance_rate"] is None  # u2's feedback is not the population's
+
+
+def test_duplicate_person_day_rows_count_once() -> None:
+    rows = [("p", 0), ("p", 0), ("p", 1)]  # a hand-built frame with (p, day 0) twice
+    doc = build_document(build(rows), day(1))
+    assert doc["active_days_histogram"][1] == 1  # p: 2 active days, not 3
+    assert doc["stickiness"] == 2 / 28  # 2 active person-days / 28 / MAU 1
