@@ -163,11 +163,13 @@ def lifecycle(weeks: pd.DataFrame, as_of_week) -> list[dict]:
             "resurrecting": ~new & ~returning,
         }
     )
-    table = status.groupby("week")[["new", "returning", "resurrecting"]].sum()
-    gone = previous.merge(weeks, on=["person_id", "week"], how="left", indicator=True)
-    table["dormant"] = gone[gone["_merge"] == "left_only"].groupby("week").size()
     all_weeks = pd.date_range(weeks["week"].min(), as_of_week, freq="7D")
-    table = table.reindex(all_weeks, fill_value=0).fillna(0).astype("int64")
+    table = status.groupby("week")[["new", "returning", "resurrecting"]].sum()
+    table = table.reindex(all_weeks, fill_value=0)
+    gone = previous.merge(weeks, on=["person_id", "week"], how="left", indicator=True)
+    dormant = gone[gone["_merge"] == "left_only"].groupby("week").size()
+    table["dormant"] = dormant.reindex(all_weeks, fill_value=0)
+    table = table.astype("int64")
     return [
         {"week": week.date().isoformat(), **{k: int(v) for k, v in row.items()}}
         for week, row in table.iterrows()  # one row per week (~30), not per person
