@@ -120,8 +120,10 @@ def population_roster(inputs: MetricInputs, person_day: pl.DataFrame) -> pl.Data
     return seen.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in attributes.items())
 
 
-def with_waves(people: pl.DataFrame, plan: pl.DataFrame, first_event_day: dt.date | None):
-    """Effective wave (roster wave, else the plan's last), its name and start date per person."""
+def with_waves(
+    people: pl.DataFrame, plan: pl.DataFrame, first_event_day: dt.date | None
+) -> pl.DataFrame:
+    """Per person: effective wave (roster wave, else the plan's last), its name and start date."""
     if not plan.height:
         return people.with_columns(
             wave=pl.lit(None, pl.Int64),
