@@ -401,6 +401,25 @@ def plan_editor_frame(plan: pl.DataFrame) -> pl.DataFrame:
     return plan.select("wave", "name", "start", "planned_size").sort("wave")
 
 
+def _whole_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A number column as text, whole floats without '.0' (the editor hands back floats)."""
+    column = pl.col(name)
+    if frame.schema[name].is_float():
+        whole = column.cast(pl.Int64, strict=False).cast(pl.String)
+        return pl.when(column == column.floor()).then(whole).otherwise(column.cast(pl.String))
+    return column.cast(pl.String)
+
+
+def _date_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """A date column as YYYY-MM-DD text, whether the editor returns dates, datetimes or text."""
+    dtype = frame.schema[name]
+    if dtype == pl.Date:
+        return pl.col(name).dt.to_string("%Y-%m-%d")
+    if isinstance(dtype, pl.Datetime):
+        return pl.col(name).dt.date().dt.to_string("%Y-%m-%d")
+    return pl.col(name).cast(pl.String).str.slice(0, 10)
+
+
 def plan_from_editor(edited: Any) -> tuple[list[Any], list[str]]:
     """Waves from the edited table, validated like a plan file: (waves, reasons refused).
 
@@ -412,8 +431,10 @@ def plan_from_editor(edited: Any) -> tuple[list[Any], list[str]]:
     frame = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
     frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))
     as_text = frame.select(
-        pl.col(name).cast(pl.String).alias(name)
-        for name in ("wave", "name", "start", "planned_size")
+        _whole_text(frame, "wave"),
+        pl.col("name").cast(pl.String),
+        _date_text(frame, "start"),
+        _whole_text(frame, "planned_size"),
     )
     typed = typed_plan(as_text)
     # The plan file's "line N" counts the header; the table's rows start at 1.

@@ -1,0 +1,70 @@
+"""Overview: headline numbers equal the metrics document's, definitions beside them, as-of."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import metric, no_exception
+
+from analytics.metrics.document import build_document
+from analytics.metrics.inputs import load_inputs
+
+
+def test_tiny_overview_numbers_worked_by_hand(open_page, tiny_db):
+    at = open_page("overview", tiny_db)
+    no_exception(at)
+    # 12 people, all eligible on 2026-02-15; p05 and p11 never active; everyone else was active
+    # in the last 28 days -> MAU 10, adoption 10 / 12 = 83.3%.
+    assert metric(at, "Adoption rate") == "83.3%"
+    assert metric(at, "MAU") == "10"
+    assert metric(at, "Eligible") == "12"
+    assert metric(at, "Never started") == "2"
+    # No build cost set -> no value delivered
+    assert metric(at, "Value delivered") == "—"
+
+
+def test_overview_matches_the_document_on_the_running_example(open_page, example_db):
+    doc = build_document(load_inputs(example_db))
+    at = open_page("overview", example_db)
+    no_exception(at)
+    assert metric(at, "Adoption rate") == f"{doc['adoption_rate']:.1%}"
+    assert metric(at, "DAU") == f"{doc['active']['dau']:,}"
+    assert metric(at, "WAU") == f"{doc['active']['wau']:,}"
+    assert metric(at, "MAU") == f"{doc['active']['mau']:,}"
+    assert metric(at, "Never started") == f"{doc['population']['never_started']:,}"
+    assert metric(at, "Target path today") == f"{doc['target']['path_rate']:.1%}"
+    if doc["value_delivered"] is not None:
+        assert metric(at, "Value delivered") == f"{doc['value_delivered']:,.0f}"
+    captions = " ".join(c.value for c in at.caption)
+    assert "28 days" in captions and "eligible" in captions  # window and denominator shown
+    assert doc["as_of"] in captions
+    assert len(at.get("arrow_vega_lite_chart")) == 2  # adoption vs target, active people
+
+
+def test_every_headline_has_its_definition_as_help(open_page, example_db):
+    at = open_page("overview", example_db)
+    assert all(m.help for m in at.metric)
+
+
+def test_changing_the_as_of_day_recomputes_as_of_that_day(open_page, example_db):
+    at = open_page("overview", example_db)
+    last = at.sidebar.date_input(key="as_of").value
+    earlier = last - dt.timedelta(days=20)
+    at.sidebar.date_input(key="as_of").set_value(earlier).run()
+    no_exception(at)
+    doc = build_document(load_inputs(example_db), as_of=earlier)
+    assert metric(at, "Adoption rate") == f"{doc['adoption_rate']:.1%}"
+    assert metric(at, "MAU") == f"{doc['active']['mau']:,}"
+
+
+def test_what_changed_since_last_week_compares_with_d_minus_7(open_page, tiny_db):
+    at = open_page("overview", tiny_db)
+    table = at.dataframe[-1].value
+    # columns: measure, as of 2026-02-08, as of 2026-02-15, change
+    assert list(table.columns) == ["measure", "as of 2026-02-08", "as of 2026-02-15", "change"]
+    eligible = table[table["measure"] == "Eligible people"].iloc[0]
+    assert (eligible["as of 2026-02-08"], eligible["as of 2026-02-15"], eligible["change"]) == (
+        "12",
+        "12",
+        "+0",
+    )
