@@ -1,0 +1,183 @@
+"""The app in a real browser: `streamlit run app.py` on the running example, driven by chromium.
+
+Every page is opened through the sidebar (one session, as a person clicks), must finish without
+an exception or error box, and is saved as a screenshot under screenshots/ (git-ignored) so a
+person can look at what the app really draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# (sidebar link text, file stem for the screenshot, a title the page must show)
+PAGES = [
+    ("Overview", "overview", "Overview"),
+    ("Rollout waves", "waves", "Rollout waves"),
+    ("Retention and lifecycle", "retention", "Retention and lifecycle"),
+    ("Champions", "champions", "Champions"),
+    ("Outreach worklist", "outreach", None),
+    ("Team meeting", "team_meeting", "Team meeting"),
+    ("Explore", "explore", "Explore"),
+    ("Data", "data", "Data"),
+    ("Settings", "settings", "Settings"),
+]
+DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+if not CHROMIUM.exists():
+    pytest.skip("chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The running example in a temporary database."""
+    from analytics.demo import ensure_demo_loaded
+
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "adoption.duckdb"
+    ensure_demo_loaded(db, folder=folder / "sample_events")
+    return db
+
+
+@pytest.fixture(scope="module")
+def app_url(example_db: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free port against the example database; stopped after."""
+    port = free_port()
+    env = {**os.environ, "ADOPTION_DB": str(example_db), "ADOPTION_LOAD_DEMO": "0"}
+    env.pop("ADOPTION_VIEWER_EMAIL", None)
+    log = (example_db.parent / "streamlit.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.headless", "true",
+            "--server.port", str(port),
+            "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((example_db.parent / "streamlit.log").read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url: str):
+    """One chromium tab at a projector-like size (1600 x 1000)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1600, "height": 1000})
+        try:
+            yield tab
+        finally:
+            browser.close()
+
+
+def settle(tab) -> None:
+    """Wait until the script has finished and the charts have drawn."""
+    tab.wait_for_selector(DONE, timeout=60_000)
+    tab.wait_for_timeout(300)  # the script state can flip before the rerun starts
+    tab.wait_for_selector(DONE, timeout=60_000)
+    charts = tab.locator('[data-testid="stVegaLiteChart"]')
+    for index in range(charts.count()):
+        charts.nth(index).locator("canvas, svg").first.wait_for(timeout=30_000)
+    tab.wait_for_timeout(500)
+
+
+def problems(tab) -> list[str]:
+    """Texts of exceptions and error boxes on the page."""
+    boxes = tab.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    return [boxes.nth(i).inner_text() for i in range(boxes.count())]
+
+
+def test_every_page_draws_without_errors_and_is_photographed(page, app_url, example_db):
+    from analytics.metrics.document import build_document
+    from analytics.metrics.inputs import load_inputs
+
+    doc = build_document(load_inputs(example_db))
+    SHOTS.mkdir(exist_ok=True)
+    page.goto(app_url)
+    settle(page)
+    headline = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    assert headline == f"{doc['adoption_rate']:.1%}"
+    timings = {}
+    for link, stem, title in PAGES:
+        started = time.monotonic()
+        page.locator('[data-testid="stSidebarNavLink"]', has_text=link).first.click()
+        settle(page)
+        timings[stem] = round(time.monotonic() - started, 2)
+        assert problems(page) == [], f"{link}: {problems(page)}"
+        if title:
+            assert page.locator("h1", has_text=title).count() >= 1
+        page.screenshot(path=str(SHOTS / f"{stem}.png"), full_page=True)
+    print("browser page switch (s, including chart drawing and waits):", timings)
+
+
+def test_the_as_of_day_changes_the_headline(page, app_url, example_db):
+    from analytics.metrics.document import build_document
+    from analytics.metrics.inputs import load_inputs
+
+    page.goto(app_url)
+    settle(page)
+    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
+    shown = dt.datetime.strptime(field.input_value(), "%Y/%m/%d").date()  # the widget's format
+    target = shown - dt.timedelta(days=14)
+    field.click()
+    field.fill(target.strftime("%Y/%m/%d"))
+    field.press("Enter")
+    page.keyboard.press("Escape")
+    settle(page)
+    doc = build_document(load_inputs(example_db), as_of=target)
+    headline = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+    assert headline == f"{doc['adoption_rate']:.1%}"
+    assert problems(page) == []
