@@ -1,0 +1,219 @@
+"""Bytes to text, and CSV text to records: encodings, line endings and quoted fields.
+
+Encodings: UTF-8 with or without BOM; UTF-16 LE/BE with BOM; and, line by line, cp1252 for the
+lines that are not valid UTF-8 (valid lines keep their UTF-8, so `café` survives in both kinds).
+Line endings: CRLF, LF and lone CR all end a line (universal newlines); line numbers are 1-based
+in the text after that normalisation.
+
+CSV records follow RFC 4180 with `"` as quote, doubled to escape: a record continues over line
+breaks while a quoted field is open (the parity of its quote characters). A quote between two
+ordinary characters (`5" screen`) is taken literally and does not open a field; a field that
+starts with a quote must be properly quoted. A quote left open at the end of the file does not
+swallow the rest: those lines are read one by one (and usually quarantined).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from analytics.ingest.sniff import FileRefused
+
+_MAX_LISTED_LINES = 20
+
+
+@dataclass
+class DecodedText:
+    """A file's text with universal newlines, the encoding used and notes for the report."""
+
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode_bytes(data: bytes) -> DecodedText:
+    """Decode by BOM, else UTF-8, falling back to cp1252 for the lines that are not UTF-8."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return _normalised(_decode_utf16(data), "utf-16", [])
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if b"\x00" in data:
+        raise FileRefused("binary content (NUL bytes) in a file without a UTF-16 byte-order mark")
+    try:
+        return _normalised(data.decode("utf-8"), "utf-8", [])
+    except UnicodeDecodeError:
+        text, cp1252_lines = decode_mixed(data)
+    return _normalised(text, "utf-8+cp1252", [cp1252_warning(cp1252_lines)])
+
+
+def _decode_utf16(data: bytes) -> str:
+    """UTF-16 with its BOM (endianness from the BOM); invalid or NUL-bearing text is refused."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise FileRefused(f"not valid UTF-16 despite its byte-order mark ({exc.reason})") from None
+    if "\x00" in text:
+        raise FileRefused("binary content (NUL characters) in a UTF-16 file")
+    return text
+
+
+def _normalised(text: str, encoding: str, warnings: list[str]) -> DecodedText:
+    """Universal newlines: CRLF and lone CR become LF."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return DecodedText(text, encoding, warnings)
+
+
+def decode_mixed(data: bytes) -> tuple[str, list[int]]:
+    """UTF-8 text where each line that is not valid UTF-8 is decoded as cp1252.
+
+    Jumps from one decoding error to the next, so the cost is one pass over the bytes plus one
+    step per bad line. Returns the text and the 1-based numbers of the cp1252 lines.
+    """
+    parts: list[str] = []
+    bad_lines: list[int] = []
+    view = memoryview(data)
+    pos, line_no = 0, 1  # line_no: number of the line that starts at pos
+    while pos < len(data):
+        try:
+            parts.append(codecs.utf_8_decode(view[pos:], "strict", True)[0])
+            break
+        except UnicodeDecodeError as exc:
+            bad = pos + exc.start
+        start = max(data.rfind(b"\n", pos, bad), data.rfind(b"\r", pos, bad)) + 1
+        end = min(_find_or_end(data, b"\n", bad), _find_or_end(data, b"\r", bad))
+        parts.append(codecs.utf_8_decode(view[pos:start], "strict", True)[0])
+        line_no += _line_breaks(data, pos, start)
+        bad_lines.append(line_no)
+        parts.append(data[start:end].decode("cp1252", errors="replace"))
+        pos = end
+    return "".join(parts), bad_lines
+
+
+def _find_or_end(data: bytes, needle: bytes, start: int) -> int:
+    """Index of needle at or after start, or len(data)."""
+    found = data.find(needle, start)
+    return len(data) if found < 0 else found
+
+
+def _line_breaks(data: bytes, start: int, end: int) -> int:
+    """Universal line breaks (CRLF counts once) in data[start:end]."""
+    return (
+        data.count(b"\n", start, end)
+        + data.count(b"\r", start, end)
+        - data.count(b"\r\n", start, end)
+    )
+
+
+def cp1252_warning(line_numbers: list[int]) -> str:
+    """The report line for cp1252 fallback, listing the first line numbers."""
+    shown = ",".join(str(n) for n in line_numbers[:_MAX_LISTED_LINES])
+    count = len(line_numbers)
+    more = f" and {count - _MAX_LISTED_LINES} more" if count > _MAX_LISTED_LINES else ""
+    plural = "s" * (count != 1)
+    return f"{count} line{plural} not valid UTF-8, decoded as cp1252: lines {shown}{more}"
+
+
+def lines_frame(lines: list[str], *, first_line_no: int = 1) -> pl.DataFrame:
+    """One row per physical line: line_no (1-based) and line."""
+    return (
+        pl.DataFrame(
+            {"line": pl.Series(lines, dtype=pl.String)},
+        )
+        .with_row_index("line_no", offset=first_line_no)
+        .with_columns(pl.col("line_no").cast(pl.Int64))
+    )
+
+
+@dataclass
+class Records:
+    """CSV records: one row per record (line_no of its first line, raw text, fields list)."""
+
+    frame: pl.DataFrame  # line_no Int64, raw String, fields List(String), malformed Boolean
+    warnings: list[str]
+
+
+def csv_records(lines: pl.DataFrame, delimiter: str) -> Records:
+    """Group physical lines into records and split them into fields; blank records dropped."""
+    quotes = pl.col("line").str.count_matches('"', literal=True)
+    lines = lines.with_columns(quotes.alias("quotes"))
+    if lines.height == 0 or lines["quotes"].sum() == 0:
+        frame = lines.select(
+            "line_no",
+            pl.col("line").alias("raw"),
+            pl.col("line").str.split(delimiter).alias("fields"),
+            pl.lit(False).alias("malformed"),
+        )
+        return Records(_drop_blank(frame), [])
+    grouped, warnings = _group_lines(lines, delimiter)
+    plain = grouped.filter(pl.col("quotes") == 0).select(
+        "line_no",
+        "raw",
+        pl.col("raw").str.split(delimiter).alias("fields"),
+        pl.lit(False).alias("malformed"),
+    )
+    quoted = _split_quoted(grouped.filter(pl.col("quotes") > 0), delimiter)
+    frame = pl.concat([plain, quoted]).sort("line_no")
+    return Records(_drop_blank(frame), warnings)
+
+
+def _drop_blank(frame: pl.DataFrame) -> pl.DataFrame:
+    """Blank and white-space-only records are not rows."""
+    return frame.filter(pl.col("raw").str.strip_chars() != "")
+
+
+def _group_lines(lines: pl.DataFrame, delimiter: str) -> tuple[pl.DataFrame, list[str]]:
+    """Join the physical lines of multi-line records; one row per record with raw and quotes."""
+    d = re.escape(delimiter)
+    stray = rf'([^"{d}\n])"([^"{d}\n])'  # a quote between two ordinary characters is literal
+    structural = (
+        pl.col("line").str.replace_all(stray, "$1$2").str.replace_all(stray, "$1$2")
+    ).str.count_matches('"', literal=True)
+    odd = pl.when(pl.col("quotes") > 0).then(structural % 2 == 1).otherwise(False)
+    lines = lines.with_columns(odd.alias("odd"))
+    open_before = (pl.col("odd").cast(pl.Int64).cum_sum() - pl.col("odd").cast(pl.Int64)) % 2
+    lines = lines.with_columns((open_before == 0).cum_sum().alias("record"))
+    warnings: list[str] = []
+    if lines["odd"].sum() % 2 == 1:  # the last opened quote never closes: read its lines singly
+        last = lines.filter(pl.col("odd") & (open_before == 0))["record"].max()
+        first_line = lines.filter(pl.col("record") == last)["line_no"].min()
+        warnings.append(
+            f"a quote opened on line {first_line} is never closed; "
+            "the lines from there on were read one by one"
+        )
+        tail = pl.col("record") >= last
+        lines = lines.with_columns(
+            pl.when(tail).then(pl.col("record") + pl.col("line_no")).otherwise("record")
+        )
+    grouped = lines.group_by("record", maintain_order=True).agg(
+        pl.col("line_no").first(),
+        pl.col("line").str.join("\n").alias("raw"),
+        pl.col("quotes").sum(),
+    )
+    return grouped, warnings
+
+
+def _split_quoted(records: pl.DataFrame, delimiter: str) -> pl.DataFrame:
+    """Split records holding quotes into unquoted fields; records that do not parse are flagged."""
+    d = re.escape(delimiter)
+    field_pattern = rf'{d}(?:"(?:[^"]|"")*"|[^"{d}][^{d}]*|)'
+    prefixed = pl.lit(delimiter) + pl.col("raw")
+    pieces = prefixed.str.extract_all(field_pattern)
+    covered = pieces.list.eval(pl.element().str.len_chars()).list.sum()
+    unquoted = pieces.list.eval(_unquote(pl.element().str.slice(len(delimiter))))
+    return records.select(
+        "line_no",
+        "raw",
+        unquoted.alias("fields"),
+        (covered != prefixed.str.len_chars()).alias("malformed"),
+    )
+
+
+def _unquote(value: pl.Expr) -> pl.Expr:
+    """A field without its enclosing quotes and with doubled quotes undone."""
+    quoted = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_chars() >= 2)
+    inner = value.str.slice(1, value.str.len_chars() - 2).str.replace_all('""', '"', literal=True)
+    return pl.when(quoted).then(inner).otherwise(value)
