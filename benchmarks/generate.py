@@ -34,7 +34,7 @@ from typing import IO
 import numpy as np
 import polars as pl
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 PART_ROWS = 1_500_000  # rows per export file: ~120 MB of CSV, under the 200 MB upload cap
 SEED = 20261106
 FIRST_DAY = dt.date(2026, 2, 25)  # the champions' pilot starts five days before launch
@@ -399,7 +399,7 @@ def bad_csv_lines(kind: str, count: int) -> list[str]:
         lines = [
             ";03/04/2026 10:00;login;4.2.0;crm_plugin",
             "null;03/04/2026 10:00;login;4.2.0;crm_plugin",
-            "a.b@example.com;31/31/2026 99:99;login;4.2.0;crm_plugin",
+            "a.b@example.com;03/04/2026 25:61;login;4.2.0;crm_plugin",
             "a.b@example.com;01/01/1999 10:00;login;4.2.0;crm_plugin",
             "a.b@example.com;03/04/2026 10:00;login",
             "email;event_time;action;client_version;source",
