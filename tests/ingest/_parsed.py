@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
+from analytics.ingest.reasons import BAD_TIMESTAMP
+
 ROW_SCHEMA = {
     "line_no": pl.Int64,
     "raw": pl.String,
@@ -52,7 +54,7 @@ def row(
         "source": source,
         "event_id": event_id,
         "user_id": user,
-        "ts": dt.datetime.fromisoformat(ts) if reason != "bad_timestamp" else None,
+        "ts": dt.datetime.fromisoformat(ts) if reason != BAD_TIMESTAMP else None,
         "event": event,
         "session_id": session_id,
         "feature": None,

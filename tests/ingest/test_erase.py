@@ -13,6 +13,7 @@ from _parsed import parsed, row
 from analytics.db import connection
 from analytics.ingest.erase import erase_command, erase_person
 from analytics.ingest.load import load_parsed_file
+from analytics.ingest.reasons import BAD_TIMESTAMP, WRONG_FIELD_COUNT
 from analytics.state.models import Outreach
 from analytics.state.store import audit_frame, log_outreach, outreach_frame
 
@@ -25,7 +26,7 @@ def _export() -> list[dict]:
         row("ann@x.com", "2026-10-01 10:00"),  # Ann by e-mail
         row("E1", "2026-10-02 09:00", accepted=True),
         row("E2", "2026-10-02 09:00"),
-        row("E1", "2026-10-02 09:00", reason="bad_timestamp"),
+        row("E1", "2026-10-02 09:00", reason=BAD_TIMESTAMP),
     ]
 
 
@@ -38,8 +39,9 @@ def _setup(db_path: Path) -> None:
         load_parsed_file(con, parsed("old.csv", _export()), ingest_time=NOW)
         # a row with the wrong number of fields: no parsed user, Ann only in its raw text
         con.execute(
-            "INSERT INTO quarantine VALUES (1, 'old.csv', 9, 'wrong_field_count', "
-            "'x,ANN@x.com,2026-10-01', 'crm', NULL)"
+            "INSERT INTO quarantine VALUES (1, 'old.csv', 9, ?, 'x,ANN@x.com,2026-10-01', 'crm', "
+            "NULL)",
+            [WRONG_FIELD_COUNT],
         )
     log_outreach(db_path, contact=Outreach(person_id="E1", contacted_on=NOW.date(), channel="chat"))
 
@@ -47,7 +49,7 @@ def _setup(db_path: Path) -> None:
 def test_erase_deletes_everything_and_counts_it(db_path: Path) -> None:
     _setup(db_path)
     erasure = erase_person(db_path, " ANN@X.com ")  # found through the roster e-mail
-    # events: 3 of Ann's 4 good rows (E1 x2, ann@x.com x1); quarantine: bad_timestamp row of E1
+    # events: 3 of Ann's 4 good rows (E1 x2, ann@x.com x1); quarantine: the bad-timestamp row of E1
     # (user_key) + the raw-only row; roster: 1; outreach: 1
     assert (erasure.person, erasure.events, erasure.quarantine_rows) == ("E1", 3, 2)
     assert (erasure.roster_rows, erasure.outreach_rows) == (1, 1)

@@ -11,6 +11,7 @@ from _parsed import parsed, row
 from analytics.db import connection, ingest_version
 from analytics.ingest import load
 from analytics.ingest.load import load_parsed_file
+from analytics.ingest.reasons import MISSING_USER
 
 NOW = dt.datetime(2026, 11, 1, 12, 0)
 
@@ -32,7 +33,7 @@ def _export_a() -> list[dict]:
         row("ann", "2026-10-01 09:00:00"),
         row("bob", "2026-10-01 09:05:00"),
         row("cy", "2026-10-02 10:00:00"),
-        row(None, "2026-10-02 10:00:00", reason="missing_user"),
+        row(None, "2026-10-02 10:00:00", reason=MISSING_USER),
     ]
 
 
@@ -41,14 +42,14 @@ def test_first_load_counts_every_row(db_path: Path) -> None:
     report = _load(db_path, parsed("a.csv", _export_a()))
     assert (report["read"], report["loaded"], report["duplicates"]) == (4, 3, 0)
     assert (report["quarantined"], report["suppressed"], report["conflicts"]) == (1, 0, 0)
-    assert report["quarantine_reasons"] == {"missing_user": 1}
+    assert report["quarantine_reasons"] == {MISSING_USER: 1}
     assert report["status"] == "loaded" and report["error"] is None
     assert _count(db_path, "events") == 3
     with connection(db_path) as con:
         stored = con.execute("SELECT file_name, line_no, reason FROM quarantine").fetchall()
         log = con.execute('SELECT file_name, status, "read", loaded FROM ingest_log').fetchall()
         assert ingest_version(con) == 1
-    assert stored == [("a.csv", 5, "missing_user")]  # 4th data row = line 5 (header is line 1)
+    assert stored == [("a.csv", 5, MISSING_USER)]  # 4th data row = line 5 (header is line 1)
     assert log == [("a.csv", "loaded", 4, 3)]
 
 
