@@ -236,13 +236,13 @@ def test_event_log_spans_the_pilot_to_the_last_day() -> None:
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], list]:
     """The demo ingested once into a fresh database: (db, written files, first reports)."""
     pytest.importorskip("analytics.ingest.command")
-    from analytics.demo.command import ingest_samples
+    from analytics.demo import load_demo
 
     folder = tmp_path_factory.mktemp("demo")
-    paths = write_sample_files(folder / "sample_events")
     db = folder / "adoption.duckdb"
+    paths = [folder / "sample_events" / name for name in sample_files()]
     try:
-        return db, paths, ingest_samples(db, paths)
+        return db, paths, load_demo(db, folder / "sample_events")
     except ModuleNotFoundError as missing:  # the ingest helper's modules are still landing
         pytest.skip(f"ingest not complete: {missing}")
 
@@ -300,6 +300,8 @@ def test_demo_story_in_the_metrics(loaded) -> None:
     assert waves[4]["rate_4w"] < 0.6 and waves[4]["ready_for_next"] is False
     assert waves[1]["rate_4w"] == 1.0
     assert document["champions"]["champions"] == 20
+    # SPEC 2.3: the running example's build cost is 800,000; value = cost x adoption rate
+    assert document["value_delivered"] == pytest.approx(800_000 * document["adoption_rate"])
 
 
 def test_demo_command_prints_the_database_and_ensure_loads_once(
@@ -315,6 +317,7 @@ def test_demo_command_prints_the_database_and_ensure_loads_once(
         pytest.skip(f"ingest not complete: {missing}")
     out = capsys.readouterr().out
     assert str((tmp_path / "data" / "demo.duckdb").resolve()) in out
+    assert "quarantined 11" in out.splitlines()[-3]  # the totals line: 4 + 2 + 2 + 2 + 1
     assert (tmp_path / "sample_events" / src.CRM_FILE).exists()
     assert ensure_demo_loaded(Path("data/demo.duckdb")) is False  # not empty: nothing loaded
     assert ensure_demo_loaded(Path("data/fresh.duckdb")) is True

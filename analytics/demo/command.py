@@ -5,16 +5,18 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from analytics.db import connection
 from analytics.demo import sources
 from analytics.demo.generate import write_sample_files
+from analytics.ingest.report import FileReport
+from analytics.state.store import get_settings, set_setting
 
 SAMPLE_FOLDER = Path("sample_events")
+BUILD_COST = 800_000  # SPEC 2.3: the running example's build cost
 
 
-def ingest_samples(db: Path, paths: Sequence[Path]) -> list[Any]:
+def ingest_samples(db: Path, paths: Sequence[Path]) -> list[FileReport]:
     """Ingest written sample files (events, roster, plan) through the public ingest API."""
     from analytics.ingest.command import ingest_paths
 
@@ -30,15 +32,15 @@ def ingest_samples(db: Path, paths: Sequence[Path]) -> list[Any]:
     )
 
 
-def summary_lines(reports: Sequence[Any]) -> list[str]:
+def summary_lines(reports: Sequence[FileReport]) -> list[str]:
     """A short table: one line per event file, then the totals."""
     lines = []
-    totals = {"read": 0, "loaded": 0, "duplicates": 0, "quarantined": 0}
+    totals = {"read": 0, "loaded": 0, "duplicates": 0, "conflicts": 0, "quarantined": 0}
     for report in reports:
-        if getattr(report, "kind", "events") != "events":
-            continue
         if report.status == "refused":
             lines.append(f"  {report.file}: refused: {report.error}")
+            continue
+        if report.kind != "events":
             continue
         counts = {key: getattr(report, key) for key in totals}
         totals = {key: totals[key] + counts[key] for key in totals}
@@ -49,9 +51,18 @@ def summary_lines(reports: Sequence[Any]) -> list[str]:
     return lines
 
 
-def load_demo(db: Path, folder: Path = SAMPLE_FOLDER) -> list[Any]:
-    """Write the sample files into folder and ingest them into db; the per-file reports."""
-    return ingest_samples(db, write_sample_files(folder))
+def set_build_cost(db: Path) -> None:
+    """Give the running example its build cost, unless someone already set one."""
+    if get_settings(db)["build_cost"] is None:
+        set_setting(db, name="build_cost", value=BUILD_COST)
+
+
+def load_demo(db: Path, folder: Path = SAMPLE_FOLDER) -> list[FileReport]:
+    """Write the sample files into folder, ingest them into db and set the example's build
+    cost; the per-file reports."""
+    reports = ingest_samples(db, write_sample_files(folder))
+    set_build_cost(db)
+    return reports
 
 
 def demo_command(db: Path) -> int:
