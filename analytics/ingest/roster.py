@@ -7,8 +7,6 @@ person silently inflates adoption (SPEC 3, "Roster integrity").
 
 from __future__ import annotations
 
-import codecs
-import gzip
 import io
 from pathlib import Path
 
@@ -16,9 +14,12 @@ import duckdb
 import polars as pl
 
 from analytics.db import bump_ingest_version
+from analytics.ingest.columns import normalise_name
+from analytics.ingest.decode import decode_bytes
 from analytics.ingest.identity import normalise_email_expr, normalise_user_expr
 from analytics.ingest.load import transaction
 from analytics.ingest.report import FileReport
+from analytics.ingest.sniff import FileRefused, is_gzip, safe_gunzip
 
 COLUMNS = (
     "user_id",
@@ -46,16 +47,11 @@ class RosterRefused(ValueError):
     """The roster cannot be used as it is; the message says why (the old roster stays)."""
 
 
-def decode_text(data: bytes) -> str:
-    """Bytes of a small table file as text: gzip by content, UTF-16/UTF-8 BOM, else cp1252."""
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+def decode_text(data: bytes, *, max_decompressed_bytes: int = 200 * 1024 * 1024) -> str:
+    """Bytes of a small table file as text, with the read layer's gzip and encoding rules."""
+    if is_gzip(data):
+        data = safe_gunzip(data, max_bytes=max_decompressed_bytes)
+    return decode_bytes(data).text
 
 
 def sniff_delimiter(text: str) -> str:
@@ -65,14 +61,17 @@ def sniff_delimiter(text: str) -> str:
 
 
 def normalise_header(name: str) -> str:
-    """A header as matched: case- and space-insensitive, with a few aliases."""
-    key = "_".join(name.strip().lower().replace("-", "_").split())
+    """A header as matched: case- and space-insensitive (as event files), with a few aliases."""
+    key = normalise_name(name)
     return HEADER_ALIASES.get(key, key)
 
 
 def read_table_csv(path: Path) -> pl.DataFrame:
     """A small CSV (roster, plan) as all-text columns with normalised headers; one row per line."""
-    text = decode_text(Path(path).read_bytes())
+    try:
+        text = decode_text(Path(path).read_bytes())
+    except FileRefused as error:
+        raise RosterRefused(f"{path}: {error}") from None
     if not text.strip():
         raise RosterRefused(f"{path}: the file is empty")
     try:
