@@ -321,3 +321,14 @@ def test_demo_command_prints_the_database_and_ensure_loads_once(
     assert (tmp_path / "sample_events" / src.CRM_FILE).exists()
     assert ensure_demo_loaded(Path("data/demo.duckdb")) is False  # not empty: nothing loaded
     assert ensure_demo_loaded(Path("data/fresh.duckdb")) is True
+
+
+def test_build_cost_is_set_only_when_unset(db_path: Path) -> None:
+    from analytics.demo.command import BUILD_COST, set_build_cost
+    from analytics.state.store import get_settings, set_setting
+
+    set_build_cost(db_path)
+    assert get_settings(db_path)["build_cost"] == BUILD_COST == 800_000  # SPEC 2.3
+    set_setting(db_path, name="build_cost", value=1_250_000)  # the user's own figure
+    set_build_cost(db_path)
+    assert get_settings(db_path)["build_cost"] == 1_250_000
