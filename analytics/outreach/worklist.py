@@ -44,6 +44,7 @@ PEOPLE_SCHEMA: dict[str, pl.DataType] = {
     "prior_days": pl.Int64(),
     "wave_start": pl.Date(),
     "rejection_run": pl.Int64(),
+    "is_champion": pl.Boolean(),
 }
 
 WORKLIST_COLUMNS: tuple[str, ...] = (
@@ -154,7 +155,9 @@ def reason_expr(window_days: int) -> pl.Expr:
         .when(pl.col("playbook") == "dormant")
         .then("last active " + _ago(pl.col("days_inactive")))
         .otherwise(None)
-    )
+    ) + pl.when(pl.col("is_champion").fill_null(False)).then(
+        pl.lit("; is a champion (their cohort depends on them)")
+    ).otherwise(pl.lit(""))
 
 
 def owners(roster: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:

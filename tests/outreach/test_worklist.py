@@ -183,3 +183,13 @@ def test_empty_inputs_give_an_empty_worklist_with_every_column() -> None:
     worklist = build_worklist(PEOPLE.clear(), ROSTER.clear(), OUTREACH.clear(), AS_OF)
     assert worklist.is_empty()
     assert worklist.schema == empty_worklist().schema
+
+
+def test_a_champion_on_the_list_is_called_out() -> None:
+    people = PEOPLE.with_columns(is_champion=pl.col("person_id") == "d1")
+    worklist = build_worklist(people, ROSTER, OUTREACH, AS_OF)
+    # d1: dormant 23 days (31 - 8) and a champion themselves
+    assert _row(worklist, "d1")["reason"] == (
+        "last active 23 days ago; is a champion (their cohort depends on them)"
+    )
+    assert _row(worklist, "n1")["reason"] == "invited 34 days ago, never used the tool"
