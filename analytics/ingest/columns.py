@@ -9,13 +9,18 @@ unusable. For every other field the first alias present wins and the rest stay p
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 
+from analytics.ingest import reasons
+from analytics.ingest.decode import TextTable
 from analytics.ingest.sniff import FileRefused
+from analytics.ingest.timestamps import in_range, parse_timestamps
 
 REQUIRED: tuple[str, ...] = ("user_id", "timestamp", "event")
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -125,15 +130,23 @@ def property_names(plan: ColumnPlan) -> list[str]:
     return result
 
 
-def clean_text(value: pl.Expr) -> pl.Expr:
-    """A trimmed optional text value; empty becomes null."""
-    text = value.str.strip_chars()
+def non_empty(text: pl.Expr) -> pl.Expr:
+    """Trimmed text with empty as null."""
     return pl.when(text != "").then(text)
 
 
 def user_value(value: pl.Expr) -> pl.Expr:
     """A user value as stored: NFC, no white space at all, e-mails lower-cased; null if unusable."""
-    text = value.str.normalize("NFC").str.replace_all(USER_SPACE, "")
+    return usable_user(user_text(value))
+
+
+def user_text(value: pl.Expr) -> pl.Expr:
+    """A user value NFC-normalised with every white space character removed."""
+    return value.str.normalize("NFC").str.replace_all(USER_SPACE, "")
+
+
+def usable_user(text: pl.Expr) -> pl.Expr:
+    """A white-space-free user value: e-mails lower-cased; null when empty or a placeholder."""
     text = (
         pl.when(text.str.contains("@", literal=True)).then(text.str.to_lowercase()).otherwise(text)
     )
@@ -141,25 +154,172 @@ def user_value(value: pl.Expr) -> pl.Expr:
     return pl.when(usable).then(text)
 
 
-def event_value(value: pl.Expr) -> pl.Expr:
-    """An event name, trimmed; null when empty or a placeholder (the row is quarantined)."""
-    text = clean_text(value)
-    return pl.when(~text.str.to_lowercase().is_in(USER_PLACEHOLDERS)).then(text)
+def event_value(text: pl.Expr) -> pl.Expr:
+    """An event name from trimmed text; null when empty or a placeholder (row quarantined)."""
+    return pl.when((text != "") & ~text.str.to_lowercase().is_in(USER_PLACEHOLDERS)).then(text)
 
 
-def event_id_value(value: pl.Expr) -> pl.Expr:
-    """The source's event id, trimmed; null for placeholders (empty, 0, null, nil UUID, ...)."""
-    text = clean_text(value)
-    return pl.when(~text.str.to_lowercase().is_in(EVENT_ID_PLACEHOLDERS)).then(text)
+def event_id_value(text: pl.Expr) -> pl.Expr:
+    """The source's event id from trimmed text; null for placeholders (empty, 0, nil UUID...)."""
+    usable = (text != "") & ~text.str.to_lowercase().is_in(EVENT_ID_PLACEHOLDERS)
+    return pl.when(usable).then(text)
 
 
-def accepted_value(value: pl.Expr) -> pl.Expr:
-    """true/false/1/0/yes/no/y/n/t/f, case-insensitive; anything else null."""
-    text = value.str.strip_chars().str.to_lowercase()
-    return text.replace_strict(ACCEPTED_VALUES, default=None, return_dtype=pl.Boolean)
+def accepted_value(text: pl.Expr) -> pl.Expr:
+    """true/false/1/0/yes/no/y/n/t/f from trimmed text, case-insensitive; anything else null."""
+    lowered = text.str.to_lowercase()
+    return lowered.replace_strict(ACCEPTED_VALUES, default=None, return_dtype=pl.Boolean)
 
 
-def accepted_unparseable(value: pl.Expr) -> pl.Expr:
-    """True where an accepted value is present but not one of the recognised words."""
-    text = value.str.strip_chars()
-    return (text != "") & accepted_value(value).is_null()
+def accepted_unparseable(text: pl.Expr) -> pl.Expr:
+    """True where trimmed accepted text is present but not one of the recognised words."""
+    return ((text != "") & accepted_value(text).is_null()).fill_null(False)
+
+
+# --- the contract frame ------------------------------------------------------------------
+
+ROW_SCHEMA: dict[str, pl.DataType] = {
+    "line_no": pl.Int64(),
+    "raw": pl.String(),
+    "source": pl.String(),
+    "event_id": pl.String(),
+    "user_id": pl.String(),
+    "ts": pl.Datetime("us"),
+    "event": pl.String(),
+    "session_id": pl.String(),
+    "feature": pl.String(),
+    "accepted": pl.Boolean(),
+    "properties": pl.String(),
+    "reason": pl.String(),
+}
+_SINGLE: tuple[str, ...] = ("event", "event_id", "source", "session_id", "feature", "accepted")
+
+
+@dataclass
+class BuiltRows:
+    """The contract frame of a file plus what the report needs about it."""
+
+    rows: pl.DataFrame  # one row per data row, ROW_SCHEMA
+    date_order: str | None
+    date_order_note: str | None
+    warnings: list[str]
+
+
+def build_rows(
+    table: TextTable,
+    plan: ColumnPlan,
+    *,
+    source: str | None,
+    timezone: str,
+    date_order_setting: str | None,
+    now: datetime,
+) -> BuiltRows:
+    """Text table to the contract frame: fields cleaned, timestamps parsed, reasons given."""
+    parsed = parse_timestamps(
+        table.frame[f"c{plan.first('timestamp')}"],
+        timezone=timezone,
+        date_order_setting=date_order_setting,
+    )
+    users = plan.fields["user_id"]
+    staged = table.frame.lazy().with_columns(  # each text cleaned once, then reused by name
+        pl.lit(parsed.ts).cast(pl.Datetime("us")).alias("ts"),
+        *(user_text(pl.col(f"c{i}")).alias(f"_user{k}") for k, i in enumerate(users)),
+        *(_trimmed(plan, name).alias(f"_{name}") for name in _SINGLE),
+    )
+    rows = (
+        staged.select(
+            "line_no",
+            "raw",
+            "structural",
+            _source(source).alias("source"),
+            event_id_value(pl.col("_event_id")).alias("event_id"),
+            pl.coalesce([usable_user(pl.col(f"_user{k}")) for k in range(len(users))]).alias(
+                "user_id"
+            ),
+            "ts",
+            event_value(pl.col("_event")).alias("event"),
+            non_empty(pl.col("_session_id")).alias("session_id"),
+            non_empty(pl.col("_feature")).alias("feature"),
+            accepted_value(pl.col("_accepted")).alias("accepted"),
+            _properties(table, plan).alias("properties"),
+            _too_large(len(table.names)).alias("_too_large"),
+            _too_long(len(users)).alias("_too_long"),
+            accepted_unparseable(pl.col("_accepted")).alias("_bad_accepted"),
+        )
+        .with_columns(_reason(now).alias("reason"))
+        .collect()
+    )
+    bad_accepted = rows.filter(pl.col("reason").is_null())["_bad_accepted"].sum()
+    warnings = [f"{bad_accepted} unparseable 'accepted' value{'s' * (bad_accepted != 1)} nulled"]
+    return BuiltRows(
+        rows.select(list(ROW_SCHEMA)).cast(ROW_SCHEMA),  # type: ignore[arg-type]
+        parsed.date_order,
+        parsed.date_order_note,
+        warnings if bad_accepted else [],
+    )
+
+
+def _trimmed(plan: ColumnPlan, name: str) -> pl.Expr:
+    """A single-column field's text, trimmed; a null string when the column is absent."""
+    index = plan.first(name)
+    return pl.lit(None, pl.String) if index is None else pl.col(f"c{index}").str.strip_chars()
+
+
+def _source(source: str | None) -> pl.Expr:
+    """The row's own source when present and non-empty, else the ingest's, else "default"."""
+    fallback = source.strip() if source and source.strip() else "default"
+    return pl.coalesce(non_empty(pl.col("_source")), pl.lit(fallback))
+
+
+def _properties(table: TextTable, plan: ColumnPlan) -> pl.Expr:
+    """Unknown columns as one JSON object text per row; null when there are none.
+
+    CSV values are JSON strings; JSON and Parquet values keep their JSON type (numbers,
+    booleans, nested objects); keys absent from a JSON object are left out.
+    """
+    if not plan.unknown:
+        return pl.lit(None, pl.String)
+    pairs = list(zip(property_names(plan), plan.unknown, strict=True))
+    if table.json_values:
+        pieces = [pl.lit(json.dumps(name) + ":") + pl.col(f"j{i}") for name, i in pairs]
+        body = pl.concat_str(pieces, separator=",", ignore_nulls=True)
+        text = pl.when(body != "").then("{" + body + "}")
+    else:
+        text = pl.struct([pl.col(f"c{i}").alias(name) for name, i in pairs]).struct.json_encode()
+    return pl.when(pl.col("structural").is_null()).then(text)
+
+
+def _too_large(width: int) -> pl.Expr:
+    """True where any field of the row is over reasons.FIELD_MAX_BYTES."""
+    checks = [pl.col(f"c{i}").str.len_bytes() > reasons.FIELD_MAX_BYTES for i in range(width)]
+    return pl.any_horizontal([*checks, pl.lit(False)]).fill_null(False)
+
+
+def _too_long(user_columns: int) -> pl.Expr:
+    """True where any identifier (every user column, event_id, event, source, session_id)
+    is over reasons.IDENTIFIER_MAX_CHARS characters; they are never truncated."""
+    texts = [f"_user{k}" for k in range(user_columns)]
+    texts += ["_event_id", "_event", "_source", "_session_id"]
+    checks = [pl.col(t).str.len_chars() > reasons.IDENTIFIER_MAX_CHARS for t in texts]
+    return pl.any_horizontal(checks).fill_null(False)
+
+
+def _reason(now: datetime) -> pl.Expr:
+    """The first failing check, in the order of reasons.ALL_REASONS; null for a good row."""
+    return (
+        pl.when(pl.col("structural").is_not_null())
+        .then(pl.col("structural"))
+        .when(pl.col("_too_large"))
+        .then(pl.lit(reasons.FIELD_TOO_LARGE))
+        .when(pl.col("_too_long"))
+        .then(pl.lit(reasons.IDENTIFIER_TOO_LONG))
+        .when(pl.col("user_id").is_null())
+        .then(pl.lit(reasons.MISSING_USER))
+        .when(pl.col("ts").is_null())
+        .then(pl.lit(reasons.BAD_TIMESTAMP))
+        .when(~in_range(pl.col("ts"), now))
+        .then(pl.lit(reasons.TIMESTAMP_OUT_OF_RANGE))
+        .when(pl.col("event").is_null())
+        .then(pl.lit(reasons.MISSING_EVENT))
+        .otherwise(pl.lit(None, pl.String))
+    )

@@ -217,3 +217,16 @@ def _unquote(value: pl.Expr) -> pl.Expr:
     quoted = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_chars() >= 2)
     inner = value.str.slice(1, value.str.len_chars() - 2).str.replace_all('""', '"', literal=True)
     return pl.when(quoted).then(inner).otherwise(value)
+
+
+@dataclass
+class TextTable:
+    """The common intermediate form: one row per data row, every source column as text."""
+
+    frame: pl.DataFrame  # line_no, raw, structural, c0.. (and j0.. when json_values)
+    names: list[str]
+    json_values: bool = False
+    format: str = "csv"
+    encoding: str | None = None
+    delimiter: str | None = None
+    warnings: list[str] = field(default_factory=list)

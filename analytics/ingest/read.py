@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,19 +24,13 @@ import polars as pl
 
 from analytics.ingest import reasons
 from analytics.ingest.columns import (
-    IDENTIFIERS,
+    ROW_SCHEMA,
     ColumnPlan,
-    accepted_unparseable,
-    accepted_value,
-    clean_text,
-    event_id_value,
-    event_value,
+    build_rows,
     known_count,
     plan_columns,
-    property_names,
-    user_value,
 )
-from analytics.ingest.decode import csv_records, decode_bytes, lines_frame
+from analytics.ingest.decode import TextTable, csv_records, decode_bytes, lines_frame
 from analytics.ingest.sniff import (
     HEADER_SEARCH_LINES,
     FileRefused,
@@ -48,24 +42,9 @@ from analytics.ingest.sniff import (
     safe_gunzip,
     text_kind,
 )
-from analytics.ingest.timestamps import check_timezone, in_range, parse_timestamps
+from analytics.ingest.timestamps import check_timezone
 
 __all__ = ["FileRefused", "ParsedFile", "read_source_file", "ROW_SCHEMA"]
-
-ROW_SCHEMA: dict[str, pl.DataType] = {
-    "line_no": pl.Int64(),
-    "raw": pl.String(),
-    "source": pl.String(),
-    "event_id": pl.String(),
-    "user_id": pl.String(),
-    "ts": pl.Datetime("us"),
-    "event": pl.String(),
-    "session_id": pl.String(),
-    "feature": pl.String(),
-    "accepted": pl.Boolean(),
-    "properties": pl.String(),
-    "reason": pl.String(),
-}
 
 
 @dataclass
@@ -82,19 +61,6 @@ class ParsedFile:
     encoding: str | None = None  # "utf-8", "utf-16", "utf-8+cp1252"; None for Parquet
     delimiter: str | None = None  # CSV only
     gzip: bool = False
-
-
-@dataclass
-class TextTable:
-    """The common intermediate form: one row per data row, every source column as text."""
-
-    frame: pl.DataFrame  # line_no, raw, structural, c0.. (and j0.. when json_values)
-    names: list[str]
-    json_values: bool = False
-    format: str = "csv"
-    encoding: str | None = None
-    delimiter: str | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 def read_source_file(
@@ -130,14 +96,13 @@ def read_source_file(
         )
     except FileRefused as exc:
         raise FileRefused(f"{path}: {exc}") from None
-    rows, date_order, note, warnings = built
     return ParsedFile(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
-        rows=rows,
-        date_order=date_order,
-        date_order_note=note,
-        warnings=table.warnings + warnings,
+        rows=built.rows,
+        date_order=built.date_order,
+        date_order_note=built.date_order_note,
+        warnings=table.warnings + built.warnings,
         format=table.format,
         encoding=table.encoding,
         delimiter=table.delimiter,
@@ -336,125 +301,3 @@ def _json_value(name: str) -> pl.Expr:
     prefix = len(json.dumps(name)) + 2  # {"name":
     encoded = pl.struct(pl.col(name)).struct.json_encode()
     return encoded.str.slice(prefix, encoded.str.len_chars() - prefix - 1)
-
-
-# --- rows --------------------------------------------------------------------------------
-
-
-def build_rows(
-    table: TextTable,
-    plan: ColumnPlan,
-    *,
-    source: str | None,
-    timezone: str,
-    date_order_setting: str | None,
-    now: datetime,
-) -> tuple[pl.DataFrame, str | None, str | None, list[str]]:
-    """The contract frame (ROW_SCHEMA) plus date order, its note and row-level warnings."""
-    frame = table.frame
-    ts_column = f"c{plan.first('timestamp')}"
-    parsed = parse_timestamps(
-        frame[ts_column], timezone=timezone, date_order_setting=date_order_setting
-    )
-    frame = frame.with_columns(parsed.ts.cast(pl.Datetime("us")).alias("_ts"))
-    rows = frame.select(
-        "line_no",
-        "raw",
-        _source(plan, source).alias("source"),
-        _optional(plan, "event_id", event_id_value).alias("event_id"),
-        pl.coalesce([user_value(_col(i)) for i in plan.fields["user_id"]]).alias("user_id"),
-        pl.col("_ts").alias("ts"),
-        event_value(_col(plan.first("event"))).alias("event"),
-        _optional(plan, "session_id", clean_text).alias("session_id"),
-        _optional(plan, "feature", clean_text).alias("feature"),
-        _optional(plan, "accepted", accepted_value).alias("accepted"),
-        _properties(table, plan).alias("properties"),
-        _reason(table, plan, now).alias("reason"),
-        _accepted_flag(plan).alias("_bad_accepted"),
-    )
-    warnings = []
-    bad_accepted = rows.filter(pl.col("reason").is_null())["_bad_accepted"].sum()
-    if bad_accepted:
-        plural = "s" * (bad_accepted != 1)
-        warnings.append(f"{bad_accepted} unparseable 'accepted' value{plural} nulled")
-    rows = rows.drop("_bad_accepted").cast(ROW_SCHEMA)  # type: ignore[arg-type]
-    return rows, parsed.date_order, parsed.date_order_note, warnings
-
-
-def _col(index: int | None) -> pl.Expr:
-    """The text column of a source column index."""
-    return pl.col(f"c{index}")
-
-
-def _optional(plan: ColumnPlan, name: str, clean) -> pl.Expr:  # noqa: ANN001
-    """A cleaned optional field, or a null of the right type when the column is absent."""
-    index = plan.first(name)
-    if index is None:
-        return pl.lit(None, pl.Boolean if name == "accepted" else pl.String)
-    return clean(_col(index))
-
-
-def _source(plan: ColumnPlan, source: str | None) -> pl.Expr:
-    """The row's own source when present and non-empty, else the ingest's, else "default"."""
-    fallback = pl.lit(source.strip() if source and source.strip() else "default")
-    index = plan.first("source")
-    return fallback if index is None else pl.coalesce(clean_text(_col(index)), fallback)
-
-
-def _accepted_flag(plan: ColumnPlan) -> pl.Expr:
-    """True where `accepted` holds a value that is not a recognised true/false word."""
-    index = plan.first("accepted")
-    return pl.lit(False) if index is None else accepted_unparseable(_col(index)).fill_null(False)
-
-
-def _properties(table: TextTable, plan: ColumnPlan) -> pl.Expr:
-    """Unknown columns as one JSON object text per row; null when there are none."""
-    if not plan.unknown:
-        return pl.lit(None, pl.String)
-    names = property_names(plan)
-    if table.json_values:
-        pieces = [
-            pl.lit(json.dumps(name) + ":") + pl.col(f"j{i}")
-            for name, i in zip(names, plan.unknown, strict=True)
-        ]
-        body = pl.concat_str(pieces, separator=",", ignore_nulls=True)
-        text = pl.when(body != "").then("{" + body + "}")
-    else:
-        text = pl.struct([_col(i).alias(n) for n, i in zip(names, plan.unknown, strict=True)])
-        text = text.struct.json_encode()
-    return pl.when(pl.col("structural").is_null()).then(text)
-
-
-def _reason(table: TextTable, plan: ColumnPlan, now: datetime) -> pl.Expr:
-    """The first failing check, in the order of reasons.ALL_REASONS; null for a good row."""
-    columns = [_col(i) for i in range(len(table.names))]
-    too_large = pl.any_horizontal(
-        [(c.str.len_bytes() > reasons.FIELD_MAX_BYTES).fill_null(False) for c in columns]
-        or [pl.lit(False)]
-    )
-    identifier_columns = [i for f in IDENTIFIERS for i in plan.fields.get(f, ())]
-    too_long = pl.any_horizontal(
-        [
-            (clean_text(_col(i)).str.len_chars() > reasons.IDENTIFIER_MAX_CHARS).fill_null(False)
-            for i in identifier_columns
-        ]
-    )
-    user = pl.coalesce([user_value(_col(i)) for i in plan.fields["user_id"]])
-    event = event_value(_col(plan.first("event")))
-    return (
-        pl.when(pl.col("structural").is_not_null())
-        .then(pl.col("structural"))
-        .when(too_large)
-        .then(pl.lit(reasons.FIELD_TOO_LARGE))
-        .when(too_long)
-        .then(pl.lit(reasons.IDENTIFIER_TOO_LONG))
-        .when(user.is_null())
-        .then(pl.lit(reasons.MISSING_USER))
-        .when(pl.col("_ts").is_null())
-        .then(pl.lit(reasons.BAD_TIMESTAMP))
-        .when(~in_range(pl.col("_ts"), now))
-        .then(pl.lit(reasons.TIMESTAMP_OUT_OF_RANGE))
-        .when(event.is_null())
-        .then(pl.lit(reasons.MISSING_EVENT))
-        .otherwise(pl.lit(None, pl.String))
-    )

@@ -89,23 +89,56 @@ def check_timezone(timezone: str) -> str:
     return timezone
 
 
+# Common exact shapes parsed directly by strptime before the general regex path (speed only:
+# the regex path gives the same result for them). "aware" formats carry their own offset.
+FAST_FORMATS: tuple[tuple[str, bool], ...] = (
+    ("%Y-%m-%dT%H:%M:%S%.f%#z", True),
+    ("%Y-%m-%d %H:%M:%S%.f", False),
+    ("%Y-%m-%dT%H:%M:%S%.f", False),
+    ("%Y-%m-%d %H:%M:%S%.f%#z", True),
+)
+
+
 def parse_timestamps(
     values: pl.Series, *, timezone: str = "UTC", date_order_setting: str | None = None
 ) -> ParsedTimestamps:
     """Parse a String series of timestamps; one output per input, same order."""
     check_timezone(timezone)
     if date_order_setting is not None and date_order_setting not in DATE_ORDERS:
-        raise ValueError(
-            f"date order setting must be one of {DATE_ORDERS}, not {date_order_setting!r}"
-        )
-    frame = pl.DataFrame({"v": values.cast(pl.String).str.strip_chars()})
-    matched = frame.select(
+        raise ValueError(f"date order must be one of {DATE_ORDERS}, not {date_order_setting!r}")
+    pending = pl.DataFrame({"v": values.cast(pl.String).str.strip_chars()}).with_row_index("i")
+    everything = pending.select("i")
+    pending = pending.filter(pl.col("v") != "")
+    found: list[pl.DataFrame] = []
+    for fmt, aware in FAST_FORMATS:
+        tried = pending.with_columns(_fast(fmt, aware, timezone).alias("ts"))
+        found.append(tried.filter(pl.col("ts").is_not_null()).select("i", "ts"))
+        pending = tried.filter(pl.col("ts").is_null()).drop("ts")
+    slow, date_order, note = _parse_general(pending, timezone, date_order_setting)
+    ts = everything.join(pl.concat([*found, slow]), on="i", how="left").sort("i")["ts"]
+    return ParsedTimestamps(ts.alias(values.name), date_order, note)
+
+
+def _fast(fmt: str, aware: bool, timezone: str) -> pl.Expr:
+    """One common exact format, to naive UTC (local wall-clock when the format has no offset)."""
+    parsed = pl.col("v").str.strptime(pl.Datetime("us"), fmt, strict=False)
+    if aware:
+        return parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return local_to_utc(parsed, timezone)
+
+
+def _parse_general(
+    pending: pl.DataFrame, timezone: str, date_order_setting: str | None
+) -> tuple[pl.DataFrame, str | None, str | None]:
+    """The regex path for everything the fast formats did not take: (i, ts) and date order."""
+    matched = pending.select(
+        "i",
         *(pl.col("v").str.extract_groups(p).alias(name) for name, p in PATTERNS.items()),
         pl.col("v").str.extract_groups(_EPOCH).alias("epoch"),
     )
     date_order, note = decide_date_order(matched["numeric"], date_order_setting)
-    ts = matched.select(_instant(date_order or MONTH_FIRST, timezone).alias("ts"))["ts"]
-    return ParsedTimestamps(ts.alias(values.name), date_order, note)
+    slow = matched.select("i", _instant(date_order or MONTH_FIRST, timezone).alias("ts"))
+    return slow, date_order, note
 
 
 def decide_date_order(numeric: pl.Series, setting: str | None) -> tuple[str | None, str | None]:
