@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -109,3 +110,22 @@ def test_user_data_is_shown_verbatim(tiny: Path, monkeypatch) -> None:
         )
     at = _run(monkeypatch)
     assert "Robert'); DROP TABLE roster;--" in at.dataframe[0].value["name"].tolist()
+
+
+def test_running_example_worklist_is_the_non_active_segments(example_db: Path, monkeypatch) -> None:
+    from analytics.metrics.document import build_document
+    from analytics.metrics.inputs import load_inputs
+    from analytics.metrics.segments import segments_frame
+    from analytics.outreach import worklist_from_inputs
+
+    inputs = load_inputs(example_db)
+    segments = build_document(inputs)["segments"]
+    to_contact = segments["never_started"] + segments["dormant"] + segments["at_risk"]
+    people = segments_frame(inputs).filter(pl.col("segment") != "active")
+    worklist = worklist_from_inputs(inputs)
+    assert sorted(worklist["person_id"]) == sorted(people["person_id"])
+    assert worklist.height == to_contact
+    monkeypatch.setenv("ADOPTION_DB", str(example_db))
+    at = _run(monkeypatch)
+    assert len(at.dataframe[0].value) == to_contact
+    assert [m.value for m in at.metric if m.label == "To contact"] == [f"{to_contact:,}"]
