@@ -115,6 +115,7 @@ def ingest_paths(
 
     with connection(db, retry_seconds=settings["busy_retry_seconds"]) as con:
         con.execute("SET memory_limit = ?", [settings["duckdb_memory_limit"]])
+        con.execute("SET enable_progress_bar = false")  # the report is the output
         if roster is not None:
             done(load_roster(con, Path(roster)))
         if plan is not None:
