@@ -28,6 +28,7 @@ FONT_SIZE = 15
 HEIGHT = 340
 
 PERCENT = alt.Axis(format="%", grid=True)
+COUNT = alt.Axis(format="d", tickMinStep=1, grid=True)  # people: whole numbers only
 
 
 def projector(chart: alt.TopLevelMixin, *, height: int = HEIGHT) -> alt.TopLevelMixin:
@@ -58,7 +59,7 @@ def _target_rule(rate: float, label: str, *, orient: str = "y") -> alt.LayerChar
         ).encode(y="value:Q", x=alt.value(0), text="label:N")
     else:
         text = base.mark_text(
-            align="left", baseline="top", dx=4, dy=4, fontSize=FONT_SIZE, color=TARGET
+            align="center", baseline="bottom", dy=-4, fontSize=FONT_SIZE, color=TARGET
         ).encode(x="value:Q", y=alt.value(0), text="label:N")
     return alt.layer(rule, text)
 
@@ -75,8 +76,8 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> alt
     colour = alt.Color("series:N", title=None, scale=scale)
     dash = alt.StrokeDash(
         "series:N",
+        title=None,
         scale=alt.Scale(domain=ADOPTION_SERIES, range=[[1, 0], [6, 4], [2, 3]]),
-        legend=None,
     )
     base = alt.Chart(lines).encode(
         x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0)),
@@ -98,7 +99,7 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> alt
         .encode(
             x="day:T",
             y="rate:Q",
-            color=alt.Color("series:N", scale=scale, legend=None),
+            color=colour,
             text=alt.Text("rate:Q", format=".0%"),
         )
     )
@@ -118,7 +119,7 @@ def active_users(series: pl.DataFrame) -> alt.TopLevelMixin:
         .mark_line(strokeWidth=3)
         .encode(
             x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0)),
-            y=alt.Y("people:Q", title="People"),
+            y=alt.Y("people:Q", title="People", axis=COUNT),
             color=alt.Color(
                 "measure:N",
                 title=None,
@@ -173,8 +174,12 @@ def first_use_bars(first_use: pl.DataFrame) -> alt.TopLevelMixin:
         alt.Chart(first_use)
         .mark_bar()
         .encode(
-            x=alt.X("days:Q", title="Days from the wave's start to first use", bin=False),
-            y=alt.Y("sum(people):Q", title="People", stack=True),
+            x=alt.X(
+                "days:O",
+                title="Days from the wave's start to first use",
+                axis=alt.Axis(labelAngle=0),
+            ),
+            y=alt.Y("sum(people):Q", title="People", stack=True, axis=COUNT),
             color=alt.Color("wave:N", title="Wave"),
             tooltip=[
                 alt.Tooltip("wave:N", title="Wave"),
@@ -245,8 +250,12 @@ def lifecycle_bars(weeks: pl.DataFrame) -> alt.TopLevelMixin:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("week:T", title="Week (Monday)", axis=alt.Axis(format="%b %d", labelAngle=0)),
-            y=alt.Y("signed:Q", title="People (dormant below zero)", stack=True),
+            x=alt.X(
+                "yearmonthdate(week):O",
+                title="Week (Monday)",
+                axis=alt.Axis(format="%b %d", labelAngle=0),
+            ),
+            y=alt.Y("signed:Q", title="People (dormant below zero)", stack=True, axis=COUNT),
             color=alt.Color(
                 "state:N",
                 title=None,
@@ -276,7 +285,7 @@ def active_days_histogram(
         .mark_bar(color=BLUE)
         .encode(
             x=alt.X("days:O", title=x_title, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("people:Q", title="People"),
+            y=alt.Y("people:Q", title="People", axis=COUNT),
             tooltip=[
                 alt.Tooltip("days:O", title="Active days"),
                 alt.Tooltip("people:Q", title="People"),
@@ -329,9 +338,10 @@ def series_lines(
     frame: pl.DataFrame, *, x: str, y: str, series: str | None, y_title: str, percent: bool
 ) -> alt.TopLevelMixin:
     """A generic line chart for explore queries: one line per `series` value (or one line)."""
-    x_type = "T" if frame.schema.get(x) in (pl.Date, pl.Datetime) else "Q"
+    dtype = frame.schema.get(x)
+    x_type = "T" if dtype in (pl.Date, pl.Datetime) else "O" if dtype.is_integer() else "Q"
     encoding: dict[str, object] = {
-        "x": alt.X(f"{x}:{x_type}", title=x.replace("_", " ")),
+        "x": alt.X(f"{x}:{x_type}", title=x.replace("_", " "), axis=alt.Axis(labelAngle=0)),
         "y": alt.Y(f"{y}:Q", title=y_title, axis=PERCENT if percent else alt.Axis()),
         "tooltip": [alt.Tooltip(c) for c in frame.columns][:6],
     }

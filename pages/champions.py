@@ -97,6 +97,7 @@ if viewer.role != CHAMPION:
         hide_index=True,
         width="stretch",
         column_config=widgets.PERSON_COLUMNS,
+        placeholder="—",
     )
 
 st.subheader("My cohort")
@@ -113,15 +114,16 @@ cohort = loaders.cohort(db, version, state, scope, context.as_of, champion_id, v
 widgets.audit_once(
     db, viewer, VIEW_COHORT, {"champion": champion_id, "as_of": context.as_of}, cohort.height
 )
-counts = frames.segment_counts(cohort)
+counts = frames.segment_counts(frames.cohort_display(cohort))
 row = st.columns(len(counts))
 for column, (segment, number) in zip(row, counts.items(), strict=True):
-    column.metric(segment, number)
+    column.metric(segment, number, border=True)
 st.dataframe(
     frames.cohort_display(cohort),
     hide_index=True,
     width="stretch",
     column_config=widgets.PERSON_COLUMNS,
+    placeholder="—",
 )
 st.caption(
     "Segment at the as-of day; last active day; active days in the last 28; acceptance rate of "

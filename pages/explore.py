@@ -79,7 +79,15 @@ if table.is_empty():
     st.info("No activity in this range.")
     st.stop()
 st.altair_chart(frames.insight_chart(kind, table), width="stretch")
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
+        "rate": st.column_config.NumberColumn("Share back", format="percent"),
+    },
+)
 widgets.download_csv(
     table,
     label="Download (CSV)",

@@ -131,4 +131,7 @@ st.subheader("What changed since last week")
 if before is None:
     st.info("Less than a week of data before this day: no comparison yet.")
 else:
-    st.dataframe(frames.changes_table(doc, before), hide_index=True, width="stretch")
+    changes = frames.changes_table(doc, before)
+    st.dataframe(
+        changes, hide_index=True, width="stretch", height=widgets.table_height(changes.height)
+    )

@@ -40,7 +40,8 @@ teams_then, _ = loaders.group_adoption(db, version, state, scope, last_meeting)
 
 rate, rate_then = doc["adoption_rate"], before["adoption_rate"]
 change = None if rate is None or rate_then is None else f"{(rate - rate_then) * 100:+.1f} pts"
-big = st.columns(3)
+widgets.big_numbers_style()
+big = st.container(key="big_headlines").columns(3)
 widgets.headline(
     big[0],
     "Adoption today",
@@ -82,7 +83,14 @@ if visible.height:
         ),
         width="stretch",
     )
-st.dataframe(board, hide_index=True, width="stretch", column_config=widgets.BOARD_COLUMNS)
+st.dataframe(
+    frames.leaderboard_display(board),
+    hide_index=True,
+    width="stretch",
+    height=widgets.table_height(board.height),
+    column_config=widgets.BOARD_COLUMNS,
+    placeholder="",
+)
 hidden = board.filter(pl.col("suppressed"))["team"].to_list()
 if hidden:
     st.caption(
@@ -97,7 +105,7 @@ roles = suppress_small_groups(
     count="eligible",
     min_size=min_group,
 )
-lead = st.columns(2)
+lead = st.container(key="big_leadership").columns(2)
 for column, role in zip(lead, ["executive", "manager"], strict=True):
     row = roles.filter(pl.col("role") == role)
     value = "—" if row.is_empty() else (row["note"][0] or widgets.percent(row["adoption_rate"][0]))

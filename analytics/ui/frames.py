@@ -291,6 +291,7 @@ def champions_activity(people: pl.DataFrame, chosen: list[str]) -> pl.DataFrame:
             pl.col("segment").fill_null("not_yet_eligible"),
         )
         .select(*PERSON_VIEW, "cohort_size")
+        .with_columns(segment_label(pl.col("segment")))
         .sort("active_days_28", "name", descending=[False, False])
     )
 
@@ -309,11 +310,19 @@ def champion_options(people: pl.DataFrame) -> dict[str, str]:
     return dict(zip(labels["person_id"].to_list(), labels["label"].to_list(), strict=True))
 
 
+def segment_label(segment: pl.Expr) -> pl.Expr:
+    """A segment name in words: 'never_started' -> 'never started'."""
+    return segment.str.replace_all("_", " ")
+
+
 def segment_counts(cohort: pl.DataFrame) -> dict[str, int]:
-    """People per segment in a cohort, in the fixed segment order (absent segments left out)."""
+    """People per segment of a displayed cohort: the four segments always, then 'not yet'."""
     counts = cohort.group_by("segment").len()
     by_segment = dict(zip(counts["segment"].to_list(), counts["len"].to_list(), strict=True))
-    return {s.replace("_", " "): int(by_segment[s]) for s in SEGMENT_ORDER if s in by_segment}
+    shown = [s.replace("_", " ") for s in SEGMENT_ORDER[:4]]
+    if by_segment.get("not yet eligible"):
+        shown.append("not yet eligible")
+    return {label: int(by_segment.get(label, 0)) for label in shown}
 
 
 def cohort_display(cohort: pl.DataFrame) -> pl.DataFrame:
@@ -322,7 +331,11 @@ def cohort_display(cohort: pl.DataFrame) -> pl.DataFrame:
         {s: i for i, s in enumerate(SEGMENT_ORDER)}, default=len(SEGMENT_ORDER)
     )
     people = cohort.filter(pl.col("person_id") != pl.col("champion_id").fill_null(""))
-    return people.sort(rank, "name", nulls_last=True).select(PERSON_VIEW)
+    return (
+        people.sort(rank, "name", nulls_last=True)
+        .select(PERSON_VIEW)
+        .with_columns(segment_label(pl.col("segment")))
+    )
 
 
 # ---- team meeting -----------------------------------------------------------------------------
@@ -353,6 +366,15 @@ def leaderboard(now: pl.DataFrame, before: pl.DataFrame) -> pl.DataFrame:
         now.join(earlier, on="team", how="left")
         .with_columns(change_pts=(pl.col("adoption_rate") - pl.col("adoption_before")) * 100)
         .sort("adoption_rate", "team", descending=[True, False], nulls_last=True)
+    )
+
+
+def leaderboard_display(board: pl.DataFrame) -> pl.DataFrame:
+    """The leaderboard for a projector: rates as whole percentages (0-100), one decimal change."""
+    return board.with_columns(
+        (pl.col("adoption_rate") * 100).round(0),
+        (pl.col("adoption_before") * 100).round(0),
+        pl.col("change_pts").round(1),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -226,8 +227,8 @@ BOARD_COLUMNS = {
     "team": st.column_config.TextColumn("Team"),
     "eligible": st.column_config.NumberColumn("Eligible"),
     "active": st.column_config.NumberColumn("Active (28 d)"),
-    "adoption_rate": st.column_config.NumberColumn("Adoption", format="percent"),
-    "adoption_before": st.column_config.NumberColumn("At last meeting", format="percent"),
+    "adoption_rate": st.column_config.NumberColumn("Adoption", format="%.0f%%"),
+    "adoption_before": st.column_config.NumberColumn("At last meeting", format="%.0f%%"),
     "change_pts": st.column_config.NumberColumn("Change (pts)", format="%+.1f"),
     "note": st.column_config.TextColumn("Note"),
     "suppressed": None,
@@ -242,7 +243,9 @@ PLAN_COLUMNS = {
     "wave": st.column_config.NumberColumn("Wave", min_value=1, step=1, required=True),
     "name": st.column_config.TextColumn("Name"),
     "start": st.column_config.DateColumn("Start", required=True, format="YYYY-MM-DD"),
-    "planned_size": st.column_config.NumberColumn("Planned size", min_value=0, step=1),
+    "planned_size": st.column_config.NumberColumn(
+        "Planned size", min_value=0, step=1, help="Empty: everyone else"
+    ),
 }
 PERSON_COLUMNS = {
     "name": st.column_config.TextColumn("Name"),
@@ -267,8 +270,16 @@ def headline(
     note: str | None = None,
 ) -> None:
     """A big number with its definition beside it (caption, and the help tooltip)."""
+    unchanged = delta is not None and re.fullmatch(r"[+-]?0(\.0+)?( pts)?", delta) is not None
     with column:
-        st.metric(label, value, delta=delta, delta_color=delta_color, help=definition)
+        st.metric(
+            label,
+            value,
+            delta="no change" if unchanged else delta,
+            delta_color="off" if unchanged else delta_color,
+            delta_arrow="off" if unchanged else "auto",
+            help=definition,
+        )
         if note:
             st.markdown(note)
         st.caption(definition)
@@ -281,6 +292,19 @@ def on_track_text(on_track: bool | None) -> str:
     if on_track:
         return ":green-badge[:material/check: On track]"
     return ":orange-badge[:material/warning: Behind the target path]"
+
+
+def table_height(rows: int) -> int:
+    """Pixel height that shows every row of a short table without an inner scrollbar."""
+    return 38 + 35 * max(rows, 1)
+
+
+def big_numbers_style() -> None:
+    """Projector-sized metric values inside containers keyed `big_*` (static CSS, no user data)."""
+    st.html(
+        "<style>[class*='st-key-big_'] [data-testid='stMetricValue']"
+        "{font-size: 4rem; line-height: 1.1;}</style>"
+    )
 
 
 def download_csv(

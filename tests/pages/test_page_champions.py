@@ -30,7 +30,7 @@ def test_my_cohort_follows_the_champion_picker(open_page, tiny_db):
     cohort = at.dataframe[-1].value
     # p07's cohort: p08..p12 (not p07 themselves); p11 never started, listed first.
     assert list(cohort["person_id"]) == ["p11", "p08", "p09", "p10", "p12"]
-    assert list(cohort["segment"])[0] == "never_started"
+    assert list(cohort["segment"])[0] == "never started"
 
 
 def test_team_filter_narrows_the_team_table(open_page, example_db):

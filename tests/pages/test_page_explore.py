@@ -11,7 +11,7 @@ def test_every_query_kind_draws_a_chart_and_a_table(open_page, example_db, kind)
     at = open_page("explore", example_db)
     at.selectbox(key="x_kind").set_value(kind).run()
     no_exception(at)
-    assert len(at.get("arrow_vega_lite_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 1
     assert len(at.dataframe) == 1
     assert at.code[0].value.startswith(f"adoption insight {kind}")
 

@@ -38,7 +38,7 @@ def test_overview_matches_the_document_on_the_running_example(open_page, example
     captions = " ".join(c.value for c in at.caption)
     assert "28 days" in captions and "eligible" in captions  # window and denominator shown
     assert doc["as_of"] in captions
-    assert len(at.get("arrow_vega_lite_chart")) == 2  # adoption vs target, active people
+    assert len(at.get("vega_lite_chart")) == 2  # adoption vs target, active people
 
 
 def test_every_headline_has_its_definition_as_help(open_page, example_db):

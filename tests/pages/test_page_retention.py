@@ -13,7 +13,7 @@ def test_retention_page_shows_three_charts_and_the_stickiness(open_page, example
     at = open_page("retention", example_db)
     no_exception(at)
     assert metric(at, "Stickiness (DAU ÷ MAU)") == f"{doc['stickiness']:.1%}"
-    assert len(at.get("arrow_vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 3
     assert any("partial" in c.value or "still running" in c.value for c in at.caption)
 
 

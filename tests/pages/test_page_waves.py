@@ -15,7 +15,7 @@ def test_waves_table_has_one_row_per_planned_wave(open_page, example_db):
     table = at.dataframe[0].value
     assert list(table["wave"]) == [w["wave"] for w in doc["waves"]]
     assert list(table["adoption_rate"]) == [w["adoption_rate"] for w in doc["waves"]]
-    assert len(at.get("arrow_vega_lite_chart")) == 2
+    assert len(at.get("vega_lite_chart")) == 2
 
 
 def test_tiny_gate_verdict_all_waves_started(open_page, tiny_db):
