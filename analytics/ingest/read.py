@@ -33,6 +33,7 @@ from analytics.ingest.columns import (
 from analytics.ingest.decode import TextTable, csv_records, decode_bytes, lines_frame
 from analytics.ingest.sniff import (
     HEADER_SEARCH_LINES,
+    PARQUET_MAGIC,
     FileRefused,
     best_guess_missing,
     find_header,
@@ -73,7 +74,11 @@ def read_source_file(
     now: datetime | None = None,
     max_decompressed_bytes: int = 2_000_000_000,
 ) -> ParsedFile:
-    """Read, decode, map and validate one events file; FileRefused when it cannot be read."""
+    """Read, decode, map and validate one events file; FileRefused when it cannot be read.
+
+    `now` is the ingest time (aware, or naive meaning UTC); `mapping` is the source's
+    {their_column: field}; a bad timezone or date-order setting is a ValueError.
+    """
     path = Path(path)
     check_timezone(timezone)
     try:
@@ -129,6 +134,8 @@ def read_table(
         raise FileRefused(f"not a supported format: this is {what}")
     if is_parquet(data):
         return parquet_table(data)
+    if data.startswith(PARQUET_MAGIC):
+        raise FileRefused("truncated Parquet: the closing PAR1 marker is missing")
     decoded = decode_bytes(data)
     if not decoded.text.strip():
         raise FileRefused("empty file")
@@ -223,6 +230,8 @@ def json_array_table(text: str) -> TextTable:
         ).pl()
     finally:
         con.close()
+    if elements.height == 0:
+        raise FileRefused("empty file (an empty JSON array)")
     return json_objects_table(elements, kind="json_array")
 
 

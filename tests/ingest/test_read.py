@@ -401,3 +401,13 @@ def test_parquet(tmp_path: Path) -> None:
     assert parsed.rows["reason"].to_list() == [None, reasons.BAD_TIMESTAMP]
     assert json.loads(parsed.rows["properties"][0]) == {"score": 1.5}
     assert json.loads(parsed.rows["raw"][0])["user_id"] == "00123"
+
+
+def test_truncated_parquet_and_empty_json_array_are_refused(tmp_path: Path) -> None:
+    buffer = tmp_path / "full.parquet"
+    pl.DataFrame({"user_id": ["u1"], "ts": ["2026-01-05"], "event": ["x"]}).write_parquet(buffer)
+    content = buffer.read_bytes()
+    with pytest.raises(FileRefused, match="truncated Parquet"):
+        _read(tmp_path, content[:-10], name="cut.parquet")
+    with pytest.raises(FileRefused, match="empty JSON array"):
+        _read(tmp_path, "[ ]", name="e.json")
