@@ -60,7 +60,22 @@ TABLE_CONFIG = {
     "contacted_recently": st.column_config.CheckboxColumn("Contacted recently"),
     "last_contacted_on": st.column_config.DateColumn("Last contact"),
 }
-RATE = st.column_config.NumberColumn("Conversion", format="percent")
+EFFECT_CONFIG = {
+    "segment": st.column_config.TextColumn("Segment"),
+    "owner": st.column_config.TextColumn("Owner"),
+    "contacts": st.column_config.NumberColumn("Contacts"),
+    "converted": st.column_config.NumberColumn("Converted"),
+    "pending": st.column_config.NumberColumn("Pending"),
+    "conversion_rate": st.column_config.NumberColumn("Conversion", format="percent"),
+}
+CONTACT_CONFIG = {
+    "name": st.column_config.TextColumn("Person"),
+    "contacted_on": st.column_config.DateColumn("Contacted on"),
+    "channel": st.column_config.TextColumn("Channel"),
+    "owner": st.column_config.TextColumn("By"),
+    "status": st.column_config.TextColumn("Outcome"),
+    "note": st.column_config.TextColumn("Note", width="large"),
+}
 
 
 def contact_log(db: str) -> pl.DataFrame:
@@ -90,7 +105,11 @@ def scoped_worklist(
     if basis.as_of is None:
         return empty_worklist()
     full = build_worklist(basis.eligible, inputs.roster, _log, basis.as_of, inputs.settings)
-    return scope_people(full, _viewer)
+    scoped = scope_people(full, _viewer)
+    if _viewer.role == PRODUCT_MANAGER:
+        return scoped
+    # A champion's list is numbered 1..n: ranks of the whole list would hint at its size.
+    return scoped.with_columns(rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -279,21 +298,26 @@ else:
     top[3].metric("Conversion", widgets.percent(summary["conversion_rate"]))
     by_channel = conversion_by(outcomes, "channel")
     by_segment = conversion_by(outcomes, "segment")
-    by_owner = with_names(conversion_by(outcomes, "owner"), "owner", names)
+    by_owner = with_names(conversion_by(outcomes, "owner"), "owner", names).sort(
+        "contacts", "owner", descending=[True, False]
+    )
     left, right = st.columns(2)
     with left:
         st.altair_chart(conversion_chart(by_channel, "channel", "By channel"), width="stretch")
     with right:
-        st.dataframe(by_segment, hide_index=True, column_config={"conversion_rate": RATE})
-        st.dataframe(by_owner, hide_index=True, column_config={"conversion_rate": RATE})
+        st.dataframe(by_segment, hide_index=True, column_config=EFFECT_CONFIG)
+        st.dataframe(by_owner, hide_index=True, column_config=EFFECT_CONFIG)
     recent = with_names(
-        outcomes.select("person_id", "contacted_on", "channel", "owner", "status", "note")
-        .with_columns(name=pl.col("person_id"))
-        .sort("contacted_on", descending=True),
+        with_names(outcomes, "owner", names).with_columns(name=pl.col("person_id")),
         "name",
         names,
+    ).select("name", "contacted_on", "channel", "owner", "status", "note")
+    st.dataframe(
+        recent.sort("contacted_on", descending=True).head(200),
+        hide_index=True,
+        width="stretch",
+        column_config=CONTACT_CONFIG,
     )
-    st.dataframe(recent.head(200), hide_index=True, width="stretch")
 
 if viewer.role == PRODUCT_MANAGER:
     with st.expander("Edit the messages"):

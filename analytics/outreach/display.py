@@ -72,4 +72,4 @@ def conversion_chart(table: pl.DataFrame, by: str, title: str) -> alt.TopLevelMi
             ],
         )
     )
-    return projector(chart, height=max(120, 48 * max(shown.height, 1)))
+    return projector(chart, height=max(140, 70 * max(shown.height, 1)))

@@ -58,6 +58,7 @@ def test_champion_sees_only_their_cohort_whatever_they_set(tiny: Path, monkeypat
     shown = at.dataframe[0].value["name"].tolist() if at.dataframe else []
     assert "Person 11" not in shown
     assert all(name == "Person 05" for name in shown)
+    assert at.dataframe[0].value["rank"].tolist() == [1]  # numbered within the cohort
     other = _run(monkeypatch, "p07@example.com")
     assert _names(other) == ["Person 11"]
 
