@@ -8,7 +8,6 @@ import hmac
 from pathlib import Path
 
 import pytest
-from _parsed import parsed, row
 
 from analytics.db import connection
 from analytics.ingest.erase import erase_command, erase_person
@@ -16,6 +15,8 @@ from analytics.ingest.load import load_parsed_file
 from analytics.ingest.reasons import BAD_TIMESTAMP, WRONG_FIELD_COUNT
 from analytics.state.models import Outreach
 from analytics.state.store import audit_frame, log_outreach, outreach_frame
+
+from ._parsed import parsed, row
 
 NOW = dt.datetime(2026, 11, 1, 12, 0)
 

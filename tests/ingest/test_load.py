@@ -6,12 +6,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from _parsed import parsed, row
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analytics.db import connection, ingest_version
 from analytics.ingest import load
 from analytics.ingest.load import load_parsed_file
 from analytics.ingest.reasons import MISSING_USER
+
+from ._parsed import parsed, row
 
 NOW = dt.datetime(2026, 11, 1, 12, 0)
 
@@ -168,3 +171,36 @@ def test_empty_file_loads_nothing_and_balances(db_path: Path) -> None:
     report = _load(db_path, parsed("empty.csv", []))
     assert (report["read"], report["loaded"]) == (0, 0)
     assert _count(db_path, "ingest_log") == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["ann", "bob"]),
+            st.integers(0, 2),  # second of the minute
+            st.sampled_from([None, "1", "2"]),  # event id
+            st.sampled_from(["crm", "web"]),
+            st.booleans(),  # quarantined
+        ),
+        max_size=12,
+    ),
+    st.integers(0, 12),
+)
+def test_every_row_is_counted_once_and_each_key_stored_once(
+    tmp_path_factory: pytest.TempPathFactory, specs: list[tuple], split: int
+) -> None:
+    db_path = tmp_path_factory.mktemp("prop") / "p.duckdb"
+    rows = [
+        row(user, f"2026-10-01 09:00:0{sec}", event_id=eid, source=src,
+            reason=MISSING_USER if bad else None)
+        for user, sec, eid, src, bad in specs
+    ]  # fmt: skip
+    keys = {
+        (src, eid) if eid else (user, sec, src) for user, sec, eid, src, bad in specs if not bad
+    }
+    loaded = 0
+    for name, part in (("one.csv", rows[:split]), ("two.csv", rows[split:])):
+        report = _load(db_path, parsed(name, part))  # asserts read = loaded+dup+quar+supp
+        loaded += report["loaded"]
+    assert loaded == len(keys) == _count(db_path, "events")
