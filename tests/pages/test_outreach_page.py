@@ -130,3 +130,10 @@ def test_running_example_worklist_is_the_non_active_segments(example_db: Path, m
     at = _run(monkeypatch)
     assert len(at.dataframe[0].value) == to_contact
     assert [m.value for m in at.metric if m.label == "To contact"] == [f"{to_contact:,}"]
+
+
+def test_empty_database_shows_the_empty_state(empty_db: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ADOPTION_DB", str(empty_db))
+    at = _run(monkeypatch)
+    assert not at.dataframe
+    assert at.info and "No events yet" in at.info[0].value
