@@ -131,3 +131,30 @@ def test_bad_as_of_and_missing_database(db_path: Path, capsysbinary) -> None:
     assert json.loads(capsysbinary.readouterr().out) == []
     rows = _csv(capsysbinary, "--db", str(db_path), "--format", "csv")
     assert rows == []
+
+
+def test_roster_ingest_keeps_hostile_names_verbatim(db_path: Path, tmp_path: Path, capsysbinary):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "user_id,name,email,team,role,is_champion,champion_id,wave,active\n"
+        "u1,Ann Active,ann@ex.com,East,rep,true,,1,true\n"
+        f'u2,"{SQLISH}",bob@ex.com,East,rep,false,u1,1,true\n'
+        f'u3,"{EVIL.replace(chr(34), chr(34) * 2)}",eve@ex.com,East,rep,false,u1,1,true\n',
+        encoding="utf-8",
+    )
+    events = tmp_path / "events.csv"
+    events.write_text("user_id,timestamp,event\nu1,2026-03-02 10:00,login\n", encoding="utf-8")
+    code = main(["ingest", str(events), "--roster", str(roster), "--db", str(db_path)])
+    assert code == 0
+    capsysbinary.readouterr()
+    with connection(db_path, read_only=True) as con:
+        names = [r[0] for r in con.execute("SELECT name FROM roster ORDER BY user_id").fetchall()]
+    # stored as written (values reach SQL as parameters; the roster table still exists)
+    assert names == ["Ann Active", SQLISH, EVIL]
+    rows = _csv(capsysbinary, "--db", str(db_path), "--format", "csv")
+    # without a plan everyone is eligible from the first day with events: u2, u3 never started
+    by_id = {r["person_id"]: r for r in rows}
+    assert sorted(by_id) == ["u2", "u3"]
+    assert by_id["u2"]["name"] == SQLISH
+    assert by_id["u3"]["name"] == "'" + EVIL
+    assert by_id["u2"]["owner_name"] == "Ann Active"
