@@ -55,7 +55,9 @@ WITH erased AS ({erased}),
 rows AS (
     SELECT p.*, {key} AS dedupe_key, {content} AS content_hash,
            p.user_id IN (SELECT user_id FROM erased) IS TRUE AS is_erased
-    FROM (SELECT * REPLACE (coalesce(source, 'default') AS source) FROM parsed_rows) p
+    FROM (SELECT * REPLACE (coalesce(source, 'default') AS source,
+                            CASE WHEN reason IS NOT NULL THEN raw END AS raw)  -- quarantine only
+          FROM parsed_rows) p
 ),
 firsts AS (
     SELECT dedupe_key, min(row_idx) AS first_idx,
