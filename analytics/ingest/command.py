@@ -102,7 +102,7 @@ def ingest_paths(
     """Ingest a batch (roster, plan, event files) into db; one report per file, in that order."""
     db = Path(db)
     if tz is not None:
-        set_setting(db, name="timezone", value=check_timezone(tz))
+        check_timezone(tz)
     settings = get_settings(db)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     total = len(files) + (roster is not None) + (plan is not None)
@@ -114,19 +114,24 @@ def ingest_paths(
             progress(len(reports), total, f"{Path(report.file).name}: {report.status}")
 
     with connection(db, retry_seconds=settings["busy_retry_seconds"]) as con:
+        if tz is not None:  # stored once the database is ours, so a busy run changes nothing
+            set_setting(db, name="timezone", value=tz)
+            settings["timezone"] = tz
+        rebuild = {"timezone": settings["timezone"], "passive_events": settings["passive_events"]}
         con.execute("SET memory_limit = ?", [settings["duckdb_memory_limit"]])
         con.execute("SET enable_progress_bar = false")  # the report is the output
-        if roster is not None:
-            done(load_roster(con, Path(roster)))
+        roster_report = None
+        if roster is not None:  # roster and person_day change in one transaction
+            roster_report = load_roster(con, Path(roster), rebuild=rebuild)
+            done(roster_report)
         if plan is not None:
             done(load_plan(db, Path(plan)))
         for path in files:
             done(ingest_file(con, Path(path), settings=settings, source=source, now=now))
-        with transaction(con):
-            rebuild_person_day(
-                con, timezone=settings["timezone"], passive_events=settings["passive_events"]
-            )
-            bump_ingest_version(con)
+        if files or roster_report is None or roster_report.status != "loaded":
+            with transaction(con):
+                rebuild_person_day(con, **rebuild)
+                bump_ingest_version(con)
     return reports
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -210,3 +212,28 @@ def test_file_over_the_upload_cap_is_refused_naming_the_cap(db_path: Path, tmp_p
     assert code == 2 and report["status"] == "refused"
     assert "max_upload_mb" in report["error"]
     assert _scalar(db_path, "SELECT count(*) FROM events") == 0
+
+
+def test_roster_alone_rematches_person_day(db_path: Path, tmp_path: Path) -> None:
+    with connection(db_path) as con:
+        con.execute(
+            "INSERT INTO events (dedupe_key, source, user_id, ts, event) "
+            "VALUES ('k', 's', 'ann@x.com', '2026-10-01 09:00', 'login')"
+        )
+    ingest_paths(db_path, [])
+    assert _scalar(db_path, "SELECT person_id || ' ' || matched FROM person_day") == (
+        "ann@x.com false"
+    )
+    ingest_paths(db_path, [], roster=_write(tmp_path, "roster.csv", ROSTER))
+    # the roster row E1 has e-mail ann@x.com: the day now belongs to E1, matched
+    assert _scalar(db_path, "SELECT person_id || ' ' || matched FROM person_day") == "E1 true"
+
+
+def test_busy_database_exits_3_and_changes_nothing(db_path: Path) -> None:
+    set_setting(db_path, name="busy_retry_seconds", value=0.5)
+    command = [sys.executable, "-m", "analytics.cli", "ingest", "--tz", "Europe/Paris"]
+    with connection(db_path):
+        done = subprocess.run([*command, "--db", str(db_path)], capture_output=True, text=True)
+    assert done.returncode == 3
+    assert "database in use" in done.stderr
+    assert get_settings(db_path)["timezone"] == "UTC"
