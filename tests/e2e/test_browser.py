@@ -134,6 +134,17 @@ def settle(tab) -> None:
     tab.wait_for_timeout(500)
 
 
+def photograph(tab, path: Path) -> None:
+    """Save the whole page: Streamlit scrolls inside its main block, so grow the window first."""
+    height = tab.evaluate(
+        "() => Math.max(document.querySelector('[data-testid=\"stMain\"]').scrollHeight, 1000)"
+    )
+    tab.set_viewport_size({"width": 1600, "height": min(int(height) + 40, 8000)})
+    tab.wait_for_timeout(800)
+    tab.screenshot(path=str(path), full_page=True)
+    tab.set_viewport_size({"width": 1600, "height": 1000})
+
+
 def problems(tab) -> list[str]:
     """Texts of exceptions and error boxes on the page."""
     boxes = tab.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
@@ -159,7 +170,7 @@ def test_every_page_draws_without_errors_and_is_photographed(page, app_url, exam
         assert problems(page) == [], f"{link}: {problems(page)}"
         if title:
             assert page.locator("h1", has_text=title).count() >= 1
-        page.screenshot(path=str(SHOTS / f"{stem}.png"), full_page=True)
+        photograph(page, SHOTS / f"{stem}.png")
     print("browser page switch (s, including chart drawing and waits):", timings)
 
 
@@ -169,15 +180,26 @@ def test_the_as_of_day_changes_the_headline(page, app_url, example_db):
 
     page.goto(app_url)
     settle(page)
-    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
-    shown = dt.datetime.strptime(field.input_value(), "%Y/%m/%d").date()  # the widget's format
-    target = shown - dt.timedelta(days=14)
-    field.click()
-    field.fill(target.strftime("%Y/%m/%d"))
-    field.press("Enter")
-    page.keyboard.press("Escape")
+    # The date field is a row of spin buttons (year / month / day): type a new day of the month.
+    sidebar_date = page.locator('[data-testid="stSidebar"] [data-testid="stDateInputField"]')
+    year, month, day = (
+        int(sidebar_date.locator(f'[data-type="{part}"]').inner_text())
+        for part in ("year", "month", "day")
+    )
+    target = dt.date(year, month, max(1, day - 14))
+    sidebar_date.locator('[data-type="day"]').click()
+    page.keyboard.type(f"{target.day:02d}")
+    page.locator("h1").first.click()  # the field commits its value when it loses focus
     settle(page)
-    doc = build_document(load_inputs(example_db), as_of=target)
+    shown = dt.date(
+        *(
+            int(sidebar_date.locator(f'[data-type="{part}"]').inner_text())
+            for part in ("year", "month", "day")
+        )
+    )
+    print("as-of typed", target, "shown", shown)
+    assert shown != dt.date(year, month, day)
+    doc = build_document(load_inputs(example_db), as_of=shown)
     headline = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert headline == f"{doc['adoption_rate']:.1%}"
     assert problems(page) == []
