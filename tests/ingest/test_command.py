@@ -237,3 +237,23 @@ def test_busy_database_exits_3_and_changes_nothing(db_path: Path) -> None:
     assert done.returncode == 3
     assert "database in use" in done.stderr
     assert get_settings(db_path)["timezone"] == "UTC"
+
+
+def test_placeholder_event_ids_fall_back_to_the_composite_key(
+    db_path: Path, tmp_path: Path
+) -> None:
+    events = _write(
+        tmp_path,
+        "placeholders.csv",
+        "user_id,timestamp,event,event_id,source\n"
+        "E1,2026-10-01T09:00:00Z,login,0,crm\n"
+        "E2,2026-10-01T09:00:00Z,login,0,crm\n"  # same placeholder id, other user: new event
+        "E1,2026-10-01T09:00:00.400Z,login,null,crm\n"  # E1's login in the same second: dup
+        "E1,2026-10-01T09:05:00Z,login,00000000-0000-0000-0000-000000000000,crm\n"  # new
+        "E1,2026-10-01T09:05:00Z,login,,web\n",  # same second, other source: new
+    )
+    code, [report] = _ingest_json(db_path, str(events))
+    # keys: (E1, 09:00:00, login, crm) x2, (E2, 09:00:00, ...), (E1, 09:05:00, crm), (.., web)
+    # -> 4 loaded, 1 duplicate; the duplicate's timestamp differs in milliseconds: a conflict
+    assert code == 0
+    assert (report["loaded"], report["duplicates"], report["conflicts"]) == (4, 1, 1)
