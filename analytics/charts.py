@@ -24,6 +24,7 @@ BLUE, ORANGE, GREEN, SKY, VERMILLION, PURPLE, YELLOW, GREY = (
 )
 PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, GREY]
 TARGET = "#444444"
+LIGHT = "#9A9A9A"  # a reference line that must not compete with the target path
 FONT_SIZE = 15
 HEIGHT = 340
 
@@ -45,18 +46,34 @@ def projector(chart: alt.TopLevelMixin, *, height: int = HEIGHT) -> alt.TopLevel
     )
 
 
-def _target_rule(rate: float, label: str, *, orient: str = "y") -> alt.LayerChart:
-    """A dashed horizontal (or vertical) line at a target value, labelled on the chart itself."""
+def _target_rule(
+    rate: float,
+    label: str,
+    *,
+    orient: str = "y",
+    colour: str = TARGET,
+    label_at: str = "start",
+) -> alt.LayerChart:
+    """A dashed horizontal (or vertical) line at a target value, labelled on the chart itself.
+
+    `label_at` places a horizontal rule's label at the left ("start") or right ("end") edge.
+    """
     frame = pl.DataFrame({"value": [rate], "label": [label]})
     base = alt.Chart(frame)
     channel = alt.Y("value:Q") if orient == "y" else alt.X("value:Q")
-    rule = base.mark_rule(color=TARGET, strokeDash=[6, 4], strokeWidth=2).encode(
+    rule = base.mark_rule(color=colour, strokeDash=[6, 4], strokeWidth=2).encode(
         channel, tooltip=[alt.Tooltip("label:N", title="Target")]
     )
     if orient == "y":
+        at_end = label_at == "end"
         text = base.mark_text(
-            align="left", baseline="bottom", dx=4, dy=-4, fontSize=FONT_SIZE, color=TARGET
-        ).encode(y="value:Q", x=alt.value(0), text="label:N")
+            align="right" if at_end else "left",
+            baseline="bottom",
+            dx=-4 if at_end else 4,
+            dy=-4,
+            fontSize=FONT_SIZE,
+            color=colour,
+        ).encode(y="value:Q", x=alt.value("width") if at_end else alt.value(0), text="label:N")
     else:
         text = base.mark_text(
             align="center", baseline="bottom", dy=-4, fontSize=FONT_SIZE, color=TARGET
@@ -73,7 +90,12 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> alt
     `lines`: one row per series per day: day (date), rate (0..1), series (one of ADOPTION_SERIES).
     """
     scale = alt.Scale(domain=ADOPTION_SERIES, range=[BLUE, TARGET, ORANGE])
-    colour = alt.Color("series:N", title=None, scale=scale)
+    colour = alt.Color(
+        "series:N",
+        title=None,
+        scale=scale,
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=400),
+    )
     dash = alt.StrokeDash(
         "series:N",
         title=None,
@@ -105,7 +127,7 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> alt
     )
     layers: list[alt.Chart | alt.LayerChart] = [line, labels]
     if target_rate is not None:
-        layers.append(_target_rule(target_rate, f"Target {target_rate:.0%}"))
+        layers.append(_target_rule(target_rate, f"Target {target_rate:.0%}", colour=LIGHT))
     return projector(alt.layer(*layers))
 
 
@@ -156,7 +178,9 @@ def rollout_curves(curves: pl.DataFrame, *, gate_rate: float | None) -> alt.TopL
     )
     layers: list[alt.Chart | alt.LayerChart] = [lines]
     if gate_rate is not None:
-        layers.append(_target_rule(gate_rate, f"Wave gate {gate_rate:.0%} at 4 weeks"))
+        layers.append(
+            _target_rule(gate_rate, f"Wave gate {gate_rate:.0%} at 4 weeks", label_at="end")
+        )
         layers.append(
             alt.Chart(pl.DataFrame({"day": [27]}))
             .mark_rule(color=TARGET, strokeDash=[2, 3])
@@ -180,7 +204,7 @@ def first_use_bars(first_use: pl.DataFrame) -> alt.TopLevelMixin:
                 axis=alt.Axis(labelAngle=0),
             ),
             y=alt.Y("sum(people):Q", title="People", stack=True, axis=COUNT),
-            color=alt.Color("wave:N", title="Wave"),
+            color=alt.Color("wave:N", title="Wave", legend=alt.Legend(columns=2)),
             tooltip=[
                 alt.Tooltip("wave:N", title="Wave"),
                 alt.Tooltip("days:Q", title="Days to first use"),
@@ -304,15 +328,16 @@ def team_bars(
     target_label: str = "",
     percent: bool = True,
     flag: str | None = None,
+    flag_colour: str = VERMILLION,
 ) -> alt.TopLevelMixin:
-    """One horizontal bar per team (sorted), a labelled target rule, flagged teams in vermillion.
+    """One horizontal bar per team (sorted), a labelled target rule, flagged teams highlighted.
 
     `teams`: one row per team: team, the `value` column and optionally a boolean `flag` column.
     """
     axis = PERCENT if percent else alt.Axis(grid=True)
     fmt = ".0%" if percent else ".1f"
     colour = (
-        alt.condition(f"datum['{flag}']", alt.value(VERMILLION), alt.value(BLUE))
+        alt.condition(f"datum['{flag}']", alt.value(flag_colour), alt.value(BLUE))
         if flag
         else alt.value(BLUE)
     )

@@ -78,7 +78,14 @@ with right:
         width="stretch",
     )
 st.caption("Flagged teams (over the ratio, or with members and no champion) are in vermillion.")
-st.dataframe(shown, hide_index=True, width="stretch", column_config=widgets.TEAM_COLUMNS)
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    height=widgets.table_height(shown.height),
+    column_config=widgets.TEAM_COLUMNS,
+    placeholder="—",
+)
 
 orphans = frames.teams_without_champion(team_table)
 if orphans:
@@ -92,10 +99,12 @@ people = loaders.people(db, version, state, scope, context.as_of, viewer)
 if viewer.role != CHAMPION:
     st.subheader("Champions' own use")
     st.caption("A champion who does not use the tool cannot coach it: their own activity.")
+    activity = frames.champions_activity(people, chosen)
     st.dataframe(
-        frames.champions_activity(people, chosen),
+        activity,
         hide_index=True,
         width="stretch",
+        height=widgets.table_height(min(activity.height, 25)),
         column_config=widgets.PERSON_COLUMNS,
         placeholder="—",
     )

@@ -71,7 +71,9 @@ st.subheader("Team leaderboard")
 board = suppress_small_groups(
     frames.leaderboard(teams_now, teams_then), group="team", count="eligible", min_size=min_group
 )
-visible = board.filter(~pl.col("suppressed"))
+visible = board.filter(~pl.col("suppressed")).with_columns(
+    reached=pl.col("adoption_rate") >= (doc["target"].get("rate") or 1.0)
+)
 if visible.height:
     st.altair_chart(
         charts.team_bars(
@@ -80,9 +82,12 @@ if visible.height:
             title="Adoption rate (28 days)",
             target=doc["target"].get("rate"),
             target_label=f"Target {widgets.percent(doc['target'].get('rate'))}",
+            flag="reached",
+            flag_colour=charts.GREEN,
         ),
         width="stretch",
     )
+    st.caption("Green: teams at or above the target.")
 st.dataframe(
     frames.leaderboard_display(board),
     hide_index=True,

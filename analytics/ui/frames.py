@@ -135,11 +135,7 @@ def gate_verdict(waves: pl.DataFrame, gate: float | None) -> Verdict:
         return Verdict("No wave has started yet.", "info")
     following = [r for r in rows if r["wave"] > current["wave"]]
     if not following:
-        return Verdict(
-            f"All waves have started; the last, {_wave_name(current)}, is at "
-            f"{_pct(current['adoption_rate'])} adoption.",
-            "info",
-        )
+        return _last_wave_verdict(current, gate)
     nxt = following[0]
     gate_text = _pct(gate)
     rate_4w = current.get("rate_4w")
@@ -161,6 +157,25 @@ def gate_verdict(waves: pl.DataFrame, gate: float | None) -> Verdict:
         f"{_wave_name(current)} reached only {_pct(rate_4w)} four weeks in (gate {gate_text}): "
         f"not ready for {_wave_name(nxt)} (planned for {nxt['start']}). Focus outreach on its "
         "people who never started before widening the rollout.",
+        "warning",
+    )
+
+
+def _last_wave_verdict(last: dict[str, Any], gate: float | None) -> Verdict:
+    """Every wave has started: how the last one did against the gate (nothing left to open)."""
+    opening = f"All waves have started. {_wave_name(last)} is at {_pct(last['adoption_rate'])}"
+    rate_4w = last.get("rate_4w")
+    if rate_4w is None:
+        return Verdict(f"{opening}; its 4-week gate is not read yet.", "info")
+    if last.get("ready_for_next"):
+        return Verdict(
+            f"{opening} and reached {_pct(rate_4w)} four weeks in (gate {_pct(gate)}).",
+            "success",
+        )
+    return Verdict(
+        f"{opening}; it reached only {_pct(rate_4w)} four weeks in (gate {_pct(gate)}): "
+        f"{last['never_started']} of its {last['size']} people never started. Focus outreach "
+        "there.",
         "warning",
     )
 
@@ -370,12 +385,14 @@ def leaderboard(now: pl.DataFrame, before: pl.DataFrame) -> pl.DataFrame:
 
 
 def leaderboard_display(board: pl.DataFrame) -> pl.DataFrame:
-    """The leaderboard for a projector: rates as whole percentages (0-100), one decimal change."""
-    return board.with_columns(
+    """The leaderboard for a projector: rates as whole percentages (0-100), one decimal change;
+    the note column only when a team is suppressed."""
+    shown = board.with_columns(
         (pl.col("adoption_rate") * 100).round(0),
         (pl.col("adoption_before") * 100).round(0),
         pl.col("change_pts").round(1),
     )
+    return shown if shown["note"].is_not_null().any() else shown.drop("note")
 
 
 def top_users(people: pl.DataFrame, hidden_teams: list[str], limit: int = 10) -> pl.DataFrame:

@@ -18,12 +18,14 @@ def test_waves_table_has_one_row_per_planned_wave(open_page, example_db):
     assert len(at.get("vega_lite_chart")) == 2
 
 
-def test_tiny_gate_verdict_all_waves_started(open_page, tiny_db):
+def test_tiny_gate_verdict_when_every_wave_has_started(open_page, tiny_db):
     at = open_page("waves", tiny_db)
     no_exception(at)
-    # Wave 2 (the last) has 10 members, 8 active in the last 28 days -> 80%
-    assert [i.value for i in at.info] == [
-        "All waves have started; the last, Wave 2 (Everyone), is at 80% adoption."
+    # Wave 2 (the last) has 10 members, 8 active in the last 28 days -> 80%; four weeks after
+    # its start (2026-01-19 + 27 = 2026-02-15) the same 8 were active: 80% >= the 60% gate.
+    assert [i.value for i in at.success] == [
+        "All waves have started. Wave 2 (Everyone) is at 80% and reached 80% four weeks in "
+        "(gate 60%)."
     ]
 
 
