@@ -19,7 +19,8 @@ DEFAULT_DB = Path(os.environ.get("ADOPTION_DB", "data/adoption.duckdb"))
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
-    dedupe_key VARCHAR PRIMARY KEY,   -- source|event_id, or user|second|event|source
+    dedupe_key VARCHAR NOT NULL,      -- source|event_id, or user|second|event|source (unique: the
+                                      -- single-writer load anti-joins; no index, see decisions)
     content_hash VARCHAR,             -- hash of the row's content, to tell conflicts
     source VARCHAR NOT NULL,
     event_id VARCHAR,
@@ -58,8 +59,8 @@ CREATE TABLE IF NOT EXISTS person_day (
     accepted INTEGER NOT NULL,
     rejected INTEGER NOT NULL,
     trailing_rejections INTEGER NOT NULL,  -- rejections after the day's last acceptance
-    matched BOOLEAN NOT NULL,     -- the user matched a roster row
-    PRIMARY KEY (person_id, day)
+    matched BOOLEAN NOT NULL      -- the user matched a roster row (unique per person-day by
+                                  -- construction: built by one GROUP BY)
 );
 """
 
