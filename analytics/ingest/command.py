@@ -82,6 +82,10 @@ def ingest_file(
             parsed = read_source_file(path, now=now, **read_options(settings, source))
         except FileRefused as refusal:
             error = str(refusal) if str(path.name) in str(refusal) else f"{path}: {refusal}"
+        except (ValueError, OSError, EOFError, UnicodeError, duckdb.Error) as failure:
+            # A file we cannot read for a reason we did not foresee is refused whole, with the
+            # reason, so the rest of the batch still loads (SPEC 3, "refuse clearly").
+            error = f"{path}: could not be read ({type(failure).__name__}: {failure})"
         else:
             return load_parsed_file(con, parsed, ingest_time=now)
     report = FileReport.refused(str(path), error)

@@ -257,3 +257,28 @@ def test_placeholder_event_ids_fall_back_to_the_composite_key(
     # -> 4 loaded, 1 duplicate; the duplicate's timestamp differs in milliseconds: a conflict
     assert code == 0
     assert (report["loaded"], report["duplicates"], report["conflicts"]) == (4, 1, 1)
+
+
+@needs_read
+def test_an_unforeseen_read_failure_refuses_that_file_only(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import analytics.ingest.read as read
+
+    real_read = read.read_source_file
+
+    def failing_read(path: Path, **options: object) -> object:
+        if Path(path).name == "odd.csv":
+            raise ValueError("something nobody planned for")
+        return real_read(path, **options)
+
+    monkeypatch.setattr(read, "read_source_file", failing_read)
+    odd = _write(tmp_path, "odd.csv", EVENTS)
+    good = _write(tmp_path, "good.csv", EVENTS)
+    code, reports = _ingest_json(db_path, str(odd), str(good))
+    assert code == 2
+    assert (
+        reports[0]["status"] == "refused" and "something nobody planned for" in reports[0]["error"]
+    )
+    # good.csv: the same 5 rows as above, 3 loaded and 2 quarantined
+    assert (reports[1]["status"], reports[1]["loaded"]) == ("loaded", 3)
