@@ -93,7 +93,13 @@ with upload_tab:
             st.error(f"{refused.height} file(s) refused; nothing of them was loaded (see below).")
         else:
             st.success("Every file was read; see where each row went below.")
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config=widgets.LOG_COLUMNS,
+            placeholder="—",
+        )
 
 with log_tab:
     log = loaders.ingest_log(db, context.version)
@@ -104,7 +110,13 @@ with log_tab:
             "One row per file ever ingested, newest first. read = loaded + duplicates + "
             "quarantined + suppressed (rows of erased people)."
         )
-        st.dataframe(log, hide_index=True, width="stretch", column_config=widgets.LOG_COLUMNS)
+        st.dataframe(
+            log,
+            hide_index=True,
+            width="stretch",
+            column_config=widgets.LOG_COLUMNS,
+            placeholder="—",
+        )
 
 with quarantine_tab:
     rows, reasons = loaders.quarantine(db, context.version)
@@ -175,7 +187,12 @@ with quality_tab:
             if quality["unmatched"].is_empty():
                 st.caption("None.")
             else:
-                st.dataframe(quality["unmatched"], hide_index=True, width="stretch")
+                st.dataframe(
+                    quality["unmatched"],
+                    hide_index=True,
+                    width="stretch",
+                    column_config=widgets.date_columns(quality["unmatched"]),
+                )
 
 with erase_tab:
     st.write(

@@ -30,9 +30,13 @@ def day_range(con: duckdb.DuckDBPyConnection) -> tuple[object, object]:
 def ingest_log(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per ingested (or refused) file, newest first."""
     return con.sql(
-        """SELECT ingest_id, file_name, status, error, "read", loaded, duplicates, quarantined,
-                  suppressed, conflicts, quarantine_reasons, date_order, warnings, ingested_at,
-                  sha256
+        r"""SELECT ingest_id, file_name, status, error, "read", loaded, duplicates, quarantined,
+                  suppressed, conflicts,
+                  regexp_replace(coalesce(quarantine_reasons, ''), '[{}"\[\]]', '', 'g')
+                      AS quarantine_reasons,
+                  date_order,
+                  regexp_replace(coalesce(warnings, ''), '^\[\]$|^\[|\]$', '', 'g') AS warnings,
+                  ingested_at, sha256
            FROM ingest_log ORDER BY ingest_id DESC"""
     ).pl()
 
@@ -70,7 +74,7 @@ def null_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def date_orders(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Date orders inferred per file (day-first, month-first, unambiguous): one row per order."""
     return con.sql(
-        """SELECT coalesce(date_order, 'n/a') AS date_order, count(*) AS files,
+        """SELECT coalesce(date_order, 'no ambiguous dates') AS date_order, count(*) AS files,
                   string_agg(file_name, ', ' ORDER BY file_name) AS file_names
            FROM ingest_log GROUP BY 1 ORDER BY files DESC"""
     ).pl()

@@ -236,9 +236,25 @@ BOARD_COLUMNS = {
 LOG_COLUMNS = {
     "ingest_id": st.column_config.NumberColumn("#", width="small"),
     "file_name": st.column_config.TextColumn("File"),
+    "file": st.column_config.TextColumn("File"),
+    "quarantine_reasons": st.column_config.TextColumn("Quarantined by reason", width="large"),
+    "date_order": st.column_config.TextColumn("Date order"),
     "sha256": st.column_config.TextColumn("SHA-256", width="small"),
     "ingested_at": st.column_config.DatetimeColumn("Ingested (UTC)", format="YYYY-MM-DD HH:mm"),
 }
+
+
+def date_columns(frame: Any) -> dict[str, Any]:
+    """Date columns shown as dates (not midnight datetimes): config for every Date column."""
+    import polars as pl
+
+    return {
+        name: st.column_config.DateColumn(name.replace("_", " "), format="YYYY-MM-DD")
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Date
+    }
+
+
 PLAN_COLUMNS = {
     "wave": st.column_config.NumberColumn("Wave", min_value=1, step=1, required=True),
     "name": st.column_config.TextColumn("Name"),
