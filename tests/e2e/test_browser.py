@@ -203,3 +203,28 @@ def test_the_as_of_day_changes_the_headline(page, app_url, example_db):
     headline = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert headline == f"{doc['adoption_rate']:.1%}"
     assert problems(page) == []
+
+
+def test_data_tabs_and_an_upload_through_the_browser(page, app_url, tmp_path):
+    page.goto(f"{app_url}/data")
+    settle(page)
+    for tab in ("Ingest report", "Quarantine", "Data quality", "Erasure"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(500)
+        assert problems(page) == [], f"{tab}: {problems(page)}"
+        photograph(page, SHOTS / f"data-{tab.lower().replace(' ', '_')}.png")
+    page.get_by_role("tab", name="Upload").click()
+    export = tmp_path / "late export.csv"
+    export.write_text(
+        "user_id;timestamp;event\r\n"
+        "newcomer@example.com;2026-10-20 09:00;login\r\n"
+        "newcomer@example.com;not a time;login\r\n",
+        encoding="utf-8",
+    )
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(export))
+    settle(page)
+    page.get_by_role("button", name="Ingest").click()
+    settle(page)
+    assert problems(page) == []
+    assert page.get_by_text("Every file was read").count() == 1
+    photograph(page, SHOTS / "data-after_upload.png")
