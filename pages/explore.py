@@ -12,6 +12,7 @@ from analytics.ui import frames, loaders, widgets
 context = widgets.page_context()
 st.title("Explore")
 widgets.require_data(context)
+widgets.require_product_manager(context)  # queries run over every user, unscoped
 st.caption(
     "The explore queries analysts know from product-analytics tools, over every event "
     "(any user seen, not only the roster's eligible people). Same results as "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from analytics import charts
@@ -17,6 +18,12 @@ doc = loaders.document(db, version, state, scope, context.as_of)
 
 st.subheader("Weekly retention by cohort")
 cells = loaders.retention(db, version, state, scope, context.as_of)
+min_group = int(loaders.inputs(db, version, state).settings.get("min_group_size") or 5)
+if not context.viewer.sees_individuals:  # leadership: no cohort smaller than the minimum group
+    small = cells.filter(pl.col("size") < min_group)["cohort_week"].n_unique()
+    cells = cells.filter(pl.col("size") >= min_group)
+    if small:
+        st.caption(f"{small} cohort(s) with fewer than {min_group} people are not shown.")
 if cells.is_empty():
     st.info("Nobody has an active event yet, so there are no cohorts.")
 else:

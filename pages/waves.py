@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from analytics import charts
+from analytics.privacy import suppress_small_groups
 from analytics.ui import frames, loaders, widgets
 from analytics.ui.definitions import DEFINITIONS
 
@@ -34,8 +36,12 @@ else:
 st.caption(DEFINITIONS["gate"] + f" Gate: {widgets.percent(gate)} of the wave active 4 weeks in.")
 
 st.subheader("Adoption per wave")
+shown = frames.waves_display(table)
+if not context.viewer.sees_individuals:  # leadership: no numbers for a wave below the minimum
+    min_group = int(loaders.inputs(db, version, state).settings.get("min_group_size") or 5)
+    shown = suppress_small_groups(shown, group="wave", count="size", min_size=min_group)
 st.dataframe(
-    frames.waves_display(table),
+    shown,
     hide_index=True,
     width="stretch",
     column_config=widgets.WAVE_COLUMNS,
@@ -43,6 +49,10 @@ st.dataframe(
 st.caption(DEFINITIONS["wave_rate"] + " " + DEFINITIONS["wave_rate_4w"])
 
 curves, first_use = loaders.rollout_curves(db, version, state, scope, context.as_of)
+if "suppressed" in shown.columns:  # leadership: no curve for a suppressed wave either
+    hidden = shown.filter("suppressed")["wave"].implode()
+    curves = curves.filter(~pl.col("wave").is_in(hidden))
+    first_use = first_use.filter(~pl.col("wave").is_in(hidden))
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Rollout curves")

@@ -209,6 +209,8 @@ WAVE_COLUMNS = {
         "Median days to first use", format="%.1f"
     ),
     "gate": st.column_config.TextColumn("Gate"),
+    "note": st.column_config.TextColumn("Note"),
+    "suppressed": None,
 }
 
 
