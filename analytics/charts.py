@@ -127,7 +127,9 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> alt
     )
     layers: list[alt.Chart | alt.LayerChart] = [line, labels]
     if target_rate is not None:
-        layers.append(_target_rule(target_rate, f"Target {target_rate:.0%}", colour=LIGHT))
+        layers.append(
+            _target_rule(target_rate, f"Target {target_rate:.0%}", colour=LIGHT, label_at="end")
+        )
     return projector(alt.layer(*layers))
 
 
