@@ -49,3 +49,21 @@ def test_first_start_on_an_empty_database_loads_the_running_example(
     assert at.title[0].value == "Overview"
     assert [m.label for m in at.metric][0] == "Adoption rate"
     assert not at.info or "No events yet" not in at.info[0].value
+
+
+def test_a_widget_change_does_not_recompute_the_metrics(open_page, tiny_db, monkeypatch):
+    from analytics.ui import loaders
+
+    calls = []
+    real_prepare = loaders.prepare
+    monkeypatch.setattr(
+        loaders, "prepare", lambda *a, **k: calls.append(1) or real_prepare(*a, **k)
+    )
+    at = open_page("app", tiny_db)
+    at.switch_page("pages/champions.py").run()
+    computed = len(calls)
+    assert computed >= 1
+    at.selectbox(key="champion").set_value("p07").run()  # a widget change
+    at.multiselect(key="teams").set_value(["Team A"]).run()
+    at.switch_page("pages/overview.py").run()  # and back to a page already seen
+    assert len(calls) == computed
