@@ -10,6 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.db import DatabaseBusy
 from analytics.ui import access, loaders, widgets
 
 st.set_page_config(
@@ -33,7 +34,10 @@ def load_running_example_on_first_start() -> None:
         loaders.clear()
 
 
-load_running_example_on_first_start()
+try:
+    load_running_example_on_first_start()
+except DatabaseBusy:
+    widgets.busy()
 context = widgets.sidebar()
 widgets.require_access(context)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 
+from analytics.db import DatabaseBusy
 from analytics.privacy.roles import (
     CHAMPION,
     LEADERSHIP,
@@ -109,10 +110,23 @@ def identity_label(viewer: Viewer) -> str:
     return "local user" if viewer.identity == LOCAL_IDENTITY else viewer.identity
 
 
+def busy() -> None:
+    """Stop the run with a calm message while another process (a CLI ingest) holds the file."""
+    st.warning(
+        "The database is busy: another process (probably an ingest) is writing to it. "
+        "Reload this page in a moment.",
+        icon=":material/hourglass_top:",
+    )
+    st.stop()
+
+
 def sidebar() -> PageContext:
     """Draw the shared sidebar and return the page context (no data: no as-of widget)."""
     db = access.db_path()
-    version = access.current_ingest_version(db)
+    try:
+        version = access.current_ingest_version(db)
+    except DatabaseBusy:
+        busy()
     state = access.state_version(db)
     first, last = loaders.day_range(str(db), version, state)
     viewer = current_viewer(str(db), version, state)

@@ -67,3 +67,16 @@ def test_a_widget_change_does_not_recompute_the_metrics(open_page, tiny_db, monk
     at.multiselect(key="teams").set_value(["Team A"]).run()
     at.switch_page("pages/overview.py").run()  # and back to a page already seen
     assert len(calls) == computed
+
+
+def test_a_busy_database_shows_a_calm_message(open_page, tiny_db, monkeypatch):
+    import analytics.ui.access as access
+    from analytics.db import DatabaseBusy
+
+    def locked(_path):
+        raise DatabaseBusy("database in use")
+
+    monkeypatch.setattr(access, "current_ingest_version", locked)
+    at = open_page("overview", tiny_db)
+    no_exception(at)
+    assert "The database is busy" in at.warning[0].value
