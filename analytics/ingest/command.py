@@ -12,7 +12,7 @@ import sys
 import zoneinfo
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
 
@@ -150,6 +150,21 @@ def print_reports(reports: Sequence[FileReport], output_format: str) -> None:
     print(json.dumps([r.to_json() for r in reports if r.kind == "events"], indent=2))
 
 
+def terminal_progress(stream: TextIO | None = None) -> Progress | None:
+    """A one-line progress display on stderr for long ingests; None when stderr is not a
+    terminal, so JSON and CI output stay clean."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int, message: str) -> None:
+        end = "\n" if done >= total else ""
+        stream.write(f"\r\033[Kingest: {done}/{total} files done ({message}){end}")
+        stream.flush()
+
+    return show
+
+
 def ingest_command(
     *,
     files: Sequence[Path],
@@ -166,7 +181,15 @@ def ingest_command(
         print(message, file=sys.stderr)
         return 2
     try:
-        reports = ingest_paths(db, files, roster=roster, plan=plan, source=source, tz=tz)
+        reports = ingest_paths(
+            db,
+            files,
+            roster=roster,
+            plan=plan,
+            source=source,
+            tz=tz,
+            progress=terminal_progress(),
+        )
     except IngestOptionError as error:
         print(f"adoption ingest: {error}", file=sys.stderr)
         return 2
