@@ -54,23 +54,59 @@ def eligible_by_day(people: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFra
     return day_frame.with_columns(eligible=pl.Series(counts, dtype=pl.Int64))
 
 
+WINDOWS = {"dau": 1, "wau": 7, "mau": 28}  # people active in the n days ending each day
+
+
+def active_days(activity: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.DataFrame:
+    """One row per person per active day, sorted, with the person's next active day (or null)."""
+    ordered = activity.filter(ACTIVE).select(*by, "person_id", "day").sort("person_id", "day")
+    same_person = pl.col("person_id").shift(-1) == pl.col("person_id")
+    return ordered.with_columns(following=pl.when(same_person).then(pl.col("day").shift(-1)))
+
+
+def window_counts(
+    active: pl.DataFrame, first: dt.date, last: dt.date, by: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """One row per day in [first, last] (per group): people active in each window ending it.
+
+    An active day keeps its person in an n-day window from that day to n - 1 days later; cut
+    short the day before the person's next active day, these spans never overlap, so each
+    count is a running sum of +1 where a span starts and -1 after it ends (no 28x explode).
+    """
+    one = pl.duration(days=1)
+    starts = active.select(*by, "day", *(pl.lit(1).alias(name) for name in WINDOWS))
+    stops = [
+        active.select(
+            *by,
+            day=pl.min_horizontal(pl.col("day") + days(width - 1), pl.col("following") - one) + one,
+            **{other: pl.lit(-1 if other == name else 0) for other in WINDOWS},
+        )
+        for name, width in WINDOWS.items()
+    ]
+    changes = pl.concat([starts, *stops]).group_by(*by, "day").agg(pl.col(*WINDOWS).sum())
+    earliest = active["day"].min()
+    calendar = day_range(min(first, earliest) if earliest is not None else first, last)
+    grid = active.select(*by).unique().join(calendar, how="cross") if by else calendar
+    running = pl.col(*WINDOWS).fill_null(0).cum_sum()
+    return (
+        grid.join(changes, on=[*by, "day"], how="left")
+        .sort(*by, "day")
+        .with_columns(running.over(by) if by else running)
+        .filter(pl.col("day") >= pl.lit(first))
+    )
+
+
 def active_by_day(activity: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFrame:
     """One row per day: people active that day, in the 7 and in the 28 days ending it."""
-    spread = (
-        activity.filter(ACTIVE)
-        .select("person_id", "day", offset=pl.int_ranges(0, 28))
-        .explode("offset")
-        .with_columns(day=pl.col("day") + pl.duration(days=pl.col("offset")))
-        .join(day_frame, on="day", how="semi")
-        .group_by("day")
-        .agg(
-            dau=pl.col("person_id").filter(pl.col("offset") == 0).n_unique(),
-            wau=pl.col("person_id").filter(pl.col("offset") <= 6).n_unique(),
-            mau=pl.col("person_id").n_unique(),
-        )
+    counts = (
+        window_counts(active_days(activity), day_frame["day"].min(), day_frame["day"].max())
+        if day_frame.height
+        else None
     )
-    return day_frame.join(spread, on="day", how="left").with_columns(
-        pl.col("dau", "wau", "mau").fill_null(0).cast(pl.Int64)
+    if counts is None or not counts.height:
+        return day_frame.with_columns(pl.lit(0, pl.Int64).alias(name) for name in WINDOWS)
+    return day_frame.join(counts, on="day", how="left").with_columns(
+        pl.col(*WINDOWS).fill_null(0).cast(pl.Int64)
     )
 
 

@@ -7,9 +7,16 @@ import math
 
 import polars as pl
 
-from analytics.metrics.active import active_counts, day_range, eligible_by_day, series
+from analytics.metrics.active import (
+    active_counts,
+    active_days,
+    day_range,
+    eligible_by_day,
+    series,
+    window_counts,
+)
 from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import ACTIVE, EPSILON, Basis, days, prepare
+from analytics.metrics.population import EPSILON, Basis, days, prepare
 from analytics.metrics.targets import path_expr, target_rate
 
 
@@ -38,18 +45,17 @@ def curve_grid(basis: Basis) -> pl.DataFrame:
 
 def curves_table(basis: Basis) -> pl.DataFrame:
     """One row per wave per day since its start: members active in the 28 days ending it, rate."""
+    grid = curve_grid(basis)
+    members = basis.activity.join(wave_members(basis).select("person_id", "wave"), on="person_id")
     spread = (
-        basis.activity.filter(ACTIVE)
-        .join(wave_members(basis), on="person_id")
-        .select("person_id", "wave", "day", offset=pl.int_ranges(0, 28))
-        .explode("offset")
-        .with_columns(day=pl.col("day") + pl.duration(days=pl.col("offset")))
-        .group_by("wave", "day")
-        .agg(active=pl.col("person_id").n_unique().cast(pl.Int64))
+        window_counts(
+            active_days(members, by=("wave",)), grid["day"].min(), basis.day, ("wave",)
+        ).select("wave", "day", active=pl.col("mau").cast(pl.Int64))
+        if grid.height
+        else pl.DataFrame(schema={"wave": pl.Int64, "day": pl.Date, "active": pl.Int64})
     )
     return (
-        curve_grid(basis)
-        .join(spread, on=["wave", "day"], how="left")
+        grid.join(spread, on=["wave", "day"], how="left")
         .with_columns(pl.col("active").fill_null(0))
         .with_columns(
             rate=pl.when(pl.col("size") > 0).then(pl.col("active") / pl.col("size")).otherwise(None)

@@ -107,6 +107,12 @@ def empty_inputs() -> MetricInputs:
     return make_inputs()
 
 
+# Tables read column by column through numpy: person_day is large (562,029 rows at 10M events:
+# 0.2 s instead of 1.35 s as Python tuples) and has no NULLs (NOT NULL columns), which numpy
+# would turn into masked object arrays; small tables with NULLs keep the tuple path.
+COLUMNAR_TABLES = {"person_day"}
+
+
 def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """One DuckDB table as a conformed frame; a table that does not exist reads as empty.
 
@@ -123,6 +129,8 @@ def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.Data
     except duckdb.BinderException:  # an older table lacking a column: read what is there
         cursor = con.execute(f"SELECT * FROM {table}")
     names = [column[0] for column in cursor.description]
+    if table in COLUMNAR_TABLES:
+        return conform(pl.DataFrame(cursor.fetchnumpy()), schema)
     frame = pl.DataFrame(cursor.fetchall(), schema=names, orient="row", infer_schema_length=None)
     return conform(frame, schema)
 
