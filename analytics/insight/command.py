@@ -177,13 +177,13 @@ def _retention(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str
 
 def _range(
     con: duckdb.DuckDBPyConnection, args: argparse.Namespace, calendar: Calendar, tz: str
-) -> tuple[int, int]:
-    """The period indexes holding --date-from and --date-to (with their defaults)."""
+) -> tuple[int, int, dt.date]:
+    """The period indexes holding --date-from and --date-to (with defaults), and --date-to."""
     date_to = _date_to(con, args.date_to, tz)
     date_from = _date_from(args.date_from, calendar, date_to)
     first, last = calendar.index(date_from), calendar.index(date_to)
     _check_span(first, last)
-    return first, last
+    return first, last, date_to
 
 
 def _activity(
@@ -192,11 +192,16 @@ def _activity(
     tz: str,
     calendar: Calendar,
     first: int,
-    last: int,
+    day_to: dt.date,
 ) -> pl.DataFrame:
-    """One row per person per active day of periods first..last, with its period index."""
+    """One row per person per active day from period `first`'s first day to `day_to`.
+
+    The first period is always read whole. Lifecycle passes its last period's last day (whole
+    periods); stickiness and active pass --date-to, so a last period that runs past --date-to
+    only counts up to the end of that day (as PostHog's stickiness and trends do).
+    """
     days = events.person_days(
-        con, event=event, tz=tz, day_from=calendar.start(first), day_to=calendar.end(last)
+        con, event=event, tz=tz, day_from=calendar.start(first), day_to=day_to
     )
     return _with_period(days, calendar, "day")
 
@@ -204,8 +209,8 @@ def _activity(
 def _lifecycle(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
     """{"rows": [{"period_start", "new", "returning", "resurrecting", "dormant"}]}."""
     calendar = Calendar(args.period or DEFAULT_PERIOD["lifecycle"], args.week_start)
-    first, last = _range(con, args, calendar, tz)
-    activity = _activity(con, args.event, tz, calendar, first - 1, last)
+    first, last, _ = _range(con, args, calendar, tz)
+    activity = _activity(con, args.event, tz, calendar, first - 1, calendar.end(last))
     firsts = events.first_days(con, event=args.event, tz=tz).select(
         "person_id", calendar.index_expr(pl.col("first_day")).alias("first_period")
     )
@@ -214,12 +219,16 @@ def _lifecycle(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str
 
 
 def _stickiness(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
-    """{"periods": P, "counts": [P ints]}: counts[n-1] = people active in n periods."""
+    """{"periods": P, "counts": [P ints], "rows": [{"n", "count"}]}: people active in n periods.
+
+    `rows` repeats `counts` in the rows form of the other queries: one row per n = 1..P.
+    """
     calendar = Calendar(args.period or DEFAULT_PERIOD["stickiness"], args.week_start)
-    first, last = _range(con, args, calendar, tz)
-    activity = _activity(con, args.event, tz, calendar, first, last)
+    first, last, date_to = _range(con, args, calendar, tz)
+    activity = _activity(con, args.event, tz, calendar, first, date_to)
     counts = stickiness_counts(activity, first=first, last=last, cumulative=args.cumulative)
-    return {"periods": last - first + 1, "counts": counts}
+    rows = [{"n": n, "count": count} for n, count in enumerate(counts, start=1)]
+    return {"periods": last - first + 1, "counts": counts, "rows": rows}
 
 
 def _active(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -> dict:
@@ -227,7 +236,7 @@ def _active(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -
     calendar = Calendar(args.period or DEFAULT_PERIOD["active"], args.week_start)
     if args.window is not None and args.window < 1:
         raise InsightError(f"--window must be at least 1 day, not {args.window}")
-    first, last = _range(con, args, calendar, tz)
+    first, last, date_to = _range(con, args, calendar, tz)
     if calendar.period != "day":
         if args.window is not None:
             print(
@@ -235,11 +244,11 @@ def _active(con: duckdb.DuckDBPyConnection, args: argparse.Namespace, tz: str) -
                 "(distinct people per calendar period)",
                 file=sys.stderr,
             )
-        activity = _activity(con, args.event, tz, calendar, first, last)
+        activity = _activity(con, args.event, tz, calendar, first, date_to)
         rows = period_active(activity, calendar=calendar, first=first, last=last)
     else:
         window = args.window or 1
-        activity = _activity(con, args.event, tz, calendar, first - window + 1, last)
+        activity = _activity(con, args.event, tz, calendar, first - window + 1, date_to)
         rows = windowed_active(activity, calendar=calendar, first=first, last=last, window=window)
     return {"rows": _rows(rows, ["count"])}
 

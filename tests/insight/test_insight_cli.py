@@ -127,7 +127,8 @@ def test_empty_database_gives_zero_rows(db_path: Path, insight: Callable[..., An
         "resurrecting": 0,
         "dormant": 0,
     }
-    assert insight(db_path, "stickiness", *rng) == {"periods": 2, "counts": [0, 0]}
+    doc = insight(db_path, "stickiness", *rng)
+    assert (doc["periods"], doc["counts"]) == (2, [0, 0])
     assert counts(insight(db_path, "active", *rng, "--window", "7")) == [
         ("2024-01-01", 0),
         ("2024-01-02", 0),
@@ -149,7 +150,7 @@ def test_missing_database_reads_as_empty_and_is_not_created(
 ) -> None:
     db = tmp_path / "none.duckdb"
     doc = insight(db, "stickiness", "--date-from", "2024-01-01", "--date-to", "2024-01-03")
-    assert doc == {"periods": 3, "counts": [0, 0, 0]}
+    assert (doc["periods"], doc["counts"]) == (3, [0, 0, 0])
     assert not db.exists() and not state_path_for(db).exists()
 
 
@@ -181,3 +182,54 @@ def test_a_file_that_is_not_a_database_exits_2(
     db.write_text("user_id,timestamp,event\n")
     code, out, err = insight_error(db, "active")
     assert code == 2 and out == "" and "cannot read" in err
+
+
+# Range boundaries (PostHog parity). Weeks start Monday: 2024-01-08..01-14 and 01-15..01-21.
+# The range is Wednesday 01-10 .. Wednesday 01-17 in Europe/Paris (UTC+1 in January).
+BOUNDARY_EVENTS = [
+    ("early", "2024-01-08 09:00", "login"),  # Monday before --date-from, in the first week
+    ("late", "2024-01-19 09:00", "login"),  # Friday after --date-to, in the last week
+    ("edge", "2024-01-17 22:59", "login"),  # 23:59 Paris on --date-to: inside
+    ("edge", "2024-01-17 23:01", "login"),  # 00:01 Paris on 01-18: after --date-to
+    ("both", "2024-01-11 09:00", "login"),
+    ("both", "2024-01-16 09:00", "login"),
+]
+BOUNDARY = ["--date-from", "2024-01-10", "--date-to", "2024-01-17", "--tz", "Europe/Paris"]
+
+
+def test_stickiness_reads_the_whole_first_period_and_stops_at_date_to(
+    events_db: Callable[..., Path], insight: Callable[..., Any]
+) -> None:
+    db = events_db(BOUNDARY_EVENTS)
+    doc = insight(db, "stickiness", "--period", "week", *BOUNDARY)
+    # As PostHog's stickiness (timestamp >= start of date_from's week, <= end of date_to):
+    # early (01-08, first week) 1 week; both (weeks 1 and 2) 2 weeks; edge 1 week (its 01-17
+    # 23:59 Paris event); late (01-19, after --date-to) not counted -> [early, edge], [both].
+    assert doc["counts"] == [2, 1]
+
+
+def test_active_periods_read_the_whole_first_period_and_stop_at_date_to(
+    events_db: Callable[..., Path], insight: Callable[..., Any]
+) -> None:
+    db = events_db(BOUNDARY_EVENTS)
+    doc = insight(db, "active", "--period", "week", *BOUNDARY)
+    # week of 01-08: early, both = 2; week of 01-15 up to 01-17 23:59 Paris: both, edge = 2
+    # (late on 01-19 is after --date-to, as in PostHog's trends)
+    assert counts(doc) == [("2024-01-08", 2), ("2024-01-15", 2)]
+    daily = insight(db, "active", *BOUNDARY)
+    # --date-to is inclusive up to 23:59:59 Paris time: on 01-17 only edge is active
+    assert counts(daily)[-1] == ("2024-01-17", 1)
+
+
+def test_retention_and_lifecycle_count_the_last_period_whole(
+    events_db: Callable[..., Path], insight: Callable[..., Any]
+) -> None:
+    db = events_db(BOUNDARY_EVENTS)
+    # Retention (contract: the date-to period counts whole) over weeks 01-08 and 01-15:
+    # week 1 cohort = early, both; week 2 cohort = both, edge, late (01-19 counts); both returns.
+    doc = insight(db, "retention", "--period", "week", "--intervals", "2", *BOUNDARY[2:])
+    assert [row["counts"] for row in doc["rows"]] == [[2, 1], [3, 0]]
+    # Lifecycle (as PostHog's: whole last period): week 2 has late and edge new, both returning;
+    # early goes dormant.
+    row = insight(db, "lifecycle", "--period", "week", *BOUNDARY)["rows"][-1]
+    assert (row["new"], row["returning"], row["resurrecting"], row["dormant"]) == (2, 1, 0, -1)

@@ -27,17 +27,25 @@ RANGE = ["--date-from", "2024-01-01", "--date-to", "2024-01-04"]
 
 def test_exact_counts(events_db: Callable[..., Path], insight: Callable[..., Any]) -> None:
     db = events_db(EVENTS)
-    # 4 day periods; exactly 1: y; 2: x; 3: nobody; 4: z
-    assert insight(db, "stickiness", *RANGE) == {"periods": 4, "counts": [1, 1, 0, 1]}
+    # 4 day periods; exactly 1: y; 2: x; 3: nobody; 4: z. `rows` repeats counts, one row per n.
+    assert insight(db, "stickiness", *RANGE) == {
+        "periods": 4,
+        "counts": [1, 1, 0, 1],
+        "rows": [
+            {"n": 1, "count": 1},
+            {"n": 2, "count": 1},
+            {"n": 3, "count": 0},
+            {"n": 4, "count": 1},
+        ],
+    }
 
 
 def test_cumulative_counts(events_db: Callable[..., Path], insight: Callable[..., Any]) -> None:
     db = events_db(EVENTS)
     # at least 1: x, y, z = 3; at least 2: x, z = 2; at least 3: z; at least 4: z
-    assert insight(db, "stickiness", *RANGE, "--cumulative") == {
-        "periods": 4,
-        "counts": [3, 2, 1, 1],
-    }
+    doc = insight(db, "stickiness", *RANGE, "--cumulative")
+    assert (doc["periods"], doc["counts"]) == (4, [3, 2, 1, 1])
+    assert [row["count"] for row in doc["rows"]] == [3, 2, 1, 1]
 
 
 def test_event_filter_and_week_periods(
@@ -50,7 +58,7 @@ def test_event_filter_and_week_periods(
     doc = insight(
         db, "stickiness", "--period", "week", "--date-from", "2023-12-31", "--date-to", "2024-01-05"
     )
-    assert doc == {"periods": 2, "counts": [3, 1]}
+    assert (doc["periods"], doc["counts"]) == (2, [3, 1])
 
 
 def test_counts_sum_to_people_active_in_range() -> None:
