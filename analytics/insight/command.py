@@ -24,8 +24,9 @@ from analytics.insight.periods import Calendar
 from analytics.insight.retention import first_time_cohorts, recurring_cohorts, retention_rows
 from analytics.insight.stickiness import stickiness_counts
 
-DEFAULT_PERIOD = {"retention": "week", "lifecycle": "day", "stickiness": "day", "active": "day"}
-DEFAULT_INTERVALS = 8
+# PostHog's defaults: every insight is daily; retention shows 7 intervals.
+DEFAULT_PERIOD = {"retention": "day", "lifecycle": "day", "stickiness": "day", "active": "day"}
+DEFAULT_INTERVALS = 7
 DEFAULT_RANGE_PERIODS = 7  # date-from defaults to date-to minus this many periods
 MAX_PERIODS = 1000
 

@@ -116,7 +116,8 @@ def test_empty_database_gives_zero_rows(db_path: Path, insight: Callable[..., An
     with connection(db_path):
         pass  # schema only, no events
     rng = ["--date-from", "2024-01-01", "--date-to", "2024-01-02"]
-    assert insight(db_path, "retention", "--intervals", "2", "--date-to", "2024-01-10")["rows"] == [
+    weeks = ["--period", "week", "--intervals", "2", "--date-to", "2024-01-10"]
+    assert insight(db_path, "retention", *weeks)["rows"] == [
         {"period_start": "2024-01-01", "counts": [0, 0]},
         {"period_start": "2024-01-08", "counts": [0, 0]},
     ]

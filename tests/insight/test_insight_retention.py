@@ -21,7 +21,7 @@ EVENTS = [
     ("cy", "2024-01-28 23:00", "login"),  # W4 (Sunday after date-to: the last week counts whole)
     ("cy", "2024-02-01 09:00", "login"),  # W5: after the window, never counted
 ]
-WINDOW = ["--intervals", "4", "--date-to", "2024-01-24"]
+WINDOW = ["--period", "week", "--intervals", "4", "--date-to", "2024-01-24"]
 
 
 def rows(doc: dict[str, Any]) -> list[tuple[str, list[int]]]:
@@ -86,7 +86,7 @@ def test_start_and_return_events_differ(
             ("eve", "2024-01-09 09:00", "signup"),  # W2
         ]
     )
-    window = ["--intervals", "3", "--date-to", "2024-01-15"]
+    window = ["--period", "week", "--intervals", "3", "--date-to", "2024-01-15"]
     doc = insight(db, "retention", *window, "--start-event", "signup", "--return-event", "call")
     # signup cohorts: W1 {dan} -> call in W2: dan; W2 {eve} -> no call in W3; W3 empty
     assert rows(doc) == [
@@ -122,22 +122,30 @@ def test_month_periods(events_db: Callable[..., Path], insight: Callable[..., An
     ]
 
 
-def test_defaults_are_eight_weeks_ending_with_the_latest_event(
+def test_defaults_are_seven_days_ending_with_the_latest_event(
     events_db: Callable[..., Path], insight: Callable[..., Any]
 ) -> None:
     db = events_db(EVENTS)
     doc = insight(db, "retention")
-    # latest event 2024-02-01 is in the week of 2024-01-29; 8 weeks back starts 2023-12-11
-    starts = [row["period_start"] for row in doc["rows"]]
-    assert starts[0] == "2023-12-11" and starts[-1] == "2024-01-29" and len(starts) == 8
-    assert all(len(row["counts"]) == 8 for row in doc["rows"])
+    # PostHog's defaults (day period, 7 intervals); the latest event's day 2024-02-01 ends the
+    # window: 01-26..02-01. Cohorts: cy on 01-28 (returns on 02-01, k = 4) and on 02-01.
+    assert rows(doc) == [
+        ("2024-01-26", [0, 0, 0, 0, 0, 0, 0]),
+        ("2024-01-27", [0, 0, 0, 0, 0, 0, 0]),
+        ("2024-01-28", [1, 0, 0, 0, 1, 0, 0]),
+        ("2024-01-29", [0, 0, 0, 0, 0, 0, 0]),
+        ("2024-01-30", [0, 0, 0, 0, 0, 0, 0]),
+        ("2024-01-31", [0, 0, 0, 0, 0, 0, 0]),
+        ("2024-02-01", [1, 0, 0, 0, 0, 0, 0]),
+    ]
 
 
 def test_date_from_sets_the_window_when_intervals_are_absent(
     events_db: Callable[..., Path], insight: Callable[..., Any]
 ) -> None:
     db = events_db(EVENTS)
-    doc = insight(db, "retention", "--date-from", "2024-01-03", "--date-to", "2024-01-24")
+    weeks = ["--period", "week", "--date-from", "2024-01-03", "--date-to", "2024-01-24"]
+    doc = insight(db, "retention", *weeks)
     # weeks of 2024-01-03 (W1) to 2024-01-24 (W4): the same window as --intervals 4
     assert rows(doc) == rows(insight(db, "retention", *WINDOW))
 

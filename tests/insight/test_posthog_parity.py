@@ -159,6 +159,21 @@ def test_retention_day_interval(
     assert matrix(doc) == DAY_INTERVAL_MATRIX
 
 
+def test_retention_default_period_and_intervals_are_posthogs(
+    posthog_db: Callable[..., Path], insight: Callable[..., Any]
+) -> None:
+    # PostHog RETENTION::test_day_interval gives no period: PostHog's default is Day. Without
+    # --intervals, PostHog's RetentionQueryRunner uses DEFAULT_TOTAL_INTERVALS = 7: the window
+    # is 06-14..06-20, rows 06-14 (day 4) .. 06-20 (day 10) of the 11-day matrix above.
+    db = posthog_db(_events(DEFAULT_RETENTION_PAIRS), roster=ALIAS_ROSTER)
+    doc = insight(db, "retention", "--intervals", "11", "--date-to", "2020-06-20")
+    assert matrix(doc) == DAY_INTERVAL_MATRIX
+    doc = insight(db, "retention", "--date-to", "2020-06-20")
+    assert starts(doc) == [f"2020-06-{d}" for d in range(14, 21)]
+    # rows of days 4..10 cut to 7 columns: day 5 = person1 back on day 6; day 6 = 2 people
+    assert matrix(doc) == [[0] * 7, [1, 1] + [0] * 5, [2] + [0] * 6] + [[0] * 7] * 4
+
+
 def test_retention_day_interval_same_without_a_return_filter(
     posthog_db: Callable[..., Path], insight: Callable[..., Any]
 ) -> None:
