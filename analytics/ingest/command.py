@@ -74,6 +74,8 @@ def ingest_file(
     now: dt.datetime,
 ) -> FileReport:
     """Read, validate and load one event file; a refused file is logged and reported."""
+    from polars.exceptions import PanicException, PolarsError
+
     from analytics.ingest.read import FileRefused, read_source_file
 
     error = upload_cap_error(path, settings)
@@ -82,7 +84,15 @@ def ingest_file(
             parsed = read_source_file(path, now=now, **read_options(settings, source))
         except FileRefused as refusal:
             error = str(refusal) if str(path.name) in str(refusal) else f"{path}: {refusal}"
-        except (ValueError, OSError, EOFError, UnicodeError, duckdb.Error) as failure:
+        except (
+            ValueError,
+            OSError,
+            EOFError,
+            UnicodeError,
+            duckdb.Error,
+            PolarsError,
+            PanicException,  # a BaseException: polars' "not yet implemented" for odd data
+        ) as failure:
             # A file we cannot read for a reason we did not foresee is refused whole, with the
             # reason, so the rest of the batch still loads (SPEC 3, "refuse clearly").
             error = f"{path}: could not be read ({type(failure).__name__}: {failure})"

@@ -277,6 +277,7 @@ def parquet_table(data: bytes) -> TextTable:
         source = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # polars raises several types for corrupt files
         raise FileRefused(f"unreadable Parquet: {exc}") from None
+    source = source.select(_jsonable(pl.col(n), t).alias(n) for n, t in source.schema.items())
     names = source.columns
     texts = [_as_text(pl.col(n), source.schema[n]).alias(f"c{i}") for i, n in enumerate(names)]
     values = [_json_value(n).alias(f"j{i}") for i, n in enumerate(names)]
@@ -288,6 +289,37 @@ def parquet_table(data: bytes) -> TextTable:
         *values,
     )
     return TextTable(frame, names, json_values=True, format="parquet")
+
+
+def _jsonable(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A column polars can write as JSON: bytes as base64 text, durations as ISO 8601 text
+    (`PT5S`), also inside lists, arrays and structs; other types unchanged."""
+    if isinstance(dtype, pl.Binary):
+        return column.bin.encode("base64")
+    if isinstance(dtype, pl.Duration):
+        return column.dt.to_string("iso")
+    if not _holds_unwritable(dtype):
+        return column
+    if isinstance(dtype, (pl.List, pl.Array)):
+        listed = column.cast(pl.List(dtype.inner)) if isinstance(dtype, pl.Array) else column
+        return listed.list.eval(_jsonable(pl.element(), dtype.inner))
+    if isinstance(dtype, pl.Struct):
+        fields = [
+            _jsonable(column.struct.field(f.name), f.dtype).alias(f.name) for f in dtype.fields
+        ]
+        return pl.when(column.is_not_null()).then(pl.struct(fields))
+    return column
+
+
+def _holds_unwritable(dtype: pl.DataType) -> bool:
+    """True when a type is or contains Binary or Duration (polars panics writing them to JSON)."""
+    if isinstance(dtype, (pl.Binary, pl.Duration)):
+        return True
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return _holds_unwritable(dtype.inner)
+    if isinstance(dtype, pl.Struct):
+        return any(_holds_unwritable(f.dtype) for f in dtype.fields)
+    return False
 
 
 def _as_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
