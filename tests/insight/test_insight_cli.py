@@ -234,3 +234,23 @@ def test_retention_and_lifecycle_count_the_last_period_whole(
     # early goes dormant.
     row = insight(db, "lifecycle", "--period", "week", *BOUNDARY)["rows"][-1]
     assert (row["new"], row["returning"], row["resurrecting"], row["dormant"]) == (2, 1, 0, -1)
+
+
+def test_days_follow_the_local_clock_across_a_dst_change(
+    events_db: Callable[..., Path], insight: Callable[..., Any]
+) -> None:
+    # Europe/Berlin moves from UTC+1 to UTC+2 at 2024-03-31 02:00 local time.
+    db = events_db(
+        [
+            ("a", "2024-03-30 23:30", "login"),  # 03-31 00:30 CET (UTC+1)
+            ("b", "2024-03-31 21:59", "login"),  # 03-31 23:59 CEST (UTC+2)
+            ("c", "2024-03-31 22:00", "login"),  # 04-01 00:00 CEST: the next day and month
+        ]
+    )
+    rng = ["--date-from", "2024-03-30", "--date-to", "2024-04-01"]
+    berlin = insight(db, "active", *rng, "--tz", "Europe/Berlin")
+    assert counts(berlin) == [("2024-03-30", 0), ("2024-03-31", 2), ("2024-04-01", 1)]
+    utc = insight(db, "active", *rng, "--tz", "UTC")
+    assert counts(utc) == [("2024-03-30", 1), ("2024-03-31", 2), ("2024-04-01", 0)]
+    months = insight(db, "active", "--period", "month", *rng, "--tz", "Europe/Berlin")
+    assert counts(months) == [("2024-03-01", 2), ("2024-04-01", 1)]
