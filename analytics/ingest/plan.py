@@ -21,7 +21,9 @@ def typed_plan(raw: pl.DataFrame) -> pl.DataFrame:
     frame = raw.with_columns(
         pl.lit(None, pl.String).alias(c) for c in ("name", "planned_size") if c not in raw.columns
     )
-    return frame.with_row_index("line_no", offset=2).select(
+    if "line_no" not in frame.columns:  # the plan editor's table: header is line 1
+        frame = frame.with_row_index("line_no", offset=2)
+    return frame.select(
         "line_no",
         pl.col("wave").str.strip_chars().alias("wave_text"),
         pl.col("wave").str.strip_chars().cast(pl.Int64, strict=False).alias("wave"),
@@ -73,7 +75,7 @@ def plan_errors(plan: pl.DataFrame) -> list[str]:
 def load_plan(db: Path | str, path: Path) -> FileReport:
     """Validate a plan file and save it as the rollout plan; refused with reasons otherwise."""
     try:
-        raw = read_table_csv(path)
+        raw, notes = read_table_csv(path, ("wave",))
     except (RosterRefused, OSError, UnicodeError) as error:
         return FileReport.refused(str(path), str(error), kind="plan")
     missing = [c for c in REQUIRED if c not in raw.columns]
@@ -90,4 +92,6 @@ def load_plan(db: Path | str, path: Path) -> FileReport:
         for r in plan.sort("wave").to_dicts()
     ]
     save_plan(db, waves=waves)
-    return FileReport(file=str(path), kind="plan", read=plan.height, loaded=plan.height)
+    return FileReport(
+        file=str(path), kind="plan", read=plan.height, loaded=plan.height, warnings=notes
+    )

@@ -7,7 +7,6 @@ person silently inflates adoption (SPEC 3, "Roster integrity").
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import duckdb
@@ -15,11 +14,19 @@ import polars as pl
 
 from analytics.db import bump_ingest_version
 from analytics.ingest.columns import normalise_name
-from analytics.ingest.decode import decode_bytes
+from analytics.ingest.decode import csv_records, decode_bytes, lines_frame
 from analytics.ingest.identity import normalise_email_expr, normalise_user_expr
 from analytics.ingest.load import transaction
 from analytics.ingest.report import FileReport
-from analytics.ingest.sniff import FileRefused, is_gzip, safe_gunzip
+from analytics.ingest.sniff import (
+    FileRefused,
+    Header,
+    find_header,
+    is_gzip,
+    refused_content,
+    safe_gunzip,
+    split_header_line,
+)
 
 COLUMNS = (
     "user_id",
@@ -51,6 +58,9 @@ def decode_text(data: bytes, *, max_decompressed_bytes: int = 200 * 1024 * 1024)
     """Bytes of a small table file as text, with the read layer's gzip and encoding rules."""
     if is_gzip(data):
         data = safe_gunzip(data, max_bytes=max_decompressed_bytes)
+    what = refused_content(data)
+    if what is not None:
+        raise FileRefused(f"not a supported format: this is {what}")
     return decode_bytes(data).text
 
 
@@ -66,23 +76,73 @@ def normalise_header(name: str) -> str:
     return HEADER_ALIASES.get(key, key)
 
 
-def read_table_csv(path: Path) -> pl.DataFrame:
-    """A small CSV (roster, plan) as all-text columns with normalised headers; one row per line."""
+def _header_names(names: list[str]) -> list[str]:
+    """Normalised header names, unique (a repeat gets `_2`), never empty (`column_N`)."""
+    seen: dict[str, int] = {}
+    result = []
+    for i, name in enumerate(names):
+        base = normalise_header(name) or f"column_{i + 1}"
+        seen[base] = seen.get(base, 0) + 1
+        result.append(base if seen[base] == 1 else f"{base}_{seen[base]}")
+    return result
+
+
+def _find_table_header(lines: list[str], identifying: tuple[str, ...]) -> Header:
+    """The first line holding one of the identifying columns (after any preamble); else the
+    first non-blank line, so the caller's "missing column" message names what is there."""
+    names = set(identifying)
+    header = find_header(
+        lines,
+        known=lambda cells: sum(normalise_header(c) in names for c in cells),
+        missing=lambda cells: [] if names & {normalise_header(c) for c in cells} else ["id"],
+    )
+    if header is not None:
+        return header
+    index = next(i for i, line in enumerate(lines) if line.strip())
+    delimiter = sniff_delimiter(lines[index])
+    return Header(index, delimiter, split_header_line(lines[index], delimiter))
+
+
+def read_table_csv(
+    path: Path, identifying: tuple[str, ...] = ("user_id", "email")
+) -> tuple[pl.DataFrame, list[str]]:
+    """A small CSV (roster, plan) as all-text columns with normalised headers and `line_no`,
+    plus notes for the report.
+
+    One row per record, numbered by its line in the file: preamble lines before the header
+    (the first line naming one of `identifying`) and blank lines are skipped; a short row
+    lacks trailing values (null); a row with more non-empty fields than the header, or one
+    that cannot be split, refuses the file (its columns cannot be trusted).
+    """
     try:
         text = decode_text(Path(path).read_bytes())
     except FileRefused as error:
         raise RosterRefused(f"{path}: {error}") from None
     if not text.strip():
         raise RosterRefused(f"{path}: the file is empty")
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            separator=sniff_delimiter(text),
-            infer_schema=False,
+    lines = text.split("\n")
+    header = _find_table_header(lines, identifying)
+    names = _header_names(header.names)
+    body = lines_frame(lines[header.index + 1 :], first_line_no=header.index + 2)
+    records = csv_records(body, header.delimiter).frame
+    extra = pl.col("fields").list.slice(len(names)).list.eval(pl.element().str.strip_chars())
+    ragged = records.filter(
+        pl.col("malformed") | (extra.list.eval(pl.element() != "").list.any().fill_null(False))
+    )
+    if ragged.height:
+        which = "line {} does" if ragged.height == 1 else "lines {} do"
+        raise RosterRefused(
+            f"{path}: refused, the previous one is kept: "
+            f"{which.format(_listed(ragged['line_no']))} not split into the header's "
+            f"{len(names)} columns"
         )
-    except pl.exceptions.PolarsError as error:
-        raise RosterRefused(f"{path}: not a readable CSV table ({error})") from error
-    return frame.rename({c: normalise_header(c) for c in frame.columns}, strict=False)
+    frame = records.select(
+        "line_no",
+        *(pl.col("fields").list.get(i, null_on_oob=True).alias(n) for i, n in enumerate(names)),
+    )
+    plural = "s" * (header.index != 1)
+    notes = [f"skipped {header.index} preamble line{plural} before the header"] * (header.index > 0)
+    return frame, notes
 
 
 def _text(name: str) -> pl.Expr:
@@ -113,7 +173,9 @@ def clean_roster(raw: pl.DataFrame) -> pl.DataFrame:
     """Typed roster from text columns: one row per person, bad optional values nulled + flagged."""
     frame = raw.with_columns(
         pl.lit(None, pl.String).alias(c) for c in COLUMNS if c not in raw.columns
-    ).with_row_index("line_no", offset=2)
+    )
+    if "line_no" not in frame.columns:  # a frame not read from a file: header is line 1
+        frame = frame.with_row_index("line_no", offset=2)
     wave_ok = _word("wave").str.contains(r"^\d+(\.0+)?$")
     champion_word = _word("is_champion")
     active_word = _word("active")
@@ -254,13 +316,14 @@ def load_roster(
 ) -> FileReport:
     """Read, validate and store a roster file; a refused report leaves the old roster in place."""
     try:
-        raw = read_table_csv(path)
+        raw, notes = read_table_csv(path)
         if "user_id" not in raw.columns and "email" not in raw.columns:
-            raise RosterRefused(
-                f"{path}: no user_id or email column (found: {', '.join(raw.columns)})"
-            )
+            found = ", ".join(c for c in raw.columns if c != "line_no")
+            raise RosterRefused(f"{path}: no user_id or email column (found: {found})")
         roster = clean_roster(raw)
         errors = integrity_errors(roster)
+        if roster.height == 0:
+            errors.append("the roster has no people (only a header)")
         if errors:
             raise RosterRefused(
                 f"{path}: roster refused, previous roster kept: {'; '.join(errors)}"
@@ -268,8 +331,8 @@ def load_roster(
     except (RosterRefused, OSError, UnicodeError) as error:
         return FileReport.refused(str(path), str(error), kind="roster")
     replace_roster(con, resolve_references(roster), rebuild=rebuild)
-    ignored = [c for c in raw.columns if c not in COLUMNS]
-    notes = [f"columns ignored: {', '.join(ignored)}"] if ignored else []
+    ignored = [c for c in raw.columns if c not in (*COLUMNS, "line_no")]
+    notes += [f"columns ignored: {', '.join(ignored)}"] if ignored else []
     return FileReport(
         file=str(path),
         kind="roster",
