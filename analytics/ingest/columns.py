@@ -56,8 +56,10 @@ USER_SPACE = r"[\s\u200b\u2060\ufeff]"
 
 
 def normalise_name(name: str) -> str:
-    """A column name for matching: trimmed, lower-cased, runs of space/-/. as one underscore."""
-    text = name.replace("\ufeff", "").strip().strip('"').strip().lower()
+    """A column name for matching: trimmed, camelCase split (`eventTime`, `userID`), lower-cased,
+    runs of space/-/. as one underscore."""
+    text = name.replace("\ufeff", "").strip().strip('"').strip()
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text).lower()
     return re.sub(r"[\s\-.]+", "_", text)
 
 

@@ -61,9 +61,12 @@ def _decode_utf16(data: bytes) -> str:
 
 
 def _normalised(text: str, encoding: str, warnings: list[str]) -> DecodedText:
-    """Universal newlines: CRLF and lone CR become LF."""
+    """Universal newlines: CRLF and lone CR become LF; a DOS end-of-file mark (Ctrl-Z) at the
+    very end is dropped."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1a" in text[-8:]:
+        text = re.sub(r"\x1a\s*\Z", "", text)
     return DecodedText(text, encoding, warnings)
 
 
@@ -165,12 +168,28 @@ def _drop_blank(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("raw").str.strip_chars() != "")
 
 
+def _pad(delimiter: str) -> str:
+    """White space allowed around a quoted field: spaces and tabs, spaces only for TSV."""
+    return "[ ]" if delimiter == "\t" else "[ \t]"
+
+
 def _group_lines(lines: pl.DataFrame, delimiter: str) -> tuple[pl.DataFrame, list[str]]:
-    """Join the physical lines of multi-line records; one row per record with raw and quotes."""
+    """Join the physical lines of multi-line records; one row per record with raw and quotes.
+
+    A line's quotes that matter are counted after removing (1) whole quoted fields that start
+    a field (after optional spaces) and close on the line with only unquoted text up to the
+    next delimiter (`"a,b"`, `"x" ,`, `"a"b`: they cannot open a record), and (2) quotes
+    between two ordinary characters (`32" screen`: literal); an odd count opens or closes a
+    multi-line record.
+    """
     d = re.escape(delimiter)
+    closed = rf'(^|{d}){_pad(delimiter)}*"(?:[^"]|"")*"[^"{d}]*({d}|$)'
     stray = rf'([^"{d}\n])"([^"{d}\n])'  # a quote between two ordinary characters is literal
+    doubled = pl.col("line").str.replace_all(d, delimiter * 2)  # each field keeps its own
     structural = (
-        pl.col("line").str.replace_all(stray, "$1$2").str.replace_all(stray, "$1$2")
+        doubled.str.replace_all(closed, "${1}${2}")
+        .str.replace_all(stray, "$1$2")
+        .str.replace_all(stray, "$1$2")
     ).str.count_matches('"', literal=True)
     odd = pl.when(pl.col("quotes") > 0).then(structural % 2 == 1).otherwise(False)
     lines = lines.with_columns(odd.alias("odd"))
@@ -198,12 +217,13 @@ def _group_lines(lines: pl.DataFrame, delimiter: str) -> tuple[pl.DataFrame, lis
 
 def _split_quoted(records: pl.DataFrame, delimiter: str) -> pl.DataFrame:
     """Split records holding quotes into unquoted fields; records that do not parse are flagged."""
-    d = re.escape(delimiter)
-    field_pattern = rf'{d}(?:"(?:[^"]|"")*"|[^"{d}][^{d}]*|)'
+    d, pad = re.escape(delimiter), _pad(delimiter)
+    field_pattern = rf'{d}(?:{pad}*"(?:[^"]|"")*"{pad}*|[^"{d}][^{d}]*|)'
     prefixed = pl.lit(delimiter) + pl.col("raw")
     pieces = prefixed.str.extract_all(field_pattern)
     covered = pieces.list.eval(pl.element().str.len_chars()).list.sum()
-    unquoted = pieces.list.eval(_unquote(pl.element().str.slice(len(delimiter))))
+    padding = " " if delimiter == "\t" else " \t"
+    unquoted = pieces.list.eval(_unquote(pl.element().str.slice(len(delimiter)), padding))
     return records.select(
         "line_no",
         "raw",
@@ -212,10 +232,12 @@ def _split_quoted(records: pl.DataFrame, delimiter: str) -> pl.DataFrame:
     )
 
 
-def _unquote(value: pl.Expr) -> pl.Expr:
-    """A field without its enclosing quotes and with doubled quotes undone."""
-    quoted = value.str.starts_with('"') & value.str.ends_with('"') & (value.str.len_chars() >= 2)
-    inner = value.str.slice(1, value.str.len_chars() - 2).str.replace_all('""', '"', literal=True)
+def _unquote(value: pl.Expr, padding: str) -> pl.Expr:
+    """A field without its enclosing quotes (and the padding around them) and with doubled
+    quotes undone; an unquoted field is kept exactly."""
+    bare = value.str.strip_chars(padding)
+    quoted = bare.str.starts_with('"') & bare.str.ends_with('"') & (bare.str.len_chars() >= 2)
+    inner = bare.str.slice(1, bare.str.len_chars() - 2).str.replace_all('""', '"', literal=True)
     return pl.when(quoted).then(inner).otherwise(value)
 
 

@@ -47,6 +47,8 @@ from analytics.ingest.timestamps import check_timezone
 
 __all__ = ["FileRefused", "ParsedFile", "read_source_file", "ROW_SCHEMA"]
 
+GZIP_LAYERS = 3  # nested gzip unwrapped at most this deep
+
 
 @dataclass
 class ParsedFile:
@@ -125,7 +127,9 @@ def read_table(
     data: bytes, *, mapping: dict[str, str] | None, max_decompressed_bytes: int
 ) -> TextTable:
     """Any supported file's bytes to the common text table (content decides the format)."""
-    if is_gzip(data):
+    for _ in range(GZIP_LAYERS):  # a gzip inside a gzip (compressed twice by two tools)
+        if not is_gzip(data):
+            break
         data = safe_gunzip(data, max_bytes=max_decompressed_bytes)
     if not data.strip():
         raise FileRefused("empty file")
@@ -170,8 +174,10 @@ def csv_table(text: str, mapping: dict[str, str] | None) -> TextTable:
     body = lines_frame(lines[header.index + 1 :], first_line_no=header.index + 2)
     records = csv_records(body, header.delimiter)
     width = len(header.names)
+    named = width - _unnamed_tail(header.names)  # a trailing delimiter on the header only
     is_header = _header_key(pl.col("raw")) == _header_key(pl.lit(lines[header.index]))
-    wrong_count = pl.col("malformed") | (pl.col("fields").list.len() != width)
+    count = pl.col("fields").list.len()
+    wrong_count = pl.col("malformed") | (count < named) | (count > width)
     structural = (
         pl.when(is_header)
         .then(pl.lit(reasons.REPEATED_HEADER))
@@ -190,11 +196,28 @@ def csv_table(text: str, mapping: dict[str, str] | None) -> TextTable:
             for i in range(width)
         ),
     )
+    names = list(header.names)
+    while (
+        len(names) > named
+        and frame[f"c{len(names) - 1}"].str.strip_chars().fill_null("").eq("").all()
+    ):  # an unnamed trailing column with no values is nothing
+        frame = frame.drop(f"c{len(names) - 1}")
+        names.pop()
     warnings = list(records.warnings)
     if header.index:
         plural = "s" * (header.index != 1)
         warnings.insert(0, f"skipped {header.index} preamble line{plural} before the header")
-    return TextTable(frame, header.names, delimiter=header.delimiter, warnings=warnings)
+    return TextTable(frame, names, delimiter=header.delimiter, warnings=warnings)
+
+
+def _unnamed_tail(names: list[str]) -> int:
+    """How many columns at the end of the header have no name (`a,b,c,` has one)."""
+    count = 0
+    for name in reversed(names):
+        if name.replace("\ufeff", "").strip().strip('"').strip():
+            break
+        count += 1
+    return count
 
 
 def _header_key(text: pl.Expr) -> pl.Expr:
