@@ -56,9 +56,11 @@ USER_SPACE = r"[\s\u200b\u2060\ufeff]"
 
 
 def normalise_name(name: str) -> str:
-    """A column name for matching: trimmed, camelCase split (`eventTime`, `userID`), lower-cased,
-    runs of space/-/. as one underscore."""
-    text = name.replace("\ufeff", "").strip().strip('"').strip()
+    """A column name for matching: trimmed, unquoted (`"x"`, `'x'`, `` `x` ``, `[x]`), camelCase
+    split (`eventTime`, `userID`), lower-cased, runs of space/-/. as one underscore."""
+    text = name.replace("\ufeff", "").strip().strip("\"'`").strip()
+    if text.startswith("[") and text.endswith("]"):  # SQL tools: [user_id]
+        text = text[1:-1].strip()
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text).lower()
     return re.sub(r"[\s\-.]+", "_", text)
 
@@ -225,7 +227,7 @@ def build_rows(
     users = plan.fields["user_id"]
     staged = table.frame.lazy().with_columns(  # each text cleaned once, then reused by name
         pl.lit(parsed.ts).cast(pl.Datetime("us")).alias("ts"),
-        *(user_text(pl.col(f"c{i}")).alias(f"_user{k}") for k, i in enumerate(users)),
+        *(user_text(_user_column(table, i)).alias(f"_user{k}") for k, i in enumerate(users)),
         *(_trimmed(plan, name).alias(f"_{name}") for name in _SINGLE),
     )
     rows = (
@@ -259,6 +261,14 @@ def build_rows(
         parsed.date_order_note,
         warnings if bad_accepted else [],
     )
+
+
+def _user_column(table: TextTable, index: int) -> pl.Expr:
+    """A user column's text; a JSON object or array is no user (null), a number is its text."""
+    text = pl.col(f"c{index}")
+    if not table.json_values:
+        return text
+    return pl.when(~pl.col(f"j{index}").str.contains(r"^\s*[\[{]").fill_null(False)).then(text)
 
 
 def _trimmed(plan: ColumnPlan, name: str) -> pl.Expr:

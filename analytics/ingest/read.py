@@ -120,6 +120,11 @@ def read_source_file(
 def _missing_message(table: TextTable, plan: ColumnPlan) -> str:
     """Refusal text for a JSON/Parquet file whose keys lack a required field."""
     keys = ", ".join(table.names[:20]) or "none"
+    if table.format == "json_object":
+        return (
+            f"the file is a single JSON object (keys: {keys}), not JSON Lines (one event "
+            "object per line) or an array of event objects"
+        )
     return f"no {' / '.join(plan.missing)} column (columns found: {keys})"
 
 
@@ -144,6 +149,8 @@ def read_table(
     if not decoded.text.strip():
         raise FileRefused("empty file")
     kind = text_kind(decoded.text)
+    if kind == "csv" and decoded.text.lstrip().startswith("[") and _is_json(decoded.text):
+        kind = "json_array"  # an array of something other than objects
     if kind == "csv":
         table = csv_table(decoded.text, mapping)
     elif kind == "jsonl":
@@ -233,11 +240,32 @@ def _duckdb() -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"autoinstall_known_extensions": False})
 
 
+def _is_json(text: str) -> bool:
+    """True when the whole text is one valid JSON document."""
+    con = _duckdb()
+    try:
+        return bool(con.execute("SELECT json_valid(?)", [text]).fetchall()[0][0])
+    finally:
+        con.close()
+
+
 def jsonl_table(text: str) -> TextTable:
-    """JSON Lines: one object per non-blank line; a bad line becomes an INVALID_JSON row."""
+    """JSON Lines: one object per non-blank line; a bad line becomes an INVALID_JSON row.
+
+    When no line is an object, the whole file may be one (pretty-printed) JSON object: it is
+    read as one row (format `json_object`); anything else is refused.
+    """
     lines = lines_frame(text.split("\n")).rename({"line": "raw"})
     lines = lines.filter(pl.col("raw").str.strip_chars() != "")
-    return json_objects_table(lines, kind="jsonl")
+    table = json_objects_table(lines, kind="jsonl")
+    if table.names:
+        return table
+    if _is_json(text):
+        whole = pl.DataFrame({"line_no": [1], "raw": [text.strip()]})
+        return json_objects_table(whole, kind="json_object")
+    raise FileRefused(
+        "not JSON Lines: no line is a JSON object (one event object per line is expected)"
+    )
 
 
 def json_array_table(text: str) -> TextTable:
@@ -255,7 +283,10 @@ def json_array_table(text: str) -> TextTable:
         con.close()
     if elements.height == 0:
         raise FileRefused("empty file (an empty JSON array)")
-    return json_objects_table(elements, kind="json_array")
+    table = json_objects_table(elements, kind="json_array")
+    if not table.names:
+        raise FileRefused("a JSON array, but no element is a JSON object (one per event)")
+    return table
 
 
 def json_objects_table(lines: pl.DataFrame, *, kind: str) -> TextTable:

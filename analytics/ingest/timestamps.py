@@ -8,7 +8,8 @@ impossible dates (Feb 30, hour 25). Families, tried on the trimmed value:
   offsets `+02:00`, `+0200`, `+02`, `Z`, `UTC`, `GMT`; `/` also accepted between year-first parts.
 - Numeric day/month: `MM/DD/YYYY` or `DD/MM/YYYY` (also `.` and `-` separators), optional time
   and AM/PM. The order is one decision per file (see `decide_date_order`).
-- Month names: `Jan 5 2026`, `Jan 5, 2026`, `January 5th, 2026`, `5 Jan 2026`, `05-Jan-2026`.
+- Month names: `Jan 5 2026`, `Jan 5, 2026`, `January 5th, 2026`, `5 Jan 2026`, `05-Jan-2026`,
+  optionally after a weekday (`Sun, 01 Mar 2026 10:00:00 GMT`, `Sunday, March 1, 2026`).
 - Compact `YYYYMMDD` (exactly 8 digits).
 - Epoch numbers, decided by magnitude of the integer part: below 1e11 seconds, below 1e14
   milliseconds, below 1e17 microseconds, else nanoseconds (an 8-digit number is a compact date).
@@ -45,9 +46,12 @@ _TIME = (
 _OFFSET = r"\s*(?:(?P<z>Z|UTC|GMT)|(?P<sg>[+-])(?P<oh>\d{2}):?(?P<om>\d{2})?)?$"
 _DATE_ISO = r"(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})"
 _DATE_NUMERIC = r"(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>\d{4})"
-_DATE_MONTH_FIRST = r"(?P<mon>[A-Z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?\s+)?"  # "Sun, " is ignored
+_DATE_MONTH_FIRST = (
+    _WEEKDAY + r"(?P<mon>[A-Z]{3,9})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})"
+)
 _DATE_DAY_FIRST = (
-    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s\-]+(?P<mon>[A-Z]{3,9})\.?,?[\s\-]+(?P<y>\d{4})"
+    _WEEKDAY + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s\-]+(?P<mon>[A-Z]{3,9})\.?,?[\s\-]+(?P<y>\d{4})"
 )
 
 PATTERNS: dict[str, str] = {

@@ -116,3 +116,9 @@ def test_ctrl_z_end_of_file_marker_is_not_a_row(tmp_path: Path) -> None:
     parsed = _read(tmp_path, f"{HEADER}\r\nu1,2026-03-01T10:00:00Z,login\r\n\x1a")
     assert parsed.rows.height == 1
     assert parsed.rows.filter(pl.col("reason").is_not_null()).height == 0
+
+
+def test_bracketed_and_backquoted_header_names(tmp_path: Path) -> None:
+    # SQL tools write [user_id] or `user_id`; the names inside are what match
+    parsed = _read(tmp_path, "[user_id],`timestamp`,'event'\nu1,2026-03-01T10:00:00Z,login\n")
+    assert _rows(parsed) == [(2, "u1", MAR1, "login", None)]
