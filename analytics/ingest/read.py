@@ -388,6 +388,13 @@ def _as_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     if dtype.is_nested() or isinstance(dtype, pl.Binary):
         name = column.meta.output_name()
         return _json_value(name)
+    if dtype.is_float():  # pandas stores ints and bools with gaps as floats: 123.0 is "123"
+        whole = column.is_finite() & (column == column.floor()) & (column.abs() < 2**53)
+        return (
+            pl.when(whole)
+            .then(column.cast(pl.Int64).cast(pl.String))
+            .otherwise(column.cast(pl.String))
+        )
     return column.cast(pl.String)
 
 

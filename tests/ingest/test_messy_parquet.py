@@ -70,3 +70,28 @@ def test_a_polars_panic_refuses_the_file_and_the_batch_goes_on(
     assert code == 2
     assert reports[0]["status"] == "refused" and "bad.parquet" in reports[0]["error"]
     assert (reports[1]["status"], reports[1]["loaded"]) == ("loaded", 1)
+
+
+def test_whole_floats_read_as_whole_numbers(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pandas turns an int or bool column with a missing value into float64: 123.0, 1.0, NaN
+    path = tmp_path / "pandas.parquet"
+    pl.DataFrame(
+        {
+            "user_id": [123.0, None, 7.5],
+            "timestamp": [1772359200.0, 1772359200.0, 1772359200.5],
+            "event": ["login", "login", "login"],
+            "accepted": [1.0, 0.0, None],
+        }
+    ).write_parquet(path)
+    code, [report] = _ingest_json(db_path, str(path), capsys=capsys)
+    # 123.0 is the id "123"; the null user is quarantined; 7.5 stays "7.5"
+    # 1772359200 = 2026-03-01 10:00:00 UTC; 1.0 / 0.0 are accepted true / false, no warning
+    assert (report["loaded"], report["quarantined"], report["warnings"]) == (2, 1, [])
+    with connection(db_path) as con:
+        rows = con.execute("SELECT user_id, ts, accepted FROM events ORDER BY line_no").fetchall()
+    assert rows == [
+        ("123", dt.datetime(2026, 3, 1, 10, 0), True),
+        ("7.5", dt.datetime(2026, 3, 1, 10, 0, 0, 500000), None),
+    ]
