@@ -15,12 +15,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow.parquet as pq
 
 from analytics.ingest import reasons
 from analytics.ingest.columns import (
@@ -328,8 +330,9 @@ def json_objects_table(lines: pl.DataFrame, *, kind: str) -> TextTable:
 def parquet_table(data: bytes) -> TextTable:
     """Parquet rows to the text table: values rendered as text, raw as a JSON object."""
     try:
-        source = pl.read_parquet(io.BytesIO(data))
-    except Exception as exc:  # polars raises several types for corrupt files
+        as_text = _parquet_text_columns(data)
+        source = _parquet_as_text(data, as_text) if as_text else pl.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # polars, pyarrow and DuckDB raise several types for corrupt files
         raise FileRefused(f"unreadable Parquet: {exc}") from None
     source = source.select(_jsonable(pl.col(n), t).alias(n) for n, t in source.schema.items())
     names = source.columns
@@ -343,6 +346,35 @@ def parquet_table(data: bytes) -> TextTable:
         *values,
     )
     return TextTable(frame, names, json_values=True, format="parquet")
+
+
+def _parquet_text_columns(data: bytes) -> list[str]:
+    """Top-level UUID and INTERVAL columns, which polars reads as bytes or cannot read at all."""
+    schema = pq.ParquetFile(io.BytesIO(data)).schema
+    columns = (schema.column(i) for i in range(len(schema)))
+    return [
+        c.path
+        for c in columns
+        if "." not in c.path and (c.logical_type.type == "UUID" or c.converted_type == "INTERVAL")
+    ]
+
+
+def _parquet_as_text(data: bytes, columns: list[str]) -> pl.DataFrame:
+    """The whole Parquet file through DuckDB with the given columns cast to text (a UUID as
+    `6b1f...-...`, an interval as `00:05:00`); DuckDB reads files, so the bytes go to a
+    temporary one."""
+    quoted = ['"' + c.replace('"', '""') + '"' for c in columns]  # identifiers, not values
+    casts = ", ".join(f"CAST({q} AS VARCHAR) AS {q}" for q in quoted)
+    with tempfile.TemporaryDirectory(prefix="adoption-parquet-") as folder:
+        path = Path(folder) / "file.parquet"
+        path.write_bytes(data)
+        con = _duckdb()
+        try:
+            return con.sql(
+                f"SELECT * REPLACE ({casts}) FROM read_parquet(?)", params=[str(path)]
+            ).pl()
+        finally:
+            con.close()
 
 
 def _jsonable(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:

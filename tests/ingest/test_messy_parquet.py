@@ -95,3 +95,27 @@ def test_whole_floats_read_as_whole_numbers(
         ("123", dt.datetime(2026, 3, 1, 10, 0), True),
         ("7.5", dt.datetime(2026, 3, 1, 10, 0, 0, 500000), None),
     ]
+
+
+def test_duckdb_parquet_with_uuid_and_interval_columns(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import duckdb
+
+    path = tmp_path / "duck.parquet"
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT 'u1' AS user_id, TIMESTAMPTZ '2026-03-01 10:00:00+02' AS timestamp, "
+        "'login' AS event, uuid '6b1f6f3e-1111-4a2b-9c3d-123456789abc' AS event_id, "
+        "INTERVAL 5 MINUTE AS took, MAP {'a': 1} AS m) TO ? (FORMAT parquet)",
+        [str(path)],
+    )
+    con.close()
+    code, [report] = _ingest_json(db_path, str(path), capsys=capsys)
+    # polars panics on the INTERVAL column and reads the UUID as 16 bytes: both arrive as text
+    assert code == 0 and report["loaded"] == 1
+    with connection(db_path) as con:
+        row = con.execute("SELECT event_id, ts, properties FROM events").fetchall()[0]
+    # 10:00 at +02:00 = 08:00 UTC; DuckDB writes a 5-minute interval as 00:05:00
+    assert row[:2] == ("6b1f6f3e-1111-4a2b-9c3d-123456789abc", dt.datetime(2026, 3, 1, 8, 0))
+    assert json.loads(row[2]) == {"took": "00:05:00", "m": {"a": 1}}
