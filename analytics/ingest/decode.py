@@ -36,11 +36,18 @@ class DecodedText:
 
 def decode_bytes(data: bytes) -> DecodedText:
     """Decode by BOM, else UTF-8, falling back to cp1252 for the lines that are not UTF-8."""
+    if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        return _normalised(_decode_utf16(data, "utf-32"), "utf-32", [])  # before UTF-16's BOM
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return _normalised(_decode_utf16(data), "utf-16", [])
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     if b"\x00" in data:
+        if _looks_utf16(data):
+            raise FileRefused(
+                "the file looks like UTF-16 without a byte-order mark; save it as UTF-8 "
+                "(or UTF-16 with a byte-order mark)"
+            )
         raise FileRefused("binary content (NUL bytes) in a file without a UTF-16 byte-order mark")
     try:
         return _normalised(data.decode("utf-8"), "utf-8", [])
@@ -49,15 +56,25 @@ def decode_bytes(data: bytes) -> DecodedText:
     return _normalised(text, "utf-8+cp1252", [cp1252_warning(cp1252_lines)])
 
 
-def _decode_utf16(data: bytes) -> str:
-    """UTF-16 with its BOM (endianness from the BOM); invalid or NUL-bearing text is refused."""
+def _decode_utf16(data: bytes, codec: str = "utf-16") -> str:
+    """UTF-16 (or UTF-32) with its BOM (endianness from the BOM); invalid or NUL-bearing text
+    is refused."""
+    name = codec.upper()
     try:
-        text = data.decode("utf-16")
+        text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise FileRefused(f"not valid UTF-16 despite its byte-order mark ({exc.reason})") from None
+        raise FileRefused(f"not valid {name} despite its byte-order mark ({exc.reason})") from None
     if "\x00" in text:
-        raise FileRefused("binary content (NUL characters) in a UTF-16 file")
+        raise FileRefused(f"binary content (NUL characters) in a {name} file")
     return text
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Mostly-ASCII text in UTF-16 without a BOM: NUL in every other byte of the first 4 KB."""
+    head = data[:4096]
+    even, odd = head[0::2], head[1::2]
+    zero_even, zero_odd = even.count(0) == len(even), odd.count(0) == len(odd)
+    return len(head) >= 8 and zero_even != zero_odd  # all NUL is not text
 
 
 def _normalised(text: str, encoding: str, warnings: list[str]) -> DecodedText:

@@ -122,3 +122,25 @@ def test_bracketed_and_backquoted_header_names(tmp_path: Path) -> None:
     # SQL tools write [user_id] or `user_id`; the names inside are what match
     parsed = _read(tmp_path, "[user_id],`timestamp`,'event'\nu1,2026-03-01T10:00:00Z,login\n")
     assert _rows(parsed) == [(2, "u1", MAR1, "login", None)]
+
+
+def test_utf32_with_bom_is_decoded(tmp_path: Path) -> None:
+    import codecs
+
+    text = f"{HEADER}\r\ncaf\u00e9,2026-03-01T10:00:00Z,login\r\n"
+    parsed = _read(tmp_path, codecs.BOM_UTF32_LE + text.encode("utf-32-le"))
+    assert _rows(parsed) == [(2, "caf\u00e9", MAR1, "login", None)]
+
+
+def test_utf16_without_bom_is_refused_saying_so(tmp_path: Path) -> None:
+    import pytest
+
+    from analytics.ingest.read import FileRefused
+
+    text = f"{HEADER}\r\nu1,2026-03-01T10:00:00Z,login\r\n"
+    with pytest.raises(FileRefused, match="UTF-16 without a byte-order mark"):
+        _read(tmp_path, text.encode("utf-16-le"))
+    with pytest.raises(FileRefused, match="UTF-16 without a byte-order mark"):
+        _read(tmp_path, text.encode("utf-16-be"))
+    with pytest.raises(FileRefused, match="binary content"):  # only NULs: not text at all
+        _read(tmp_path, b"\x00" * 100)
