@@ -37,7 +37,10 @@ class DecodedText:
 def decode_bytes(data: bytes) -> DecodedText:
     """Decode by BOM, else UTF-8, falling back to cp1252 for the lines that are not UTF-8."""
     if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
-        return _normalised(_decode_utf16(data, "utf-32"), "utf-32", [])  # before UTF-16's BOM
+        try:  # before UTF-16: FF FE 00 00 is also UTF-16's BOM followed by a NUL
+            return _normalised(_decode_utf16(data, "utf-32"), "utf-32", [])
+        except FileRefused:
+            pass
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return _normalised(_decode_utf16(data), "utf-16", [])
     if data.startswith(codecs.BOM_UTF8):
