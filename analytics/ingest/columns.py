@@ -106,6 +106,9 @@ def plan_columns(names: Sequence[str], mapping: Mapping[str, str] | None = None)
         for alias in aliases:
             fields[field] += [i for i, n in enumerate(normalised) if n == alias and n not in mapped]
     chosen = {f: tuple(ix if f == "user_id" else ix[:1]) for f, ix in fields.items() if ix}
+    split = _date_and_time(normalised, mapped)
+    if split is not None and fields["timestamp"][:1] == [split[1]]:
+        chosen["timestamp"] = split  # separate `date` and `time` columns, no better one
     used = {i for ix in chosen.values() for i in ix}
     return ColumnPlan(
         names=tuple(names),
@@ -113,6 +116,15 @@ def plan_columns(names: Sequence[str], mapping: Mapping[str, str] | None = None)
         unknown=tuple(i for i in range(len(names)) if i not in used),
         missing=tuple(f for f in REQUIRED if f not in chosen),
     )
+
+
+def _date_and_time(normalised: list[str], mapped: dict[str, str]) -> tuple[int, int] | None:
+    """(date index, time index) when a header has plain `date` and `time` columns (and the
+    mapping names neither); the timestamp is then their text joined."""
+    names = [n if n not in mapped else None for n in normalised]
+    if names.count("date") == 1 and names.count("time") == 1:
+        return names.index("date"), names.index("time")
+    return None
 
 
 def known_count(names: Sequence[str], mapping: Mapping[str, str] | None = None) -> int:
@@ -220,7 +232,7 @@ def build_rows(
 ) -> BuiltRows:
     """Text table to the contract frame: fields cleaned, timestamps parsed, reasons given."""
     parsed = parse_timestamps(
-        table.frame[f"c{plan.first('timestamp')}"],
+        _timestamp_text(table, plan),
         timezone=timezone,
         date_order_setting=date_order_setting,
     )
@@ -261,6 +273,17 @@ def build_rows(
         parsed.date_order_note,
         warnings if bad_accepted else [],
     )
+
+
+def _timestamp_text(table: TextTable, plan: ColumnPlan) -> pl.Series:
+    """The timestamp column's text; for separate date and time columns, "date time" (the date
+    alone when the time is empty, nothing without a date)."""
+    columns = plan.fields["timestamp"]
+    if len(columns) == 1:
+        return table.frame[f"c{columns[0]}"]
+    date, time = (pl.col(f"c{i}").str.strip_chars() for i in columns)
+    joined = pl.when(time.fill_null("") == "").then(date).otherwise(date + " " + time)
+    return table.frame.select(pl.when(date != "").then(joined).alias("ts"))["ts"]
 
 
 def _user_column(table: TextTable, index: int) -> pl.Expr:

@@ -144,3 +144,29 @@ def test_utf16_without_bom_is_refused_saying_so(tmp_path: Path) -> None:
         _read(tmp_path, text.encode("utf-16-be"))
     with pytest.raises(FileRefused, match="binary content"):  # only NULs: not text at all
         _read(tmp_path, b"\x00" * 100)
+
+
+def test_separate_date_and_time_columns_make_the_timestamp(tmp_path: Path) -> None:
+    text = (
+        "Date,Time,User,Action,Note\n"
+        "2026-03-01,10:00,u1,login,a\n"
+        "03/01/2026,2:30 PM,u2,login,b\n"  # month-first by default: March 1, 14:30
+        "2026-03-01,,u3,login,c\n"  # no time: the date alone (midnight)
+        ",10:00,u4,login,d\n"  # no date: unparseable, never today
+    )
+    parsed = _read(tmp_path, text)
+    assert _rows(parsed) == [
+        (2, "u1", MAR1, "login", None),
+        (3, "u2", datetime(2026, 3, 1, 14, 30), "login", None),
+        (4, "u3", datetime(2026, 3, 1), "login", None),
+        (5, "u4", None, "login", reasons.BAD_TIMESTAMP),
+    ]
+    # both columns are used: neither is a property
+    assert parsed.rows["properties"].to_list()[0] == '{"Note":"a"}'
+
+
+def test_a_real_timestamp_column_wins_over_date_and_time(tmp_path: Path) -> None:
+    text = "timestamp,date,time,user_id,event\n2026-03-01T10:00:00Z,2020-01-01,09:00,u1,x\n"
+    parsed = _read(tmp_path, text)
+    assert _rows(parsed) == [(2, "u1", MAR1, "x", None)]
+    assert parsed.rows["properties"][0] == '{"date":"2020-01-01","time":"09:00"}'
