@@ -153,9 +153,11 @@ def decide_date_order(numeric: pl.Series, setting: str | None) -> tuple[str | No
     plausible = parts.filter((pl.col("a") <= 31) & (pl.col("b") <= 31))
     if plausible.height == 0:
         return None, None
-    if (plausible["a"] > 12).any():
+    # Only a value that is a valid date read the other way settles the order: 31/31/2026 is
+    # garbage (quarantined), not evidence that the whole file is day-first.
+    if ((plausible["a"] > 12) & (plausible["b"] <= 12)).any():
         return DAY_FIRST, NOTE_FIRST_FIELD
-    if (plausible["b"] > 12).any():
+    if ((plausible["b"] > 12) & (plausible["a"] <= 12)).any():
         return MONTH_FIRST, NOTE_SECOND_FIELD
     if setting is not None:
         return setting, NOTE_SETTING

@@ -208,3 +208,11 @@ def test_day_first_files_round_trip_when_a_day_exceeds_12(days: list) -> None:
 @given(st.text(max_size=30))
 def test_arbitrary_text_never_raises(text: str) -> None:
     assert len(_parse([text])) == 1
+
+
+def test_a_garbage_date_does_not_settle_the_file_order() -> None:
+    # 31/31 is no date either way, so it settles nothing: 03/04 stays month-first (the default),
+    # i.e. 4 March, and the garbage value is unparseable.
+    parsed = parse_timestamps(pl.Series(["31/31/2026", "03/04/2026"]))
+    assert parsed.ts.to_list() == [None, datetime(2026, 3, 4)]
+    assert parsed.date_order == "month_first"
