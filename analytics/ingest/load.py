@@ -48,13 +48,28 @@ ERASED_USERS = """
 SELECT user_id FROM (SELECT DISTINCT user_id FROM parsed_rows WHERE user_id IS NOT NULL)
 WHERE {hmac} IN (SELECT identity_hash FROM tombstones)
 """
+# A quarantined row without a parsed user (wrong number of fields, invalid JSON) still holds
+# the person in its raw text: each field-like token, normalised like a user value, is checked.
+NO_ERASED_RAW_ROWS = "SELECT NULL::BIGINT AS row_idx WHERE false"
+ERASED_RAW_ROWS = """
+SELECT DISTINCT row_idx FROM (
+    SELECT row_idx, CASE WHEN contains(token, '@') THEN lower(nfc_normalize(token))
+                         ELSE nfc_normalize(token) END AS user_id
+    FROM (SELECT row_idx, unnest(regexp_split_to_array(raw, '[\\s,;|"''{{}}\\[\\]:]+')) AS token
+          FROM parsed_rows WHERE user_id IS NULL AND reason IS NOT NULL)
+    WHERE token <> ''
+)
+WHERE {hmac} IN (SELECT identity_hash FROM tombstones)
+"""
 
 STAGE_SQL = """
 CREATE TEMP TABLE staged AS
 WITH erased AS ({erased}),
+erased_raw AS ({erased_raw}),
 rows AS (
     SELECT p.*, {key} AS dedupe_key, {content} AS content_hash,
-           p.user_id IN (SELECT user_id FROM erased) IS TRUE AS is_erased
+           (p.user_id IN (SELECT user_id FROM erased) IS TRUE
+            OR p.row_idx IN (SELECT row_idx FROM erased_raw) IS TRUE) AS is_erased
     FROM (SELECT * REPLACE (coalesce(source, 'default') AS source,
                             CASE WHEN reason IS NOT NULL THEN raw END AS raw)  -- quarantine only
           FROM parsed_rows) p
@@ -164,12 +179,16 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
     """Decide every row's outcome into the temp table `staged`: one row per row read."""
     key = hmac_key(con, create=False)
     has_tombstones = scalar(con, "SELECT count(*) FROM tombstones") > 0
-    erased, params = NO_ERASED_USERS, []
+    erased, erased_raw, params = NO_ERASED_USERS, NO_ERASED_RAW_ROWS, []
     if key is not None and has_tombstones:
-        erased, params = ERASED_USERS.format(hmac=hmac_sql("user_id")), hmac_params(key)
+        erased = ERASED_USERS.format(hmac=hmac_sql("user_id"))
+        erased_raw = ERASED_RAW_ROWS.format(hmac=hmac_sql("user_id"))
+        params = hmac_params(key) * 2  # one pair per HMAC in the statement, in order
     con.register("parsed_rows", rows.with_row_index("row_idx"))
     try:
-        sql = STAGE_SQL.format(erased=erased, key=DEDUPE_KEY_SQL, content=CONTENT_HASH_SQL)
+        sql = STAGE_SQL.format(
+            erased=erased, erased_raw=erased_raw, key=DEDUPE_KEY_SQL, content=CONTENT_HASH_SQL
+        )
         con.execute(sql, params)
     finally:
         con.unregister("parsed_rows")
