@@ -15,7 +15,13 @@ import polars as pl
 from analytics.db import bump_ingest_version
 from analytics.ingest.columns import normalise_name
 from analytics.ingest.decode import csv_records, decode_bytes, lines_frame
-from analytics.ingest.identity import normalise_email_expr, normalise_user_expr
+from analytics.ingest.identity import (
+    hmac_key,
+    hmac_params,
+    hmac_sql,
+    normalise_email_expr,
+    normalise_user_expr,
+)
 from analytics.ingest.load import transaction
 from analytics.ingest.report import FileReport
 from analytics.ingest.sniff import (
@@ -280,6 +286,30 @@ def flag_warnings(roster: pl.DataFrame) -> list[str]:
     return [f"{flagged.height} people have values nulled or flagged", *lines]
 
 
+ERASED_SQL = """
+SELECT line_no FROM new_roster
+WHERE {hmac_id} IN (SELECT identity_hash FROM tombstones)
+   OR (email IS NOT NULL AND {hmac_email} IN (SELECT identity_hash FROM tombstones))
+"""
+
+
+def without_erased(
+    con: duckdb.DuckDBPyConnection, roster: pl.DataFrame
+) -> tuple[pl.DataFrame, int]:
+    """The roster without people erased on request (their id or e-mail matches a tombstone),
+    so an old HR export does not bring them back; and how many were left out."""
+    key = hmac_key(con, create=False)
+    if key is None:
+        return roster, 0
+    con.register("new_roster", roster)
+    try:
+        sql = ERASED_SQL.format(hmac_id=hmac_sql("user_id"), hmac_email=hmac_sql("email"))
+        erased = [r[0] for r in con.execute(sql, hmac_params(key) * 2).fetchall()]
+    finally:
+        con.unregister("new_roster")
+    return roster.filter(~pl.col("line_no").is_in(erased)), len(erased)
+
+
 REPLACE_SQL = """
 INSERT INTO roster (user_id, name, email, team, region, manager_id, role, is_champion,
                     champion_id, wave, training_completed_on, active, flags)
@@ -330,13 +360,18 @@ def load_roster(
             )
     except (RosterRefused, OSError, UnicodeError) as error:
         return FileReport.refused(str(path), str(error), kind="roster")
+    read = roster.height
+    roster, erased = without_erased(con, roster)
+    if erased:
+        notes.append(f"{erased} people erased on request were left out")
     replace_roster(con, resolve_references(roster), rebuild=rebuild)
     ignored = [c for c in raw.columns if c not in (*COLUMNS, "line_no")]
     notes += [f"columns ignored: {', '.join(ignored)}"] if ignored else []
     return FileReport(
         file=str(path),
         kind="roster",
-        read=roster.height,
+        read=read,
         loaded=roster.height,
+        suppressed=erased,
         warnings=[*notes, *flag_warnings(roster)],
     )

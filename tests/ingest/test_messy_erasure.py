@@ -53,3 +53,24 @@ def test_invalid_json_line_of_an_erased_person_is_suppressed(
     )
     report = _ingest(db_path, path, capsys)
     assert (report["loaded"], report["suppressed"], report["quarantined"]) == (1, 1, 0)
+
+
+def test_an_old_roster_does_not_bring_an_erased_person_back(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("user_id,name,email\nE1,Ann,ann@x.com\nE2,Bo,bo@x.com\nE3,Cy,\n")
+    assert main(["ingest", "--roster", str(roster), "--db", str(db_path)]) == 0
+    assert main(["erase", "E1", "--db", str(db_path)]) == 0  # by id: her e-mail is hashed too
+    assert main(["erase", "Cy@x.com", "--db", str(db_path)]) == 0  # not on the roster by e-mail
+    capsys.readouterr()
+    # the same HR export uploaded again, Cy now with her e-mail
+    roster.write_text("user_id,name,email\nE1,Ann,ANN@x.com\nE2,Bo,bo@x.com\nE3,Cy,cy@x.com\n")
+    assert main(["ingest", "--roster", str(roster), "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    with connection(db_path) as con:
+        people = con.execute("SELECT user_id FROM roster ORDER BY user_id").fetchall()
+    # Ann (by id and e-mail) and Cy (by e-mail) were erased on request: only Bo stays
+    assert people == [("E2",)]
+    assert "2 people erased on request were left out" in out
+    assert "roster loaded (1 rows)" in out
