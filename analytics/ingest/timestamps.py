@@ -103,10 +103,29 @@ FAST_FORMATS: tuple[tuple[str, bool], ...] = (
 )
 
 
+# Fixed-width numeric dates (`MM/DD/YYYY`, `DD.MM.YYYY`, `-` too) with an optional ` HH:MM` or
+# ` HH:MM:SS`: a subset of the "numeric" family parsed without the regex captures (speed only).
+# Hours, minutes and seconds are limited to valid values so that strptime has no leap second or
+# hour 24 to judge; anything else, and any value this path cannot parse, takes the regex path.
+_NUMERIC_SHAPE = (
+    r"^[0-9]{2}[/.\-][0-9]{2}[/.\-][0-9]{4}(?: (?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?$"
+)
+# Epoch numbers written as plain ASCII digits (not 8 of them: that is a compact date).
+_DIGITS = r"^[0-9]{1,19}$"
+
+
 def parse_timestamps(
-    values: pl.Series, *, timezone: str = "UTC", date_order_setting: str | None = None
+    values: pl.Series,
+    *,
+    timezone: str = "UTC",
+    date_order_setting: str | None = None,
+    fast_paths: bool = True,
 ) -> ParsedTimestamps:
-    """Parse a String series of timestamps; one output per input, same order."""
+    """Parse a String series of timestamps; one output per input, same order.
+
+    `fast_paths=False` sends every value through the general regex path (the reference the
+    fast paths must agree with; tests only).
+    """
     check_timezone(timezone)
     if date_order_setting is not None and date_order_setting not in DATE_ORDERS:
         raise ValueError(f"date order must be one of {DATE_ORDERS}, not {date_order_setting!r}")
@@ -114,35 +133,93 @@ def parse_timestamps(
     everything = pending.select("i")
     pending = pending.filter(pl.col("v") != "")
     found: list[pl.DataFrame] = []
-    for fmt, aware in FAST_FORMATS:
-        tried = pending.with_columns(_fast(fmt, aware, timezone).alias("ts"))
-        found.append(tried.filter(pl.col("ts").is_not_null()).select("i", "ts"))
+    attempts = [(_fast_epoch(), None), *((_fast(fmt), aware) for fmt, aware in FAST_FORMATS)]
+    for parsed, aware in attempts if fast_paths else []:
+        tried = pending.with_columns(parsed.alias("ts"))
+        hits = tried.filter(pl.col("ts").is_not_null())  # zones converted for these rows only
+        found.append(hits.select("i", _fast_to_utc(aware, timezone).alias("ts")))
         pending = tried.filter(pl.col("ts").is_null()).drop("ts")
-    slow, date_order, note = _parse_general(pending, timezone, date_order_setting)
+    shaped = pl.col("v").str.contains(_NUMERIC_SHAPE) if fast_paths else pl.lit(False)
+    pending = pending.with_columns(shaped.alias("shaped"))
+    numeric = pending.filter(pl.col("shaped")).drop("shaped")
+    pending = pending.filter(~pl.col("shaped")).drop("shaped")
+    slow, date_order, note = _parse_general(pending, numeric, timezone, date_order_setting)
     ts = everything.join(pl.concat([*found, slow]), on="i", how="left").sort("i")["ts"]
     return ParsedTimestamps(ts.alias(values.name), date_order, note)
 
 
-def _fast(fmt: str, aware: bool, timezone: str) -> pl.Expr:
-    """One common exact format, to naive UTC (local wall-clock when the format has no offset)."""
-    parsed = pl.col("v").str.strptime(pl.Datetime("us"), fmt, strict=False)
+def _fast(fmt: str) -> pl.Expr:
+    """One common exact format (aware when it has an offset, else local wall-clock); null if not."""
+    return pl.col("v").str.strptime(pl.Datetime("us"), fmt, strict=False)
+
+
+def _fast_to_utc(aware: bool | None, timezone: str) -> pl.Expr:
+    """A fast path's `ts` as naive UTC: aware converted, wall-clock localised, None as it is."""
+    if aware is None:
+        return pl.col("ts")
     if aware:
-        return parsed.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-    return local_to_utc(parsed, timezone)
+        return pl.col("ts").dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    return local_to_utc(pl.col("ts"), timezone)
 
 
 def _parse_general(
-    pending: pl.DataFrame, timezone: str, date_order_setting: str | None
+    pending: pl.DataFrame, fixed: pl.DataFrame, timezone: str, date_order_setting: str | None
 ) -> tuple[pl.DataFrame, str | None, str | None]:
-    """The regex path for everything the fast formats did not take: (i, ts) and date order."""
-    matched = pending.select(
+    """Everything the fast formats did not take: (i, ts) and the file's date order.
+
+    `pending` (i, v) takes the regex path; `fixed` (i, v) holds fixed-width numeric dates
+    (_NUMERIC_SHAPE), parsed by one exact strptime format per layout once the date order,
+    decided over both, is known; those it cannot parse take the regex path too, so either way
+    the result is the regex path's.
+    """
+    matched = _match(pending)
+    firsts = pl.concat(
+        [
+            matched["numeric"].struct.unnest().select("a", "b"),
+            fixed.select(
+                pl.col("v").str.slice(0, 2).alias("a"), pl.col("v").str.slice(3, 2).alias("b")
+            ),
+        ]
+    )
+    numeric = firsts.select(pl.struct("a", "b").alias("numeric"))["numeric"]
+    date_order, note = decide_date_order(numeric, date_order_setting)
+    order = date_order or MONTH_FIRST
+    fixed = fixed.with_columns(_fixed_numeric(fixed, order).alias("ts"))
+    unparsed = _match(fixed.filter(pl.col("ts").is_null()).select("i", "v"))
+    slow = pl.concat([matched, unparsed]).select("i", _instant(order, timezone).alias("ts"))
+    hits = fixed.filter(pl.col("ts").is_not_null())
+    fast = hits.select("i", local_to_utc(pl.col("ts"), timezone).alias("ts"))
+    return pl.concat([slow, fast]), date_order, note
+
+
+def _match(pending: pl.DataFrame) -> pl.DataFrame:
+    """Each value's captures per family (one struct column per pattern, plus `epoch`)."""
+    return pending.select(
         "i",
         *(pl.col("v").str.extract_groups(p).alias(name) for name, p in PATTERNS.items()),
         pl.col("v").str.extract_groups(_EPOCH).alias("epoch"),
     )
-    date_order, note = decide_date_order(matched["numeric"], date_order_setting)
-    slow = matched.select("i", _instant(date_order or MONTH_FIRST, timezone).alias("ts"))
-    return slow, date_order, note
+
+
+def _fixed_numeric(fixed: pl.DataFrame, date_order: str) -> pl.Expr:
+    """Naive wall-clock times of _NUMERIC_SHAPE values (`02/25/2026 08:35`), null when invalid:
+    one exact strptime format per layout (separators and length) present in `fixed`."""
+    v = pl.col("v")
+    shape = [v.str.slice(2, 1), v.str.slice(5, 1), v.str.len_bytes()]
+    layouts = fixed.select(*(e.alias(f"k{n}") for n, e in enumerate(shape))).unique().rows()
+    month_day = ("%m", "%d") if date_order == MONTH_FIRST else ("%d", "%m")
+    clock = {10: "", 16: " %H:%M", 19: " %H:%M:%S"}
+    parsed = [
+        pl.when((shape[0] == first) & (shape[1] == second) & (shape[2] == length)).then(
+            v.str.strptime(
+                pl.Datetime("us"),
+                f"{month_day[0]}{first}{month_day[1]}{second}%Y{clock[length]}",
+                strict=False,
+            )
+        )
+        for first, second, length in layouts
+    ]
+    return pl.coalesce([*parsed, pl.lit(None, pl.Datetime("us"))])
 
 
 def decide_date_order(numeric: pl.Series, setting: str | None) -> tuple[str | None, str | None]:
@@ -210,7 +287,24 @@ def _wall_clock(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
         pl.when(has_date).then(part.cast(pl.String).fill_null("0"))
         for part in (hour, _part("M", _WITH_TIME), _part("S", _WITH_TIME))
     ]
-    text = pl.format("{}-{}-{} {}:{}:{}", year, month, day, *clock)
+    # concat_str, not pl.format: polars 2.1's format panics on some sliced string columns.
+    dash, colon = pl.lit("-"), pl.lit(":")
+    hour, minute, second = clock
+    text = pl.concat_str(
+        [
+            year,
+            dash,
+            month.cast(pl.String),
+            dash,
+            day,
+            pl.lit(" "),
+            hour,
+            colon,
+            minute,
+            colon,
+            second,
+        ]
+    )
     return text.str.strptime(pl.Datetime("us"), "%Y-%m-%d %H:%M:%S", strict=False)
 
 
@@ -234,6 +328,19 @@ def _epoch() -> pl.Expr:
     whole = pl.col("epoch").struct.field("int")
     number = whole.cast(pl.Int64, strict=False)
     fraction = ("0." + pl.col("epoch").struct.field("frac")).cast(pl.Float64).fill_null(0.0)
+    is_epoch = number.is_not_null() & pl.col("compact").struct.field("y").is_null()
+    return pl.when(is_epoch).then(_epoch_instant(number, fraction))
+
+
+def _fast_epoch() -> pl.Expr:
+    """Plain ASCII digits (not 8: a compact date) as an epoch number, as _epoch reads them."""
+    v = pl.col("v")
+    digits = v.str.contains(_DIGITS) & (v.str.len_bytes() != 8)
+    return pl.when(digits).then(_epoch_instant(v.cast(pl.Int64, strict=False), pl.lit(0.0)))
+
+
+def _epoch_instant(number: pl.Expr, fraction: pl.Expr) -> pl.Expr:
+    """The instant of an epoch number (integer part, fraction in [0, 1)) by its magnitude."""
     per_unit = (
         pl.when(number < 10**11)
         .then(1_000_000)
@@ -245,8 +352,7 @@ def _epoch() -> pl.Expr:
     )
     micros = pl.when(number >= 10**17).then(number // 1_000).otherwise(number * per_unit)
     micros = micros + (fraction * per_unit.fill_null(0)).round(0).cast(pl.Int64)
-    is_epoch = number.is_not_null() & pl.col("compact").struct.field("y").is_null()
-    return pl.when(is_epoch).then(pl.from_epoch(micros, time_unit="us"))
+    return pl.from_epoch(micros, time_unit="us")
 
 
 def local_to_utc(local: pl.Expr, timezone: str) -> pl.Expr:

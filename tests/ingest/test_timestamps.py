@@ -216,3 +216,80 @@ def test_a_garbage_date_does_not_settle_the_file_order() -> None:
     parsed = parse_timestamps(pl.Series(["31/31/2026", "03/04/2026"]))
     assert parsed.ts.to_list() == [None, datetime(2026, 3, 4)]
     assert parsed.date_order == "month_first"
+
+
+# --- the fast paths agree with the general regex path ---------------------------------------
+
+_two = st.integers(min_value=0, max_value=39).map(lambda n: f"{n:02d}")  # 00..39: some invalid
+_fixed_numeric = st.builds(
+    lambda a, s1, b, s2, y, clock: f"{a}{s1}{b}{s2}{y}{clock}",
+    _two,
+    st.sampled_from("/.-"),
+    _two,
+    st.sampled_from("/.-"),
+    st.integers(min_value=1990, max_value=2099).map(str),
+    st.one_of(
+        st.just(""),
+        st.builds(
+            lambda h, m, sec: f" {h:02d}:{m:02d}{sec}",
+            st.integers(0, 29),
+            st.integers(0, 69),
+            st.one_of(st.just(""), st.integers(0, 69).map(lambda n: f":{n:02d}")),
+        ),
+    ),
+)
+_digits = st.integers(min_value=0, max_value=10**20).map(str)  # epochs, 8-digit dates, overflow
+_near_misses = st.sampled_from(
+    [
+        "1/5/2026 9:05",  # unpadded: regex path
+        "01/05/2026 09:05 PM",
+        "01/05/2026T09:05",
+        "01/05/2026 24:00",
+        "02/29/2024 23:59:59",
+        "29.02.2025",
+        "0000000000",
+        "+1767607200",
+        "1767607200.5",
+        "\u0661\u0667\u0666\u0667\u0666\u0660\u0667\u0662\u0660\u0660",  # Arabic-Indic digits
+        "2026-01-05T10:00:00Z",
+        "2026-01-05 10:00",
+        "Jan 5 2026",
+        "20260105",
+        "",
+        "n/a",
+    ]
+)
+_values = st.lists(st.one_of(_fixed_numeric, _digits, _near_misses, st.none()), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    _values,
+    st.sampled_from(["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe"]),
+    st.sampled_from([None, "day_first", "month_first"]),
+)
+def test_fast_paths_agree_with_the_general_path(
+    values: list[str | None], timezone: str, setting: str | None
+) -> None:
+    series = pl.Series(values, dtype=pl.String)
+    options = {"timezone": timezone, "date_order_setting": setting}
+    fast = parse_timestamps(series, **options)
+    general = parse_timestamps(series, fast_paths=False, **options)
+    assert fast.ts.to_list() == general.ts.to_list()
+    assert (fast.date_order, fast.date_order_note) == (general.date_order, general.date_order_note)
+
+
+def test_fixed_width_numeric_dates_follow_the_file_order_and_zone() -> None:
+    # 25 > 12 settles month-first; 02/25/2026 08:35 in New York (EST, UTC-5) is 13:35 UTC;
+    # 03/08/2026 02:30 is in the spring-forward gap (02:00 -> 03:00) and moves to 03:30 EDT,
+    # 07:30 UTC; 02/30 and 01/32 are no dates: unparseable.
+    values = ["02/25/2026 08:35", "03/08/2026 02:30", "02/30/2026 10:00", "01/32/2026", "1.2.2026"]
+    parsed = parse_timestamps(pl.Series(values), timezone="America/New_York")
+    assert parsed.date_order == "month_first"
+    assert parsed.ts.to_list() == [
+        datetime(2026, 2, 25, 13, 35),
+        datetime(2026, 3, 8, 7, 30),
+        None,
+        None,
+        datetime(2026, 1, 2, 5, 0),  # unpadded (regex path), month-first: 2 January
+    ]
