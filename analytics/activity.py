@@ -19,7 +19,7 @@ from analytics.ingest.load import transaction
 # trailing_rejections: rejections strictly after the day's last acceptance (all of the day's
 # rejections when nothing was accepted), so "the last 3 feedback events were rejections" can be
 # read by walking back over a person's days.
-PERSON_DAY_SQL = """
+PERSON_DAY_TEMPLATE = """
 INSERT INTO person_day
 WITH identities AS (
     SELECT key, arg_min(person_id, priority) AS person_id
@@ -33,7 +33,7 @@ WITH identities AS (
 located AS (
     SELECT coalesce(i.person_id, e.user_id) AS person_id,
            i.person_id IS NOT NULL AS matched,
-           CAST(timezone($tz, timezone('UTC', e.ts)) AS DATE) AS day,
+           {day} AS day,
            e.ts, e.accepted,
            NOT list_contains($passive, e.event) AS is_active
     FROM events AS e LEFT JOIN identities AS i ON i.key = e.user_id
@@ -57,6 +57,11 @@ SELECT person_id, day, events, active_events, accepted, rejected,
        matched
 FROM daily
 """
+# The calendar day of a naive UTC instant in the organisation timezone; in UTC it is the cast
+# alone (the same day, without two zone conversions per event: 0.6 s of 1.3 s at 10M events).
+LOCAL_DAY_SQL = "CAST(timezone($tz, timezone('UTC', e.ts)) AS DATE)"
+UTC_DAY_SQL = "CAST(e.ts AS DATE)"
+PERSON_DAY_SQL = PERSON_DAY_TEMPLATE.format(day=LOCAL_DAY_SQL)
 
 
 def rebuild_person_day(
@@ -65,7 +70,11 @@ def rebuild_person_day(
     """Replace person_day from events and roster (joins the caller's transaction); returns rows."""
     with transaction(con):
         con.execute("DELETE FROM person_day")
-        con.execute(PERSON_DAY_SQL, {"tz": timezone, "passive": list(passive_events)})
+        params: dict[str, object] = {"passive": list(passive_events)}
+        if timezone == "UTC":
+            con.execute(PERSON_DAY_TEMPLATE.format(day=UTC_DAY_SQL), params)
+        else:
+            con.execute(PERSON_DAY_SQL, {**params, "tz": timezone})
         return con.execute("SELECT count(*) FROM person_day").fetchall()[0][0]
 
 

@@ -92,3 +92,23 @@ def test_rebuild_for_settings_uses_the_stored_timezone(db_path: Path) -> None:
     assert rebuild_for_settings(db_path) == 3  # the three person-days of the New York test
     with connection(db_path) as con:
         assert ingest_version(con) == 1
+
+
+def test_the_utc_shortcut_gives_the_zone_conversion_days(db_path: Path) -> None:
+    # In UTC the day is the instant's own date (no zone conversion); the general statement with
+    # tz = 'UTC' must build the same table, including the 03:00 login on Oct 2 and 23:59:59.
+    from analytics.activity import PERSON_DAY_SQL
+
+    _setup(db_path)
+    with connection(db_path) as con:
+        con.execute(
+            "INSERT INTO events (dedupe_key, source, user_id, ts, event) VALUES "
+            "('late', 'crm', 'E2', '2026-10-01 23:59:59.999999', 'login')"
+        )
+    shortcut = _person_day(db_path, timezone="UTC", passive=["email_opened"])
+    with connection(db_path) as con:
+        con.execute("DELETE FROM person_day")
+        con.execute(PERSON_DAY_SQL, {"tz": "UTC", "passive": ["email_opened"]})
+        rows = con.execute("SELECT * FROM person_day").fetchall()
+    assert shortcut == {(r[0], r[1]): r[2:] for r in rows}
+    assert shortcut[("E2", D1)] == (1, 1, 0, 0, 0, True)  # 23:59:59.999999 is still Oct 1
