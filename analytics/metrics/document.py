@@ -12,6 +12,7 @@ from typing import Any
 from analytics.metrics.active import active_counts, active_days_histogram, adoption_rate, stickiness
 from analytics.metrics.champions import champions_summary, cohorts_list
 from analytics.metrics.curves import curves_list, glide_path
+from analytics.metrics.groups import adoption_by_team
 from analytics.metrics.inputs import MetricInputs, load_inputs
 from analytics.metrics.leadership import leadership_rates
 from analytics.metrics.lifecycle import lifecycle_weeks
@@ -64,6 +65,7 @@ def document_from_basis(basis: Basis) -> dict[str, Any]:
         "lifecycle": lifecycle_weeks(basis),
         "waves": waves_list(basis),
         "champions": champions,
+        "teams": adoption_by_team(basis),
         "leadership": leadership_rates(basis),
         "trust": trust_summary(basis),
         "training": {**training_rates(basis), "counts": training_counts(basis)},

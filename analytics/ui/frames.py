@@ -356,30 +356,13 @@ def cohort_display(cohort: pl.DataFrame) -> pl.DataFrame:
 # ---- team meeting -----------------------------------------------------------------------------
 
 
-def adoption_by(people: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Adoption per group of `column` (team or role): eligible, active (28 d), adoption rate.
-
-    `people`: one row per population person with the metrics' eligible and active_28 flags;
-    this only groups them (the same MAU ÷ eligible definition, per group).
-    """
-    return (
-        people.filter(pl.col("eligible") & pl.col(column).is_not_null())
-        .group_by(column)
-        .agg(
-            eligible=pl.len().cast(pl.Int64),
-            active=pl.col("active_28").sum().cast(pl.Int64),
-        )
-        .with_columns(adoption_rate=pl.col("active") / pl.col("eligible"))
-        .sort(column)
-    )
-
-
 def leaderboard(now: pl.DataFrame, before: pl.DataFrame) -> pl.DataFrame:
     """Teams by adoption now, with the rate at the last meeting and the change in points."""
     earlier = before.select("team", adoption_before=pl.col("adoption_rate"))
     return (
         now.join(earlier, on="team", how="left")
         .with_columns(change_pts=(pl.col("adoption_rate") - pl.col("adoption_before")) * 100)
+        .select(pl.exclude("ever_used", "never_started"), "ever_used", "never_started")
         .sort("adoption_rate", "team", descending=[True, False], nulls_last=True)
     )
 

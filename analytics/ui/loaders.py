@@ -205,11 +205,20 @@ def clear() -> None:
 def group_adoption(
     db: str, version: int, state: str, scope: str, as_of: dt.date | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Adoption per team and per role (eligible, active, rate): group level, no person rows."""
-    from analytics.ui.frames import adoption_by
+    """Adoption per team and per role (eligible, active, rate): group level, no person rows.
 
-    everyone = basis(db, version, state, as_of).people
-    return adoption_by(everyone, "team"), adoption_by(everyone, "role")
+    Only named groups with eligible people: a team not started yet has no rate to rank, and
+    leaving it out keeps it from forcing a complementary suppression in leadership tables.
+    """
+    from analytics.metrics.groups import adoption_by_group
+
+    prepared = basis(db, version, state, as_of)
+
+    def ranked(group: str) -> pl.DataFrame:
+        frame = adoption_by_group(prepared, group)
+        return frame.filter(pl.col(group).is_not_null(), pl.col("eligible") > 0)
+
+    return ranked("team"), ranked("role")
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -245,6 +245,8 @@ BOARD_COLUMNS = {
     "active": st.column_config.NumberColumn("Active (28 d)"),
     "adoption_rate": st.column_config.NumberColumn("Adoption", format="%.0f%%"),
     "adoption_before": st.column_config.NumberColumn("At last meeting", format="%.0f%%"),
+    "ever_used": st.column_config.NumberColumn("Ever used"),
+    "never_started": st.column_config.NumberColumn("Never started"),
     "change_pts": st.column_config.NumberColumn("Change (pts)", format="%+.1f"),
     "note": st.column_config.TextColumn("Note"),
     "suppressed": None,
