@@ -91,7 +91,10 @@ decided AS (
                 ELSE 'loaded' END AS outcome
     FROM rows
     LEFT JOIN firsts ON firsts.dedupe_key = rows.dedupe_key AND NOT is_erased AND reason IS NULL
-    LEFT JOIN events AS stored ON stored.dedupe_key = firsts.dedupe_key
+    LEFT JOIN (  -- a key holds its source, so only the stored events of the file's sources
+        SELECT dedupe_key, content_hash, file_name, line_no FROM events
+        WHERE source IN (SELECT DISTINCT source FROM rows)
+    ) AS stored ON stored.dedupe_key = firsts.dedupe_key
 )
 SELECT *, outcome = 'duplicate'
           AND content_hash <> coalesce(stored_hash, first_hash) AS is_conflict
