@@ -212,7 +212,9 @@ def people_frame(
         )
         .with_columns(segment=segment_expr(at_risk_ratio))
         .with_columns(
-            lost_trust=(pl.col("segment") == "dormant") & (pl.col("rejection_run") >= 3),
+            lost_trust=(
+                (pl.col("segment") == "dormant") & (pl.col("rejection_run") >= 3)
+            ).fill_null(False),  # not yet eligible: no segment, so not lost trust either
             acceptance_rate=acceptance_rate_expr(),
         )
         .sort("person_id")
