@@ -108,8 +108,13 @@ def compute(
     plan: list[dict] | None,
     settings: RefSettings,
     as_of: dt.date | None = None,
+    outreach: list[dict] | None = None,
 ) -> dict[str, Any]:
-    """The SPEC 8 metrics document (the keys the reference covers) as of D."""
+    """The SPEC 8 metrics document (the keys the reference covers) as of D.
+
+    outreach: logged contacts {person_id, contacted_on, channel, segment} (SPEC 4 outreach
+    effect; the window is the 14 days after the contact day, docs/metrics.md).
+    """
     tz = settings.timezone
     passive = set(settings.passive_events)
     local = [(normalise_user(e.user), local_day(e.ts, tz), e) for e in events]
@@ -481,8 +486,34 @@ def compute(
             }
         )
 
+    # ---- outreach effect (window: the 14 days after the contact day; open windows pending) ----
+    def effect(contacts: list[dict]) -> dict[str, Any]:
+        converted = pending = 0
+        for c in contacts:
+            p = people.get(c["person_id"])
+            lo, hi = c["contacted_on"] + DAY, c["contacted_on"] + 14 * DAY
+            if p is not None and active_in(p, lo, min(hi, D)) > 0:
+                converted += 1
+            elif hi > D:
+                pending += 1
+        return {
+            "contacts": len(contacts),
+            "converted": converted,
+            "pending": pending,
+            "conversion_rate": rate(converted, len(contacts) - pending),
+        }
+
+    logged = [c for c in outreach or [] if c["contacted_on"] <= D]
+    outreach_effect = {"window_days": 14, **effect(logged)}
+    for key, name in (("segment", "by_segment"), ("channel", "by_channel")):
+        values = {c[key] or None for c in logged}
+        outreach_effect[name] = [
+            {key: v, **effect([c for c in logged if (c[key] or None) == v])} for v in values
+        ]
+
     return {
         "as_of": D.isoformat(),
+        "outreach_effect": outreach_effect,
         "population": {
             "roster": len(population),
             "eligible": len(eligible),

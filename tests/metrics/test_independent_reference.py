@@ -17,7 +17,8 @@ from analytics.cli import main
 from analytics.db import connection
 from analytics.metrics.document import build_document
 from analytics.metrics.inputs import load_inputs
-from analytics.state.store import set_setting
+from analytics.state.models import Outreach
+from analytics.state.store import log_outreach, set_setting
 from tests.metrics.independent_reference import (
     RawEvent,
     RefSettings,
@@ -48,6 +49,7 @@ class Rollout:
     plan_lines: list[str] | None = None
     plan: list[dict] | None = None
     settings: RefSettings = field(default_factory=RefSettings)
+    outreach: list[dict] = field(default_factory=list)
     first_day: dt.date = dt.date(2025, 1, 1)
     last_day: dt.date = dt.date(2025, 1, 1)
 
@@ -266,6 +268,21 @@ def generate(
         build_cost=rng.choice([None, 800_000.0]),
         target_date=rng.choice([None, launch + 120 * DAY]),
     )
+    span = (out.last_day - out.first_day).days
+    ids = (
+        [r["user_id"] for r in roster if r["active"]]
+        if with_roster
+        else sorted({normalise_user(e.user) for e in out.events})
+    )
+    out.outreach = [
+        {
+            "person_id": rng.choice(ids),
+            "contacted_on": out.first_day + rng.randint(0, span + 5) * DAY,
+            "channel": rng.choice(["email", "call", "chat"]),
+            "segment": rng.choice(["never_started", "dormant", "at_risk", ""]),
+        }
+        for _ in range(rng.randint(5, 15))
+    ]
     if custom:  # thresholds other than the defaults
         out.settings.dormant_days = 10
         out.settings.at_risk_ratio = 0.6
@@ -284,6 +301,8 @@ def ingest(tmp: Path, rollout: Rollout, capsys: pytest.CaptureFixture[str]) -> P
         set_setting(db, name=name, value=getattr(rollout.settings, name))
     target = rollout.settings.target_date
     set_setting(db, name="target_date", value=target.isoformat() if target else None)
+    for contact in rollout.outreach:
+        log_outreach(db, contact=Outreach(**contact))
     paths = []
     for name, lines in rollout.files.items():
         path = tmp / name
@@ -305,22 +324,32 @@ def ingest(tmp: Path, rollout: Rollout, capsys: pytest.CaptureFixture[str]) -> P
         assert report["duplicates"] == rollout.dup_rows[name], report
         assert report["quarantined"] == rollout.bad_rows[name], report
         assert report["suppressed"] == 0
+        reasons = {
+            "crm.csv": {"missing user": 1},
+            "app.csv": {"unparseable timestamp": 1},
+            "ext.tsv": {"timestamp out of range": 1},
+        }
+        assert report["quarantine_reasons"] == reasons[name]
     return db
 
 
-def person_day_expected(rollout: Rollout) -> dict[tuple[str, str], tuple[int, int, int, int]]:
-    """(person, local day) -> (events, active events, accepted, rejected) from the raw events."""
+def person_day_expected(rollout: Rollout) -> dict[tuple[str, str], tuple]:
+    """(person, local day) -> (events, active events, accepted, rejected, rejections after the
+    day's last acceptance, matched) from the raw events."""
     by_id = {r["user_id"]: r["user_id"] for r in rollout.roster or []}
     by_email = {r["email"]: r["user_id"] for r in rollout.roster or []}
-    out: dict[tuple[str, str], list[int]] = {}
-    for e in rollout.events:
+    out: dict[tuple[str, str], list] = {}
+    for e in sorted(rollout.events, key=lambda e: e.ts):
         user = normalise_user(e.user)
-        person = by_id.get(user) or by_email.get(user.lower()) or user
-        row = out.setdefault((person, local_day(e.ts, TZ).isoformat()), [0, 0, 0, 0])
+        person = by_id.get(user) or by_email.get(user.lower())
+        row = out.setdefault(
+            (person or user, local_day(e.ts, TZ).isoformat()), [0, 0, 0, 0, 0, person is not None]
+        )
         row[0] += 1
         row[1] += e.event not in PASSIVE
         row[2] += e.accepted is True
         row[3] += e.accepted is False
+        row[4] = 0 if e.accepted is True else row[4] + (e.accepted is False)
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -342,7 +371,7 @@ def compare(ref: Any, got: Any, path: str, problems: list[str]) -> None:
         key = next(
             (
                 k
-                for k in ("team", "champion_id", "person_id")
+                for k in ("team", "champion_id", "person_id", "segment", "channel")
                 if ref and isinstance(ref[0], dict) and k in ref[0]
             ),
             None,
@@ -398,14 +427,17 @@ def test_document_matches_the_independent_reference(
     db = ingest(tmp_path, rollout, capsys)
     with connection(db, read_only=True) as con:
         stored = con.execute(
-            "SELECT person_id, day, events, active_events, accepted, rejected FROM person_day"
+            "SELECT person_id, day, events, active_events, accepted, rejected,"
+            " trailing_rejections, matched FROM person_day"
         ).fetchall()
-    got_days = {(p, d.isoformat()): (e, a, acc, rej) for p, d, e, a, acc, rej in stored}
+    got_days = {(row[0], row[1].isoformat()): tuple(row[2:]) for row in stored}
     assert got_days == person_day_expected(rollout)
     inputs = load_inputs(db)
     problems: list[str] = []
     for as_of in as_of_days(rollout):
-        ref = compute(rollout.events, rollout.roster, rollout.plan, rollout.settings, as_of)
+        ref = compute(
+            rollout.events, rollout.roster, rollout.plan, rollout.settings, as_of, rollout.outreach
+        )
         doc = build_document(inputs, as_of)
         compare(ref, doc, f"[{ref['as_of']}]", problems)
     assert not problems, "\n".join(problems[:60])
