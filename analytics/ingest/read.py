@@ -291,30 +291,39 @@ def json_array_table(text: str) -> TextTable:
     return table
 
 
+_JSON_OBJECT = "coalesce(CASE WHEN json_valid(raw) THEN json_type(raw) END = 'OBJECT', false)"
+# Keys in order of first appearance: each distinct key list (one per object shape) once, then
+# every key at its earliest (line, position within the object).
+_JSON_KEYS_SQL = f"""
+WITH shapes AS (
+    SELECT json_keys(raw) AS ks, min(line_no) AS first FROM lines WHERE {_JSON_OBJECT} GROUP BY ks
+),
+flat AS (SELECT unnest(ks) AS k, generate_subscripts(ks, 1) AS pos, first FROM shapes)
+SELECT k FROM flat GROUP BY k ORDER BY min([first, pos])
+"""
+_JSON_VALUES_SQL = f"""
+SELECT ok, CASE WHEN ok THEN json_extract_string(raw, $paths::VARCHAR[]) END AS s,
+       CASE WHEN ok THEN json_extract(raw, $paths::VARCHAR[])::VARCHAR[] END AS j
+FROM (SELECT _row, raw, {_JSON_OBJECT} AS ok FROM lines) ORDER BY _row
+"""
+
+
 def json_objects_table(lines: pl.DataFrame, *, kind: str) -> TextTable:
-    """Rows of JSON text (line_no, raw) to the text table; keys in order of first appearance."""
+    """Rows of JSON text (line_no, raw) to the text table; keys in order of first appearance.
+
+    Two DuckDB queries over the registered lines (keys, then values); the raw text stays in
+    polars and the values come back in the lines' order (`_row`).
+    """
+    lines = lines.sort("line_no", maintain_order=True).with_row_index("_row")
     con = _duckdb()
     try:
         con.register("lines", lines)
-        checked = con.sql(
-            "SELECT line_no, raw, coalesce(CASE WHEN json_valid(raw) THEN json_type(raw) END "
-            "= 'OBJECT', false) AS ok FROM lines ORDER BY line_no"
-        ).pl()
-        con.register("checked", checked)
-        keys = con.sql(
-            "SELECT unnest(json_keys(raw)) AS k FROM checked WHERE ok ORDER BY line_no"
-        ).pl()
-        names = keys["k"].unique(maintain_order=True).to_list()
+        names = [key for (key,) in con.execute(_JSON_KEYS_SQL).fetchall()]
         paths = ["/" + k.replace("~", "~0").replace("/", "~1") for k in names] or ["/"]
-        values = con.sql(
-            "SELECT line_no, raw, ok, CASE WHEN ok THEN json_extract_string(raw, ?::VARCHAR[]) END"
-            " AS s, CASE WHEN ok THEN json_extract(raw, ?::VARCHAR[])::VARCHAR[] END AS j "
-            "FROM checked ORDER BY line_no",
-            params=[paths, paths],
-        ).pl()
+        values = con.sql(_JSON_VALUES_SQL, params={"paths": paths}).pl()
     finally:
         con.close()
-    frame = values.select(
+    frame = pl.concat([lines.select("line_no", "raw"), values], how="horizontal").select(
         pl.col("line_no").cast(pl.Int64),
         "raw",
         pl.when(~pl.col("ok")).then(pl.lit(reasons.INVALID_JSON)).alias("structural"),
