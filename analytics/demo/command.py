@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,11 +58,38 @@ def set_build_cost(db: Path) -> None:
         set_setting(db, name="build_cost", value=BUILD_COST)
 
 
+def seed_outreach(db: Path) -> int:
+    """Log the running example's outreach contacts, unless contacts are logged already; how
+    many were logged. Logged as at 17:00 UTC on the contact day, by "demo"."""
+    from sqlmodel import Session
+
+    from analytics.demo.generate import outreach_contacts
+    from analytics.state.models import Outreach
+    from analytics.state.store import engine_for, outreach_frame
+
+    if not outreach_frame(db).is_empty():
+        return 0
+    fields = ["person_id", "contacted_on", "channel", "owner", "segment", "note"]
+    contacts = [
+        Outreach(
+            **row,
+            logged_at=dt.datetime.combine(row["contacted_on"], dt.time(17), dt.UTC),
+            logged_by="demo",
+        )
+        for row in outreach_contacts().select(fields).to_dicts()
+    ]
+    with Session(engine_for(db)) as session:
+        session.add_all(contacts)
+        session.commit()
+    return len(contacts)
+
+
 def load_demo(db: Path, folder: Path = SAMPLE_FOLDER) -> list[FileReport]:
-    """Write the sample files into folder, ingest them into db and set the example's build
-    cost; the per-file reports."""
+    """Write the sample files into folder, ingest them into db, set the example's build cost
+    and log its outreach contacts (each only when none is set yet); the per-file reports."""
     reports = ingest_samples(db, write_sample_files(folder))
     set_build_cost(db)
+    seed_outreach(db)
     return reports
 
 

@@ -7,14 +7,38 @@ from pathlib import Path
 import polars as pl
 
 from analytics.demo import sources
+from analytics.demo.outreach import choose_contacts, with_response
 from analytics.demo.roster import build_roster, plan_frame
-from analytics.demo.scenario import event_log, people_frame, person_behaviour
+from analytics.demo.scenario import (
+    activity_draws,
+    activity_probability,
+    event_log,
+    people_frame,
+    person_behaviour,
+)
+
+
+def scenario_contacts(roster: pl.DataFrame) -> pl.DataFrame:
+    """The outreach the scenario's champions and managers did: one row per contact, chosen from
+    the activity people would have had without it."""
+    people = people_frame(roster)
+    behaviour = person_behaviour(people)
+    draws, _ = activity_draws(people.height)
+    return choose_contacts(people, draws < activity_probability(behaviour))
 
 
 def scenario_events(roster: pl.DataFrame) -> pl.DataFrame:
-    """The scenario's clean event log, routed to its source systems: one row per event."""
+    """The scenario's clean event log, outreach responses included, routed to its source
+    systems: one row per event."""
     people = people_frame(roster)
-    return sources.route(event_log(people, person_behaviour(people)))
+    behaviour = with_response(person_behaviour(people), people, scenario_contacts(roster))
+    return sources.route(event_log(people, behaviour))
+
+
+def outreach_contacts() -> pl.DataFrame:
+    """The running example's outreach log: one row per contact (person, day, channel, owner,
+    segment, note; and whether the scenario makes them come back)."""
+    return scenario_contacts(build_roster())
 
 
 def sample_files() -> dict[str, bytes]:

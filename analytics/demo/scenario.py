@@ -149,6 +149,11 @@ def person_behaviour(people: pl.DataFrame) -> dict[str, np.ndarray]:
     behaviour["archetype"][leavers] = 0
     behaviour["leave"] = np.full(n, N_DAYS)
     behaviour["leave"][leavers] = [day_index(d) for d in LEAVE_DAYS[: len(leavers)]]
+    # outreach (analytics.demo.outreach.with_response): nobody contacted, nobody quiet or back
+    behaviour["contacted"] = np.full(n, N_DAYS)
+    behaviour["quiet_until"] = np.full(n, -1)
+    behaviour["back"] = np.full(n, N_DAYS)
+    behaviour["back_until"] = np.full(n, N_DAYS)
     return behaviour
 
 
@@ -183,18 +188,42 @@ def activity_probability(behaviour: dict[str, np.ndarray]) -> np.ndarray:
     )
     probability = behaviour["intensity"][:, None] * day_factor * fade * alive * ~in_gap
     probability = np.where(days == first, 1.0, probability)
-    return np.where(behaviour["never"][:, None], 0.0, probability)
+    probability = np.where(behaviour["never"][:, None], 0.0, probability)
+    return outreach_response(probability, behaviour, day_factor)
+
+
+def outreach_response(
+    probability: np.ndarray, behaviour: dict[str, np.ndarray], day_factor: np.ndarray
+) -> np.ndarray:
+    """A contacted person is quiet from the contact day until they come back (or through the
+    window); one who comes back is active that day and keeps a moderate pace for a while."""
+    days = np.arange(N_DAYS)[None, :]
+    back = behaviour["back"][:, None]
+    quiet = (days >= behaviour["contacted"][:, None]) & (days <= behaviour["quiet_until"][:, None])
+    pace = np.clip(behaviour["intensity"], 0.3, 0.6)[:, None] * day_factor
+    keeps_going = (days > back) & (days <= behaviour["back_until"][:, None])
+    probability = np.where(keeps_going, np.maximum(probability, pace), probability)
+    probability = np.where(days == back, 1.0, probability)
+    return np.where(quiet, 0.0, probability)
 
 
 def acceptance_probability(behaviour: dict[str, np.ndarray]) -> np.ndarray:
     """Chance that feedback on a suggestion is an acceptance, per person and day; people who
-    lose trust reject everything in their last two weeks."""
+    lose trust reject everything in their last two weeks (until outreach brings them back)."""
     days = np.arange(N_DAYS)[None, :]
     stop = _stop_days(behaviour)[:, None]
     losing = (behaviour["archetype"] == 3)[:, None]
     trust = np.broadcast_to(behaviour["trust"][:, None], (len(stop), N_DAYS))
     trust = np.where(losing & (days > stop - 26), 0.3, trust)
-    return np.where(losing & (days > stop - 13), 0.0, trust)
+    trust = np.where(losing & (days > stop - 13), 0.0, trust)
+    return np.where(days >= behaviour["back"][:, None], behaviour["trust"][:, None], trust)
+
+
+def activity_draws(n_people: int) -> tuple[np.ndarray, np.random.Generator]:
+    """The uniform draws (people x days) that decide who is active when, and the stream that
+    goes on to draw the events: the same draws with or without outreach."""
+    rng = rng_for(3)
+    return rng.random((n_people, N_DAYS)), rng
 
 
 def _per_day_counts(
@@ -216,8 +245,8 @@ def _per_day_counts(
 def event_log(people: pl.DataFrame, behaviour: dict[str, np.ndarray]) -> pl.DataFrame:
     """The clean truth: one row per event (user_id, email, region, ts in UTC, kind, accepted,
     session_id, feature), before any source system mangles it."""
-    rng = rng_for(3)
-    active = rng.random((people.height, N_DAYS)) < activity_probability(behaviour)
+    draws, rng = activity_draws(people.height)
+    active = draws < activity_probability(behaviour)
     person, day = np.nonzero(active)
     counts = _per_day_counts(people, person, rng)
     kinds = list(counts)
