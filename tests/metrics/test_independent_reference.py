@@ -57,7 +57,7 @@ class Rollout:
 def _email_written(rng: random.Random, email: str) -> str:
     """An e-mail as a messy source writes it: random case, spaces around."""
     text = "".join(c.upper() if rng.random() < 0.3 else c for c in email)
-    return rng.choice(["", " ", "  "]) + text + rng.choice(["", " "])
+    return rng.choice(["", " ", "  ", "\u00a0"]) + text + rng.choice(["", " ", "\u00a0"])
 
 
 def _accepted_text(rng: random.Random, value: bool | None) -> str:
@@ -168,15 +168,17 @@ def generate(
 
     # ---- events ------------------------------------------------------------------------
     used: set[tuple[str, int, str]] = set()
-    rows: list[tuple[str, RawEvent]] = []  # (user as written, event)
+    rows: list[tuple[str, RawEvent, dt.datetime]] = []  # (user as written, event, wall time)
 
     def add(user_written: str, local: dt.datetime, event: str, accepted: bool | None) -> None:
+        # fold=0: a wall time in the spring-forward gap moves forward (SPEC 3)
         ts = local.replace(tzinfo=zone).astimezone(UTC)
         key = normalise_user(user_written)
         while (key, int(ts.timestamp()), event) in used:
-            ts += dt.timedelta(seconds=1)
+            local += dt.timedelta(seconds=1)
+            ts = local.replace(tzinfo=zone).astimezone(UTC)
         used.add((key, int(ts.timestamp()), event))
-        rows.append((user_written, RawEvent(user_written, ts, event, accepted)))
+        rows.append((user_written, RawEvent(user_written, ts, event, accepted), local))
 
     def moment(day: dt.date) -> dt.datetime:
         # any hour: late evening New York is the next day in UTC, so day boundaries matter
@@ -224,21 +226,27 @@ def generate(
     for stranger in ["contractor7", "Ghost@Partner.com", "E999"]:
         for _ in range(rng.randint(1, 5)):
             day = out.first_day + rng.randint(0, (out.last_day - out.first_day).days) * DAY
-            add(stranger, moment(day), rng.choice(["login", "email_opened"]), None)
+            kind = rng.choice(["login", "email_opened", "suggestion_feedback"])
+            accepted = rng.choice([True, False]) if kind == "suggestion_feedback" else None
+            add(stranger, moment(day), kind, accepted)  # strangers' feedback counts nowhere
+    # a wall time that does not exist in New York (clocks jump from 02:00 to 03:00)
+    add(roster[-1]["user_id"], dt.datetime(2025, 3, 9, 2, 30), "login", None)
     # the last day always has an event, so the default as-of day is known
     add(roster[0]["user_id"], moment(out.last_day), "login", None)
-    out.events = [e for _, e in rows]
+    out.events = [e for _, e, _ in rows]
 
     # ---- files ---------------------------------------------------------------------------
     files = {"crm.csv": [], "app.csv": [], "ext.tsv": []}
-    for n, (written, e) in enumerate(rows):
+    for n, (written, e, wall) in enumerate(rows):
         name = rng.choice(list(files))
+        if wall.date() == dt.date(2025, 3, 9) and wall.hour == 2:
+            name = "app.csv"  # written as the nonexistent wall time
         acc = _accepted_text(rng, e.accepted)
         if name == "crm.csv":
             stamp = e.ts.strftime("%Y-%m-%dT%H:%M:%SZ")
             files[name].append(f"{written},{stamp},{e.event},ev-{seed}-{n},{acc},crm")
         elif name == "app.csv":
-            stamp = e.ts.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")  # naive local time
+            stamp = wall.strftime("%Y-%m-%d %H:%M:%S")  # naive wall time (may be in the DST gap)
             files[name].append(f"{written};{stamp};{e.event};{acc}")
         else:
             if rng.random() < 0.5:
@@ -399,6 +407,7 @@ def as_of_days(rollout: Rollout) -> list[dt.date | None]:
     sunday = mid + ((6 - mid.weekday()) % 7) * DAY + 7 * DAY
     days = [rollout.first_day + 2 * DAY, wednesday, sunday, None, rollout.last_day + 4 * DAY]
     days.append(rollout.first_day + 200 * DAY)  # after the target date: path and forecast end
+    days.append(rollout.first_day - 5 * DAY)  # before any event
     if len(starts) > 1:
         days += [starts[1] - DAY, starts[1]]
     return days
