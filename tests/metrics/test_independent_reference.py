@@ -449,4 +449,11 @@ def test_document_matches_the_independent_reference(
         )
         doc = build_document(inputs, as_of)
         compare(ref, doc, f"[{ref['as_of']}]", problems)
+    # the command the checks run: `adoption metrics --format json` (default as-of: last day)
+    assert main(["metrics", "--db", str(db), "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    ref = compute(
+        rollout.events, rollout.roster, rollout.plan, rollout.settings, None, rollout.outreach
+    )
+    compare(ref, printed, "[cli]", problems)
     assert not problems, "\n".join(problems[:60])
