@@ -137,3 +137,16 @@ def test_empty_database_shows_the_empty_state(empty_db: Path, monkeypatch) -> No
     at = _run(monkeypatch)
     assert not at.dataframe
     assert at.info and "No events yet" in at.info[0].value
+
+
+def test_running_example_shows_the_closed_loop(open_page, example_db: Path) -> None:
+    from analytics.metrics.document import build_document
+    from analytics.metrics.inputs import load_inputs
+
+    effect = build_document(load_inputs(example_db))["outreach_effect"]
+    at = open_page("outreach", example_db)
+    assert not at.exception, at.exception
+    assert "No contacts logged yet" not in " ".join(i.value for i in at.info)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Contacts"] == str(effect["contacts"]) and effect["contacts"] > 0
+    assert shown["Converted"] == str(effect["converted"])
