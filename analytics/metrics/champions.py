@@ -9,6 +9,16 @@ import polars as pl
 from analytics.metrics.inputs import MetricInputs
 from analytics.metrics.population import EPSILON, Basis, prepare
 
+TEAM_COLUMNS = [  # the per-team champion figures of the document, in order
+    "team",
+    "members",
+    "champions",
+    "people_per_champion",
+    "coverage",
+    "over_ratio",
+    "no_champion",
+]
+
 COHORT_COLUMNS = [
     "champion_id",
     "person_id",
@@ -109,15 +119,7 @@ def champions_summary(basis: Basis) -> dict:
         .with_columns(champion_ratios(max_ratio))
         .to_dicts()[0]
     )
-    teams = teams_table(basis).select(
-        "team",
-        "members",
-        "champions",
-        "people_per_champion",
-        "coverage",
-        "over_ratio",
-        "no_champion",
-    )
+    teams = teams_table(basis).select(TEAM_COLUMNS)
     return {
         "champions": overall["champions"],
         "people_per_champion": overall["people_per_champion"],

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from analytics.charts import line_frame
+from analytics.metrics.champions import TEAM_COLUMNS
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -261,15 +262,9 @@ SEGMENT_ORDER = ["never_started", "dormant", "at_risk", "active", "not_yet_eligi
 def teams_display(teams: pl.DataFrame, chosen: list[str]) -> pl.DataFrame:
     """The champions-by-team table for the chosen teams (all when none chosen), flagged first."""
     shown = teams.filter(pl.col("team").is_in(chosen)) if chosen else teams
-    return shown.select(
-        "team",
-        "members",
-        "champions",
-        "people_per_champion",
-        "coverage",
-        "over_ratio",
-        "no_champion",
-    ).sort("over_ratio", "team", descending=[True, False], nulls_last=True)
+    return shown.select(TEAM_COLUMNS).sort(
+        "over_ratio", "team", descending=[True, False], nulls_last=True
+    )
 
 
 def teams_without_champion(teams: pl.DataFrame) -> list[str]:
