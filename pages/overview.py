@@ -85,45 +85,24 @@ st.caption(
 )
 
 st.subheader("Active people")
-active = doc["active"]
-population = doc["population"]
-row = st.columns(5)
-widgets.headline(
-    row[0],
-    "DAU",
-    widgets.count(active["dau"]),
-    DEFINITIONS["dau"],
-    delta=delta(("active", "dau"), as_percent=False),
+ACTIVE_HEADLINES = (  # (label, document section, key, a rise is good)
+    ("DAU", "active", "dau", True),
+    ("WAU", "active", "wau", True),
+    ("MAU", "active", "mau", True),
+    ("Eligible", "population", "eligible", True),
+    ("Never started", "population", "never_started", False),
 )
-widgets.headline(
-    row[1],
-    "WAU",
-    widgets.count(active["wau"]),
-    DEFINITIONS["wau"],
-    delta=delta(("active", "wau"), as_percent=False),
-)
-widgets.headline(
-    row[2],
-    "MAU",
-    widgets.count(active["mau"]),
-    DEFINITIONS["mau"],
-    delta=delta(("active", "mau"), as_percent=False),
-)
-widgets.headline(
-    row[3],
-    "Eligible",
-    widgets.count(population["eligible"]),
-    DEFINITIONS["eligible"],
-    delta=delta(("population", "eligible"), as_percent=False),
-)
-widgets.headline(
-    row[4],
-    "Never started",
-    widgets.count(population["never_started"]),
-    DEFINITIONS["never_started"],
-    delta=delta(("population", "never_started"), as_percent=False),
-    delta_color="inverse",
-)
+for column, (label, section, key, rise_is_good) in zip(
+    st.columns(len(ACTIVE_HEADLINES)), ACTIVE_HEADLINES, strict=True
+):
+    widgets.headline(
+        column,
+        label,
+        widgets.count(doc[section][key]),
+        DEFINITIONS[key],
+        delta=delta((section, key), as_percent=False),
+        delta_color="normal" if rise_is_good else "inverse",
+    )
 if history.height:
     st.altair_chart(charts.active_users(history), width="stretch")
 
