@@ -2,6 +2,8 @@
 #   make run    set up, load the running example when the database is empty, start the app
 #   make test   set up, lint, run the test suite
 PYTHON ?= python3
+# Where `make run` listens: this computer only unless sign-in is configured (docs/privacy.md).
+ADDRESS ?= localhost
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -17,7 +19,7 @@ $(STAMP): pyproject.toml uv.lock
 	touch $(STAMP)
 
 run: setup
-	$(BIN)/streamlit run app.py --server.headless true
+	$(BIN)/streamlit run app.py --server.headless true --server.address $(ADDRESS)
 
 test: setup
 	$(BIN)/ruff check .

@@ -1,17 +1,19 @@
-"""Adoption analytics: the router. Page config, first-start demo load, shared sidebar, navigation.
+"""Adoption analytics: the router. Page config, sign-in, first-start demo load, navigation per role.
 
-Run with `streamlit run app.py`; the database is env ADOPTION_DB or data/adoption.duckdb.
+Run with `streamlit run app.py` (`make run`); the database is env ADOPTION_DB or
+data/adoption.duckdb. The navigation is built for the signed-in role on every run, so a view the
+role may not see is not routable; each view checks its role again (analytics/ui/navigation.py).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import streamlit as st
 
 from analytics.db import DatabaseBusy
-from analytics.ui import access, loaders, widgets
+from analytics.ui import access, gate, loaders, widgets
+from analytics.ui.navigation import views_for
 
 st.set_page_config(
     page_title="Adoption analytics", page_icon=":material/trending_up:", layout="wide"
@@ -25,7 +27,7 @@ def load_running_example_on_first_start() -> None:
     db = access.db_path()
     if access.has_any_data(db):
         return
-    from analytics.demo import ensure_demo_loaded
+    from analytics.demo import ensure_demo_loaded  # the demo generator is needed once, if ever
 
     message = "First start: loading the running example (a 200-person sales rollout)…"
     with st.spinner(message), access.db_access():
@@ -34,35 +36,27 @@ def load_running_example_on_first_start() -> None:
         loaders.clear()
 
 
-try:
-    load_running_example_on_first_start()
-except DatabaseBusy:
-    widgets.busy()
-context = widgets.sidebar()
-widgets.require_access(context)
+def navigation() -> None:
+    """Route this run: sign-in or refusal pages only, else the signed-in role's views."""
+    refusal = gate.refusal()
+    if refusal is not None:
+        st.navigation([refusal]).run()
+        return
+    try:
+        load_running_example_on_first_start()
+    except DatabaseBusy:
+        widgets.busy()
+    context = widgets.sidebar()
+    if not context.viewer.has_access:
+        st.navigation([gate.no_access_page()]).run()
+        return
+    sections: dict[str, list] = {}
+    for view in views_for(context.viewer.role):
+        page = st.Page(view.path, title=view.title, icon=view.icon, default=view.name == "overview")
+        sections.setdefault(view.section, []).append(page)
+    page = st.navigation(sections)
+    with widgets.routed(context):
+        page.run()
 
-# The outreach worklist page belongs to the outreach module; route to it once it exists.
-OUTREACH = (
-    [st.Page("pages/outreach.py", title="Outreach worklist", icon=":material/campaign:")]
-    if (Path(__file__).parent / "pages" / "outreach.py").exists()
-    else []
-)
-PAGES = {
-    "Rollout": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/waves.py", title="Rollout waves", icon=":material/waves:"),
-        st.Page("pages/retention.py", title="Retention and lifecycle", icon=":material/replay:"),
-        st.Page("pages/champions.py", title="Champions", icon=":material/groups:"),
-        *OUTREACH,
-        st.Page("pages/team_meeting.py", title="Team meeting", icon=":material/co_present:"),
-    ],
-    "Analyse and manage": [
-        st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:"),
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
-        st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
-    ],
-}
 
-page = st.navigation(PAGES)
-with widgets.routed(context):
-    page.run()
+navigation()

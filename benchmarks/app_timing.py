@@ -1,6 +1,6 @@
 """Time a page's first render and its rerun with Streamlit's AppTest, in a process of its own.
 
-`python -m benchmarks.app_timing --db DB --page pages/overview.py` prints
+`python -m benchmarks.app_timing --db DB --page views/overview.py` prints
 {"page", "first_s", "rerun_s", "exception"} as JSON. The database reaches the page through the
 environment (ADOPTION_DB), as in the app. `--page trivial` times a one-line page instead: the
 floor Streamlit and AppTest cost by themselves, which is the reference beside our pages.
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     """Time one page against one database and print the result as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--page", required=True, help="e.g. pages/overview.py, or trivial")
+    parser.add_argument("--page", required=True, help="e.g. views/overview.py, or trivial")
     args = parser.parse_args(argv)
     os.environ["ADOPTION_DB"] = str(args.db.resolve())
     os.environ["ADOPTION_LOAD_DEMO"] = "0"

@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
 PYTHON = sys.executable
 ADOPTION = str(Path(sys.executable).parent / "adoption")
-PAGES = {"Overview": "pages/overview.py", "Retention": "pages/retention.py"}
+PAGES = {"Overview": "views/overview.py", "Retention": "views/retention.py"}
 MAX_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 ANALYSIS_HEADING = "## Where the time goes"
 

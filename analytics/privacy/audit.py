@@ -16,6 +16,8 @@ from analytics.state import store
 VIEW_WORKLIST = "view outreach worklist"
 VIEW_COHORT = "view my cohort"
 VIEW_QUARANTINE = "view quarantine"
+VIEW_CHAMPIONS = "view champions' own use"
+VIEW_TOP_USERS = "view top users"
 EXPORT_WORKLIST = "export outreach worklist"
 EXPORT_CSV = "export csv"
 ERASE = "erase person"

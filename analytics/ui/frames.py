@@ -135,6 +135,12 @@ def gate_verdict(waves: pl.DataFrame, gate: float | None) -> Verdict:
     if current is None:
         return Verdict("No wave has started yet.", "info")
     following = [r for r in rows if r["wave"] > current["wave"]]
+    if current.get("suppressed"):
+        return Verdict(
+            f"{_wave_name(current)} is the latest wave to start; it has too few eligible people "
+            "to show its numbers or its gate to your role.",
+            "info",
+        )
     if not following:
         return _last_wave_verdict(current, gate)
     nxt = following[0]
@@ -192,9 +198,12 @@ def with_started(waves: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
 
 
 def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
-    """The waves table's columns in reading order, with a gate column in words."""
+    """The waves table's columns in reading order, with a gate column in words and the note
+    of a suppressed wave (`waves`: PageData.waves, with `suppressed` and `note`)."""
     gate = (
-        pl.when(pl.col("ready_for_next").is_null())
+        pl.when(pl.col("suppressed"))
+        .then(None)
+        .when(pl.col("ready_for_next").is_null())
         .then(pl.lit("not yet read"))
         .when(pl.col("ready_for_next"))
         .then(pl.lit("ready"))
@@ -214,6 +223,7 @@ def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
         "rate_4w",
         "median_days_to_first_use",
         gate.alias("gate"),
+        "note",
     )
 
 

@@ -1,10 +1,10 @@
-"""Cached loaders: every frame and number a page shows, computed once per data version and scope.
+"""Cached loaders of the full, unscoped metric results: internal to the data layer (pagedata).
 
 Keys (by the book, Streamlit's caching concepts): database path, ingest version (read by opening
-DuckDB read-only and closing at once), a digest of settings and plan, the as-of day and the
-viewer's scope. Only collected frames and dicts are cached, never connections. A widget change
-re-runs the page but hits these caches, so no metric is recomputed. The metric inputs are keyed
-without the viewer because no page shows them directly; everything a page shows is keyed on scope.
+DuckDB read-only and closing at once), a digest of settings and plan and the as-of day. Only
+collected frames and dicts are cached, never connections. A widget change re-runs the page but
+hits these caches, so no metric is recomputed. Nothing here is scoped: views never import this
+module; `analytics.ui.pagedata.PageData` scopes and suppresses every result for its viewer.
 """
 
 from __future__ import annotations
@@ -19,11 +19,7 @@ import streamlit as st
 from analytics.metrics.document import document_from_basis, jsonable
 from analytics.metrics.inputs import MetricInputs, load_inputs
 from analytics.metrics.population import Basis, prepare
-from analytics.privacy.roles import Viewer
-from analytics.privacy.scope import scope_people
 from analytics.ui import access, dataviews
-
-Key = tuple[str, int, str, str]  # (db, ingest version, state digest, viewer scope)
 
 
 def _read(db: str, query: Any) -> Any:
@@ -89,8 +85,7 @@ def data_quality(db: str, version: int) -> dict[str, pl.DataFrame]:
 
 
 # ---- metrics -------------------------------------------------------------------------------
-# Every loader below takes (db, version, state, scope, as_of, ...): `scope` is the viewer's cache
-# key, so what one role sees is never served from another role's cache entry.
+# Every loader below takes (db, version, state, as_of, ...) and returns full results.
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing the metrics…")
@@ -100,15 +95,13 @@ def basis(db: str, version: int, state: str, as_of: dt.date | None) -> Basis:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def document(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> dict:
+def document(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
     """The metrics document (SPEC section 8) as of a day, JSON-ready (dates as text)."""
     return jsonable(document_from_basis(basis(db, version, state, as_of)))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def adoption_history(
-    db: str, version: int, state: str, scope: str, as_of: dt.date | None
-) -> pl.DataFrame:
+def adoption_history(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
     """One row per day from launch to as-of: eligible, dau, wau, mau, adoption_rate."""
     from analytics.metrics.active import adoption_series
 
@@ -116,18 +109,13 @@ def adoption_history(
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def people(
-    db: str, version: int, state: str, scope: str, as_of: dt.date | None, _viewer: Viewer
-) -> pl.DataFrame:
-    """One row per population person the viewer may see at the as-of day, with their segment.
-
-    `scope` (the viewer's cache key) is part of the key; `_viewer` itself is not hashed.
-    """
-    return scope_people(basis(db, version, state, as_of).people, _viewer)
+def people(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
+    """One row per population person at the as-of day, with their segment (unscoped)."""
+    return basis(db, version, state, as_of).people
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def waves(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> pl.DataFrame:
+def waves(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
     """One row per planned wave: size, start, eligible, ever used, active, rates, gate."""
     from analytics.metrics.waves import waves_table
 
@@ -136,7 +124,7 @@ def waves(db: str, version: int, state: str, scope: str, as_of: dt.date | None) 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def rollout_curves(
-    db: str, version: int, state: str, scope: str, as_of: dt.date | None
+    db: str, version: int, state: str, as_of: dt.date | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Per wave per day since start: rate; and per wave per days-to-first-use: people."""
     from analytics.metrics.curves import curves_table, first_use_table
@@ -146,7 +134,7 @@ def rollout_curves(
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def retention(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> pl.DataFrame:
+def retention(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
     """One row per cohort week per week offset k: size, active, rate, partial."""
     from analytics.metrics.retention import retention_long
 
@@ -154,7 +142,7 @@ def retention(db: str, version: int, state: str, scope: str, as_of: dt.date | No
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def lifecycle(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> pl.DataFrame:
+def lifecycle(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
     """One row per week: new, returning, resurrecting, dormant (positive), active."""
     from analytics.metrics.lifecycle import lifecycle_long
 
@@ -162,38 +150,19 @@ def lifecycle(db: str, version: int, state: str, scope: str, as_of: dt.date | No
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def teams(db: str, version: int, state: str, scope: str, as_of: dt.date | None) -> pl.DataFrame:
+def teams(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
     """One row per team: members, champions, people per champion, coverage, flags."""
     from analytics.metrics.champions import teams_table
 
     return teams_table(basis(db, version, state, as_of))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def cohort(
-    db: str,
-    version: int,
-    state: str,
-    scope: str,
-    as_of: dt.date | None,
-    champion_id: str,
-    _viewer: Viewer,
-) -> pl.DataFrame:
-    """One row per person assigned to this champion that the viewer may see."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def cohorts(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
+    """One row per population person assigned to a champion (unscoped)."""
     from analytics.metrics.champions import cohort_rows
 
-    rows = cohort_rows(basis(db, version, state, as_of), champion_id)
-    return scope_people(rows, _viewer)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def trust_by_team(
-    db: str, version: int, state: str, scope: str, as_of: dt.date | None
-) -> pl.DataFrame:
-    """One row per team: accepted, rejected, acceptance rate."""
-    from analytics.metrics.trust import trust_by_team as by_team
-
-    return by_team(basis(db, version, state, as_of))
+    return cohort_rows(basis(db, version, state, as_of))
 
 
 def clear() -> None:
@@ -203,12 +172,13 @@ def clear() -> None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def group_adoption(
-    db: str, version: int, state: str, scope: str, as_of: dt.date | None
+    db: str, version: int, state: str, as_of: dt.date | None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Adoption per team and per role (eligible, active, rate): group level, no person rows.
 
-    Only named groups with eligible people: a team not started yet has no rate to rank, and
-    leaving it out keeps it from forcing a complementary suppression in leadership tables.
+    Groups with eligible people only (a team not started yet has no rate to rank); people
+    without a team or role form their own group, named "(no team)" / "(no role)", so the groups
+    add up to the organisation's totals and no total minus the shown groups isolates anyone.
     """
     from analytics.metrics.groups import adoption_by_group
 
@@ -216,7 +186,8 @@ def group_adoption(
 
     def ranked(group: str) -> pl.DataFrame:
         frame = adoption_by_group(prepared, group)
-        return frame.filter(pl.col(group).is_not_null(), pl.col("eligible") > 0)
+        named = pl.col(group).fill_null(f"(no {group})")
+        return frame.with_columns(named).filter(pl.col("eligible") > 0)
 
     return ranked("team"), ranked("role")
 

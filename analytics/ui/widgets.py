@@ -29,6 +29,7 @@ from analytics.privacy.roles import (
 )
 from analytics.ui import access, loaders
 from analytics.ui.frames import md_escape as md_escape  # re-exported for pages
+from analytics.ui.navigation import VIEWS_BY_NAME, may_open
 
 EMPTY_MESSAGE = "No events yet: load files on the Data page or run `adoption demo`."
 
@@ -120,6 +121,29 @@ def busy() -> None:
     st.stop()
 
 
+def auth_configured() -> bool:
+    """Whether Streamlit's OIDC sign-in is configured (an `[auth]` section in the secrets)."""
+    return privacy_config(_secrets()).oidc_configured
+
+
+def signed_in(info: Any | None = None) -> bool:
+    """Whether a visitor is signed in through OIDC (False when sign-in is not configured)."""
+    return bool((info if info is not None else st.user).get("is_logged_in", False))
+
+
+def signed_in_panel(viewer: Viewer) -> None:
+    """Who is signed in, with their role, and the way out (sign-out, or local mode explained)."""
+    st.sidebar.caption("Signed in as")
+    st.sidebar.text(f"{identity_label(viewer)}\nrole: {role_label(viewer)}")
+    if auth_configured() and signed_in():
+        st.sidebar.button("Sign out", on_click=st.logout, key="sign_out", icon=":material/logout:")
+    elif viewer.identity == LOCAL_IDENTITY:
+        st.sidebar.caption(
+            "Local mode: sign-in is not configured, so this app serves this computer only and "
+            "you are its product manager (docs/privacy.md: sharing it)."
+        )
+
+
 def sidebar() -> PageContext:
     """Draw the shared sidebar and return the page context (no data: no as-of widget)."""
     db = access.db_path()
@@ -131,8 +155,7 @@ def sidebar() -> PageContext:
     first, last = loaders.day_range(str(db), version, state)
     viewer = current_viewer(str(db), version, state)
     as_of = _as_of_widget(first, last) if last is not None and first is not None else None
-    st.sidebar.caption("Signed in as")
-    st.sidebar.text(f"{identity_label(viewer)}\nrole: {role_label(viewer)}")
+    signed_in_panel(viewer)
     return PageContext(
         db=str(db),
         version=version,
@@ -177,28 +200,37 @@ def require_access(context: PageContext) -> None:
         st.stop()
 
 
-def require_product_manager(context: PageContext) -> None:
-    """Stop a management page (data, settings) for anyone but a product manager."""
-    if context.viewer.role != PRODUCT_MANAGER:
-        st.info("This page is for the rollout's product managers.")
+def require_view(context: PageContext, name: str) -> None:
+    """Stop a view its viewer's role may not open (the router hides it too: defence in depth)."""
+    require_access(context)
+    if not may_open(context.viewer.role, name):
+        st.info(refusal_text(name))
         st.stop()
 
 
-def require_individuals(context: PageContext) -> None:
-    """Stop a person-level page for a viewer whose role allows team-level numbers only."""
-    if not context.viewer.sees_individuals:
-        st.info("This view shows individual people; your role sees team-level numbers only.")
-        st.stop()
+def refusal_text(name: str) -> str:
+    """Why a role may not open a view, in the words of who may."""
+    roles = VIEWS_BY_NAME[name].roles
+    if roles == {PRODUCT_MANAGER}:
+        return "This page is for the rollout's product managers."
+    if LEADERSHIP not in roles:
+        return "This view shows individual people; your role sees team-level numbers only."
+    return "This page is not available to your role."
 
 
-def percent(value: float | None, digits: int = 0) -> str:
-    """A rate as a percentage for display; an undefined rate shows as an em dash."""
-    return "—" if value is None else f"{value:.{digits}%}"
+def percent(value: float | None, digits: int = 0, *, hidden: str | None = None) -> str:
+    """A rate as a percentage for display; undefined shows as an em dash, or the `hidden` text
+    (e.g. "fewer than 5 people") where the data layer withheld it."""
+    if value is None:
+        return hidden or "—"
+    return f"{value:.{digits}%}"
 
 
-def count(value: int | None) -> str:
-    """A count with thousands separators; undefined shows as an em dash."""
-    return "—" if value is None else f"{value:,}"
+def count(value: int | None, *, hidden: str | None = None) -> str:
+    """A count with thousands separators; undefined shows as an em dash (or `hidden`)."""
+    if value is None:
+        return hidden or "—"
+    return f"{value:,}"
 
 
 def money(value: float | None) -> str:

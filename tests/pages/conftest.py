@@ -71,7 +71,7 @@ def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, Path], AppTest]
 
     def run(page: str, db: Path) -> AppTest:
         monkeypatch.setenv("ADOPTION_DB", str(db))
-        path = ROOT / ("app.py" if page == "app" else f"pages/{page}.py")
+        path = ROOT / ("app.py" if page == "app" else f"views/{page}.py")
         return AppTest.from_file(str(path), default_timeout=60).run()
 
     return run

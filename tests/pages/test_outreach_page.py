@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.db import connection
 from analytics.state import store
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "outreach.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "views" / "outreach.py")
 # In the tiny database p05 (Team A, champion p01) and p11 (Team B, champion p07) never started;
 # everyone else is active on a steady rhythm, so the worklist is exactly these two people.
 

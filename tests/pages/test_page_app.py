@@ -18,20 +18,20 @@ def test_the_router_opens_on_the_overview_with_the_viewer_shown(open_page, tiny_
 def test_every_page_opens_through_the_router(open_page, example_db):
     at = open_page("app", example_db)
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         no_exception(at)
 
 
 def test_page_switches_and_widget_changes_hit_the_caches(open_page, example_db):
     at = open_page("app", example_db)
     for page in PAGES:  # first load of every page fills the caches
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     timings = {}
     for page in PAGES:
         start = time.perf_counter()
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         timings[page] = time.perf_counter() - start
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     start = time.perf_counter()
     at.sidebar.date_input(key="as_of").set_value(at.sidebar.date_input(key="as_of").value).run()
     timings["same as-of again"] = time.perf_counter() - start
@@ -60,12 +60,12 @@ def test_a_widget_change_does_not_recompute_the_metrics(open_page, tiny_db, monk
         loaders, "prepare", lambda *a, **k: calls.append(1) or real_prepare(*a, **k)
     )
     at = open_page("app", tiny_db)
-    at.switch_page("pages/champions.py").run()
+    at.switch_page("views/champions.py").run()
     computed = len(calls)
     assert computed >= 1
     at.selectbox(key="champion").set_value("p07").run()  # a widget change
     at.multiselect(key="teams").set_value(["Team A"]).run()
-    at.switch_page("pages/overview.py").run()  # and back to a page already seen
+    at.switch_page("views/overview.py").run()  # and back to a page already seen
     assert len(calls) == computed
 
 

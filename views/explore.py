@@ -7,12 +7,12 @@ import shlex
 
 import streamlit as st
 
-from analytics.ui import frames, loaders, widgets
+from analytics.ui import frames, widgets
+from analytics.ui.pagedata import open_view
 
-context = widgets.page_context()
 st.title("Explore")
-widgets.require_data(context)
-widgets.require_product_manager(context)  # queries run over every user, unscoped
+data = open_view("explore")
+context = data.context
 st.caption(
     "The explore queries analysts know from product-analytics tools, over every event "
     "(any user seen, not only the roster's eligible people). Same results as "
@@ -40,7 +40,7 @@ date_from = cols[2].date_input(
 )
 event = cols[3].selectbox(
     "Event",
-    [None, *loaders.event_names(context.db, context.version)],
+    [None, *data.event_names()],
     format_func=lambda e: "any active event" if e is None else e,
     key="x_event",
 )
@@ -71,7 +71,7 @@ elif kind == "active" and period == "day":
     window = st.slider("Trailing window (days)", 1, 28, 1, key="x_window")
     argv += ["--window", str(window)]
 
-result, error = loaders.insight(context.db, context.version, context.state, tuple(argv))
+result, error = data.insight(tuple(argv))
 if error:
     st.error(widgets.md_escape(error))
     st.stop()

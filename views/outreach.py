@@ -46,7 +46,8 @@ from analytics.privacy import (
     scope_people,
 )
 from analytics.state import store
-from analytics.ui import loaders, widgets
+from analytics.ui import widgets
+from analytics.ui.pagedata import PageData, open_view, refresh
 
 TABLE_CONFIG = {
     "rank": st.column_config.NumberColumn("#", width="small"),
@@ -90,23 +91,19 @@ def log_key(log: pl.DataFrame) -> tuple[int, int]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def scoped_worklist(
-    db: str,
-    version: int,
-    state: str,
-    scope: str,
+    key: tuple[str, int, str, str],
     as_of: dt.date | None,
     contacts: tuple[int, int],
-    _viewer: Viewer,
+    _data: PageData,
     _log: pl.DataFrame,
 ) -> pl.DataFrame:
-    """The worklist rows this viewer may see (keyed on scope and the contact log's version)."""
-    inputs = loaders.inputs(db, version, state)
-    basis = loaders.basis(db, version, state, as_of)
+    """The worklist rows this viewer may see (keyed on data key, scope and the contact log)."""
+    basis = _data.basis()
     if basis.as_of is None:
         return empty_worklist()
-    full = build_worklist(basis.eligible, inputs.roster, _log, basis.as_of, inputs.settings)
-    scoped = scope_people(full, _viewer)
-    if _viewer.role == PRODUCT_MANAGER:
+    full = build_worklist(basis.eligible, _data.roster(), _log, basis.as_of, _data.settings)
+    scoped = scope_people(full, _data.viewer)
+    if _data.full_access:
         return scoped
     # A champion's list is numbered 1..n: ranks of the whole list would hint at its size.
     return scoped.with_columns(rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
@@ -114,19 +111,15 @@ def scoped_worklist(
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def scoped_outcomes(
-    db: str,
-    version: int,
-    state: str,
-    scope: str,
+    key: tuple[str, int, str, str],
     as_of: dt.date | None,
     contacts: tuple[int, int],
-    _viewer: Viewer,
+    _data: PageData,
     _log: pl.DataFrame,
 ) -> pl.DataFrame:
     """One row per logged contact up to D that this viewer may see, with its outcome."""
-    basis = dataclasses.replace(loaders.basis(db, version, state, as_of), outreach=_log)
-    roster = loaders.inputs(db, version, state).roster
-    return scope_people(outcomes_with_owner(basis), _viewer, roster=roster)
+    basis = dataclasses.replace(_data.basis(), outreach=_log)
+    return scope_people(outcomes_with_owner(basis), _data.viewer, roster=_data.roster())
 
 
 def keep_valid(key: str, options: list) -> None:
@@ -154,18 +147,12 @@ def contact_owner(viewer: Viewer, assigned_owner: str | None) -> str:
     return assigned_owner or ""
 
 
-context = widgets.page_context()
 st.title("Outreach worklist")
-widgets.require_access(context)
-widgets.require_data(context)
-widgets.require_individuals(context)
-
-db, version, state, scope = context.key
-viewer = context.viewer
-inputs = loaders.inputs(db, version, state)
-names = dict(inputs.roster.select("user_id", "name").drop_nulls("name").iter_rows())
+data = open_view("outreach")
+context, viewer, db = data.context, data.viewer, data.context.db
+names = data.roster_names()
 log = contact_log(db)
-worklist = scoped_worklist(db, version, state, scope, context.as_of, log_key(log), viewer, log)
+worklist = scoped_worklist(context.key, context.as_of, log_key(log), data, log)
 
 if flash := st.session_state.pop("_outreach_flash", None):
     st.success(flash)
@@ -279,8 +266,8 @@ if ids:
             st.rerun()
 
 st.subheader("Did it work?")
-outcomes = scoped_outcomes(db, version, state, scope, context.as_of, log_key(log), viewer, log)
-days = int(inputs.settings.get("outreach_effect_days") or 14)
+outcomes = scoped_outcomes(context.key, context.as_of, log_key(log), data, log)
+days = int(data.setting("outreach_effect_days"))
 st.caption(
     f"A contact converts when the person has an active day in the {days} days after it (the "
     "contact day itself does not count). Contacts whose window is still open with no activity "
@@ -321,7 +308,7 @@ else:
 
 if viewer.role == PRODUCT_MANAGER:
     with st.expander("Edit the messages"):
-        templates = merged_templates(inputs.settings.get("message_templates"))
+        templates = merged_templates(data.setting("message_templates"))
         playbook = st.selectbox(
             "Playbook", list(PLAYBOOKS), format_func=PLAYBOOK_LABELS.get, key="o_tpl_playbook"
         )
@@ -338,10 +325,10 @@ if viewer.role == PRODUCT_MANAGER:
                 for problem in problems:
                     st.error(problem)
             else:
-                stored = dict(inputs.settings.get("message_templates") or {})
+                stored = dict(data.setting("message_templates"))
                 stored[playbook] = {"next_step": next_step, "message": message}
                 store.set_setting(db, name="message_templates", value=stored)
-                loaders.clear()
+                refresh()
                 st.session_state["_outreach_flash"] = "Messages saved."
                 st.rerun()
 

@@ -9,14 +9,14 @@ import polars as pl
 import streamlit as st
 
 from analytics.privacy import ERASE, VIEW_QUARANTINE, audit_view
-from analytics.ui import access, frames, loaders, widgets
+from analytics.ui import access, frames, widgets
+from analytics.ui.pagedata import open_view, refresh
 
-context = widgets.page_context()
 st.title("Data")
-widgets.require_product_manager(context)
+data = open_view("data", needs_data=False)
+context = data.context
 db = context.db
-settings = loaders.inputs(db, context.version, context.state).settings
-max_mb = int(settings.get("max_upload_mb") or 200)
+max_mb = int(data.setting("max_upload_mb"))
 
 upload_tab, log_tab, quarantine_tab, quality_tab, erase_tab = st.tabs(
     ["Upload", "Ingest report", "Quarantine", "Data quality", "Erasure"]
@@ -46,7 +46,7 @@ def ingest_uploads(files: list, kind: str, source: str | None) -> list:
                 Path(db), events, roster=roster, plan=plan, source=source or None, progress=progress
             )
     bar.progress(1.0, text="Done")
-    loaders.clear()
+    refresh()
     return reports
 
 
@@ -102,7 +102,7 @@ with upload_tab:
         )
 
 with log_tab:
-    log = loaders.ingest_log(db, context.version)
+    log = data.ingest_log()
     if log.is_empty():
         st.info(widgets.EMPTY_MESSAGE)
     else:
@@ -119,7 +119,7 @@ with log_tab:
         )
 
 with quarantine_tab:
-    rows, reasons = loaders.quarantine(db, context.version)
+    rows, reasons = data.quarantine()
     if rows.is_empty():
         st.success("No quarantined rows.")
     else:
@@ -150,7 +150,7 @@ with quarantine_tab:
             )
 
 with quality_tab:
-    quality = loaders.data_quality(db, context.version)
+    quality = data.data_quality()
     if not quality:
         st.info(widgets.EMPTY_MESSAGE)
     else:
@@ -217,6 +217,6 @@ with erase_tab:
                 + erasure.outreach_rows
             )
             audit_view(db, context.viewer, ERASE, row_count=deleted)
-            loaders.clear()
+            refresh()
             st.success("Erased.")
             st.text(erasure.to_text())

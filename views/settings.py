@@ -9,11 +9,12 @@ import streamlit as st
 
 from analytics.settings import SETTINGS_BY_NAME
 from analytics.state import store
-from analytics.ui import access, frames, loaders, widgets
+from analytics.ui import access, frames, widgets
+from analytics.ui.pagedata import open_view, refresh
 
-context = widgets.page_context()
 st.title("Settings")
-widgets.require_product_manager(context)
+data = open_view("settings", needs_data=False)
+context = data.context
 db = context.db
 current = store.get_settings(db)
 
@@ -30,7 +31,7 @@ def saved(changes: dict, *, rebuild: bool = False) -> None:
             access.db_access(),
         ):
             rebuild_for_settings(db)
-    loaders.clear()
+    refresh()
     st.success("Saved. Every page now uses the new settings.")
 
 
@@ -60,7 +61,7 @@ if st.button("Save the plan", key="save_plan"):
         )
     else:
         store.save_plan(db, waves=waves)
-        loaders.clear()
+        refresh()
         st.success(f"Saved a plan of {len(waves)} wave(s).")
 
 with st.form("targets"):
@@ -97,7 +98,7 @@ with st.form("targets"):
 
 with st.form("activity"):
     st.subheader("What counts as activity, and when a day starts")
-    quality = loaders.data_quality(db, context.version)
+    quality = data.data_quality()
     seen_events = quality["event_names"]["event"].to_list() if quality else []
     passive_options = sorted(set(seen_events) | set(current["passive_events"]))
     passive = st.multiselect(

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from analytics import charts
-from analytics.privacy import suppress_small_groups
-from analytics.ui import frames, loaders, widgets
+from analytics.ui import frames, widgets
 from analytics.ui.definitions import DEFINITIONS
+from analytics.ui.pagedata import open_view
 
-context = widgets.page_context()
 st.title("Rollout waves")
-widgets.require_data(context)
-
-db, version, state, scope = context.key
-doc = loaders.document(db, version, state, scope, context.as_of)
-table = frames.with_started(loaders.waves(db, version, state, scope, context.as_of), context.as_of)
-gate = loaders.inputs(db, version, state).settings.get("wave_gate_rate")
+data = open_view("waves")
+context = data.context
+table = data.waves()
+gate = data.setting("wave_gate_rate")
 
 if table.is_empty():
     st.info(
@@ -26,7 +22,7 @@ if table.is_empty():
     )
     st.stop()
 
-verdict = frames.gate_verdict(table, gate)
+verdict = data.wave_verdict()
 if verdict.tone == "success":
     st.success(verdict.text, icon=":material/check_circle:")
 elif verdict.tone == "warning":
@@ -37,22 +33,15 @@ st.caption(DEFINITIONS["gate"] + f" Gate: {widgets.percent(gate)} of the wave ac
 
 st.subheader("Adoption per wave")
 shown = frames.waves_display(table)
-if not context.viewer.sees_individuals:  # leadership: no numbers for a wave below the minimum
-    min_group = int(loaders.inputs(db, version, state).settings.get("min_group_size") or 5)
-    shown = suppress_small_groups(shown, group="wave", count="size", min_size=min_group)
 st.dataframe(
-    shown,
+    shown if shown["note"].is_not_null().any() else shown.drop("note"),
     hide_index=True,
     width="stretch",
     column_config=widgets.WAVE_COLUMNS,
 )
 st.caption(DEFINITIONS["wave_rate"] + " " + DEFINITIONS["wave_rate_4w"])
 
-curves, first_use = loaders.rollout_curves(db, version, state, scope, context.as_of)
-if "suppressed" in shown.columns:  # leadership: no curve for a suppressed wave either
-    hidden = shown.filter("suppressed")["wave"].implode()
-    curves = curves.filter(~pl.col("wave").is_in(hidden))
-    first_use = first_use.filter(~pl.col("wave").is_in(hidden))
+curves, first_use = data.wave_curves()
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Rollout curves")
@@ -78,4 +67,4 @@ with right:
             "People by days from their wave's start to their first active event; "
             "below zero: early access. Median per wave in the table above."
         )
-st.caption(f"As of the end of {doc['as_of']}.")
+st.caption(f"As of the end of {data.as_of}.")

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from analytics import charts
-from analytics.ui import frames, loaders, widgets
+from analytics.ui import frames, widgets
 from analytics.ui.definitions import DEFINITIONS
+from analytics.ui.pagedata import open_view
 
-context = widgets.page_context()
 st.title("Retention and lifecycle")
-widgets.require_data(context)
-
-db, version, state, scope = context.key
-doc = loaders.document(db, version, state, scope, context.as_of)
+data = open_view("retention")
+doc = data.headlines()
 
 st.subheader("Weekly retention by cohort")
-cells = loaders.retention(db, version, state, scope, context.as_of)
-min_group = int(loaders.inputs(db, version, state).settings.get("min_group_size") or 5)
-if not context.viewer.sees_individuals:  # leadership: no cohort smaller than the minimum group
-    small = cells.filter(pl.col("size") < min_group)["cohort_week"].n_unique()
-    cells = cells.filter(pl.col("size") >= min_group)
-    if small:
-        st.caption(f"{small} cohort(s) with fewer than {min_group} people are not shown.")
+cells, hidden_cohorts = data.retention()
+if hidden_cohorts:
+    st.caption(f"{hidden_cohorts} cohort(s) with {data.hidden} are not shown to your role.")
 if cells.is_empty():
     st.info("Nobody has an active event yet, so there are no cohorts.")
 else:
@@ -34,7 +27,7 @@ else:
     )
 
 st.subheader("Weekly lifecycle")
-weeks = loaders.lifecycle(db, version, state, scope, context.as_of)
+weeks = data.lifecycle()
 if weeks.is_empty():
     st.info("No active weeks yet.")
 else:
@@ -44,11 +37,14 @@ else:
 st.subheader("Stickiness")
 left, right = st.columns([1, 3])
 widgets.headline(
-    left, "Stickiness (DAU ÷ MAU)", widgets.percent(doc["stickiness"], 1), DEFINITIONS["stickiness"]
+    left,
+    "Stickiness (DAU ÷ MAU)",
+    widgets.percent(doc["stickiness"], 1, hidden=data.hidden),
+    DEFINITIONS["stickiness"],
 )
 with right:
     st.altair_chart(
-        charts.active_days_histogram(frames.histogram_frame(doc["active_days_histogram"])),
+        charts.active_days_histogram(data.active_days_histogram()),
         width="stretch",
     )
     st.caption(DEFINITIONS["active_days"])

@@ -12,17 +12,15 @@ import polars as pl
 import streamlit as st
 
 from analytics import charts
-from analytics.privacy import suppress_small_groups, suppressed_label
-from analytics.ui import frames, loaders, widgets
+from analytics.privacy import PRODUCT_MANAGER, VIEW_TOP_USERS
+from analytics.ui import frames, widgets
 from analytics.ui.definitions import DEFINITIONS
+from analytics.ui.pagedata import open_view
 
-context = widgets.page_context()
 st.title("Team meeting")
-widgets.require_data(context)
-
-db, version, state, scope = context.key
-settings = loaders.inputs(db, version, state).settings
-min_group = int(settings.get("min_group_size") or 5)
+data = open_view("team_meeting", room=True)
+context = data.context
+min_group = data.min_group
 gap = st.segmented_control(
     "Last meeting",
     [7, 14],
@@ -33,11 +31,8 @@ gap = st.segmented_control(
 last_meeting = context.as_of - dt.timedelta(days=int(gap or 14))
 if context.first_day is not None and last_meeting < context.first_day:
     last_meeting = context.first_day
-doc = loaders.document(db, version, state, scope, context.as_of)
-before = loaders.document(db, version, state, scope, last_meeting)
-teams_now, roles_now = loaders.group_adoption(db, version, state, scope, context.as_of)
-teams_then, _ = loaders.group_adoption(db, version, state, scope, last_meeting)
-
+doc = data.headlines()
+before = data.headlines(last_meeting)
 rate, rate_then = doc["adoption_rate"], before["adoption_rate"]
 change = None if rate is None or rate_then is None else f"{(rate - rate_then) * 100:+.1f} pts"
 widgets.big_numbers_style()
@@ -45,7 +40,7 @@ big = st.container(key="big_headlines").columns(3)
 widgets.headline(
     big[0],
     "Adoption today",
-    widgets.percent(rate),
+    widgets.percent(rate, hidden=data.hidden),
     DEFINITIONS["adoption_rate"],
     delta=change,
 )
@@ -61,16 +56,16 @@ widgets.headline(
 widgets.headline(
     big[2],
     "People using it (28 days)",
-    widgets.count(doc["active"]["mau"]),
+    widgets.count(doc["active"]["mau"], hidden=data.hidden),
     DEFINITIONS["mau"],
-    delta=f"{doc['active']['mau'] - before['active']['mau']:+,}",
+    delta=None
+    if doc["active"]["mau"] is None or before["active"]["mau"] is None
+    else f"{doc['active']['mau'] - before['active']['mau']:+,}",
 )
 st.caption(f"As of the end of {doc['as_of']}; changes since {last_meeting.isoformat()}.")
 
 st.subheader("Team leaderboard")
-board = suppress_small_groups(
-    frames.leaderboard(teams_now, teams_then), group="team", count="eligible", min_size=min_group
-)
+board = data.leaderboard(last_meeting)
 visible = board.filter(~pl.col("suppressed")).with_columns(
     reached=pl.col("adoption_rate") >= (doc["target"].get("rate") or 1.0)
 )
@@ -99,17 +94,12 @@ st.dataframe(
 hidden = board.filter(pl.col("suppressed"))["team"].to_list()
 if hidden:
     st.caption(
-        f"{len(hidden)} team(s) shown as “{suppressed_label(min_group)}”: too small to show "
+        f"{len(hidden)} team(s) shown as “{data.hidden or 'hidden'}”: too small to show "
         "without singling people out (and, when only one is small, the next-smallest too)."
     )
 
 st.subheader("Leadership use")
-roles = suppress_small_groups(
-    roles_now.filter(pl.col("role").is_in(["executive", "manager"])),
-    group="role",
-    count="eligible",
-    min_size=min_group,
-)
+roles = data.roles()
 lead = st.container(key="big_leadership").columns(2)
 for column, role in zip(lead, ["executive", "manager"], strict=True):
     row = roles.filter(pl.col("role") == role)
@@ -124,16 +114,19 @@ else:
     cols = st.columns(gains.height)
     for column, story in zip(cols, gains.to_dicts(), strict=True):
         column.metric(
-            story["team"],
+            widgets.md_escape(story["team"]),
             widgets.percent(story["adoption_rate"]),
             delta=f"{story['change_pts']:+.1f} pts",
         )
 
-if context.viewer.sees_individuals:
+if data.viewer.role == PRODUCT_MANAGER:
     st.subheader("Top users to recognise")
-    people = loaders.people(db, version, state, scope, context.as_of, context.viewer)
+    top = data.top_users(hidden)
+    widgets.audit_once(
+        context.db, context.viewer, VIEW_TOP_USERS, {"as_of": context.as_of}, top.height
+    )
     st.dataframe(
-        frames.top_users(people, hidden),
+        top,
         hide_index=True,
         width="stretch",
         column_config=widgets.PERSON_COLUMNS,

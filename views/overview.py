@@ -7,18 +7,18 @@ import datetime as dt
 import streamlit as st
 
 from analytics import charts
-from analytics.ui import frames, loaders, widgets
+from analytics.ui import frames, widgets
 from analytics.ui.definitions import DEFINITIONS
+from analytics.ui.pagedata import open_view
 
-context = widgets.page_context()
 st.title("Overview")
-widgets.require_data(context)
+data = open_view("overview")
+context = data.context
 
-db, version, state, scope = context.key
-doc = loaders.document(db, version, state, scope, context.as_of)
+doc = data.headlines()
 week_ago = context.as_of - dt.timedelta(days=7)
 before = (
-    loaders.document(db, version, state, scope, week_ago)
+    data.headlines(week_ago)
     if context.first_day is not None and week_ago >= context.first_day
     else None
 )
@@ -43,7 +43,7 @@ top = st.columns(4)
 widgets.headline(
     top[0],
     "Adoption rate",
-    widgets.percent(rate, 1),
+    widgets.percent(rate, 1, hidden=data.hidden),
     DEFINITIONS["adoption_rate"],
     delta=delta(("adoption_rate",), as_percent=True),
 )
@@ -59,7 +59,7 @@ widgets.headline(
 widgets.headline(
     top[2],
     f"Forecast at {target.get('date') or 'target date'}",
-    widgets.percent(target.get("forecast_rate"), 1),
+    widgets.percent(target.get("forecast_rate"), 1, hidden=data.hidden),
     DEFINITIONS["forecast_rate"],
 )
 widgets.headline(
@@ -71,7 +71,7 @@ widgets.headline(
     else "Set the build cost on the Settings page to see the value delivered.",
 )
 
-history = loaders.adoption_history(db, version, state, scope, context.as_of)
+history = data.adoption_history()
 lines = frames.adoption_lines(history, doc)
 st.subheader("Adoption against the target path")
 st.altair_chart(
@@ -98,7 +98,7 @@ for column, (label, section, key, rise_is_good) in zip(
     widgets.headline(
         column,
         label,
-        widgets.count(doc[section][key]),
+        widgets.count(doc[section][key], hidden=data.hidden),
         DEFINITIONS[key],
         delta=delta((section, key), as_percent=False),
         delta_color="normal" if rise_is_good else "inverse",

@@ -5,21 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import charts
-from analytics.privacy import CHAMPION, VIEW_COHORT, suppress_small_groups
-from analytics.ui import frames, loaders, widgets
+from analytics.privacy import PRODUCT_MANAGER, VIEW_CHAMPIONS, VIEW_COHORT
+from analytics.ui import frames, widgets
 from analytics.ui.definitions import DEFINITIONS
+from analytics.ui.pagedata import open_view
 
-context = widgets.page_context()
 st.title("Champions")
-widgets.require_data(context)
-
-db, version, state, scope = context.key
-viewer = context.viewer
-doc = loaders.document(db, version, state, scope, context.as_of)
-settings = loaders.inputs(db, version, state).settings
-max_ratio = int(settings.get("max_people_per_champion") or 10)
-min_group = int(settings.get("min_group_size") or 5)
-summary = doc["champions"]
+data = open_view("champions")
+context, viewer, db = data.context, data.viewer, data.context.db
+doc = data.headlines()
+max_ratio = int(data.setting("max_people_per_champion"))
+summary = data.headlines_full()["champions"]  # organisation-wide counts and ratios
 
 if not doc["modes"]["roster"]:
     st.info(
@@ -39,20 +35,20 @@ widgets.headline(
 widgets.headline(
     top[2], "Coverage", widgets.percent(summary["coverage"], 1), DEFINITIONS["coverage"]
 )
-team_table = loaders.teams(db, version, state, scope, context.as_of)
+team_table = data.teams()
+hidden_teams = int(team_table["suppressed"].sum())
 widgets.headline(
     top[3],
     "Teams flagged",
-    widgets.count(int(team_table["over_ratio"].sum())),
-    f"Teams over {max_ratio} people per champion, or with members and no champion.",
+    widgets.count(int(team_table["over_ratio"].fill_null(False).sum())),
+    f"Teams over {max_ratio} people per champion, or with members and no champion"
+    + (f"; {hidden_teams} team(s) with {data.hidden} are not counted." if hidden_teams else "."),
 )
 
 st.subheader("By team")
 all_teams = team_table["team"].drop_nulls().to_list()
 chosen = st.multiselect("Teams", all_teams, default=[], placeholder="All teams", key="teams")
 shown = frames.teams_display(team_table, chosen)
-if not viewer.sees_individuals:
-    shown = suppress_small_groups(shown, group="team", count="members", min_size=min_group)
 left, right = st.columns(2)
 with left:
     st.altair_chart(
@@ -95,11 +91,13 @@ if not viewer.sees_individuals:
     st.info("Champions' own activity and cohorts show individual people; your role sees teams.")
     st.stop()
 
-people = loaders.people(db, version, state, scope, context.as_of, viewer)
-if viewer.role != CHAMPION:
+if viewer.role == PRODUCT_MANAGER:
     st.subheader("Champions' own use")
     st.caption("A champion who does not use the tool cannot coach it: their own activity.")
-    activity = frames.champions_activity(people, chosen)
+    activity = data.champions_activity(chosen)
+    widgets.audit_once(
+        db, viewer, VIEW_CHAMPIONS, {"teams": chosen, "as_of": context.as_of}, activity.height
+    )
     st.dataframe(
         activity,
         hide_index=True,
@@ -110,16 +108,14 @@ if viewer.role != CHAMPION:
     )
 
 st.subheader("My cohort")
-options = frames.champion_options(people)
-if viewer.role == CHAMPION:
-    options = {viewer.person_id: options.get(viewer.person_id, "me")} if viewer.person_id else {}
+options = data.champion_options()
 if not options:
     st.info("No champions in the roster yet.")
     st.stop()
 champion_id = st.selectbox(
     "Champion", list(options), format_func=lambda key: options[key], key="champion"
 )
-cohort = loaders.cohort(db, version, state, scope, context.as_of, champion_id, viewer)
+cohort = data.cohort(champion_id)
 widgets.audit_once(
     db, viewer, VIEW_COHORT, {"champion": champion_id, "as_of": context.as_of}, cohort.height
 )

@@ -1,0 +1,147 @@
+"""What a group-level viewer (leadership, or a champion outside their cohort) may be shown.
+
+Pure functions from full metric results to released ones, the single suppression step between
+the metrics and every view that is not the product manager's (SPEC 6 and 9). Rules:
+- a count of 1 to min-1 people is hidden ("fewer than N people"); a zero is shown;
+- in a partition of a shown total (segments, ever used / never started, trained / untrained),
+  when exactly one part is hidden the smallest other non-zero part is hidden too;
+- a rate is shown only when its denominator has at least min people;
+- a group row (team, wave, role) below the minimum shows its name and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from analytics.privacy.suppression import suppress_small_groups
+
+
+def is_small(count: int | None, min_size: int) -> bool:
+    """True for a count that would single out fewer than `min_size` people (1..min-1)."""
+    return count is not None and 0 < count < min_size
+
+
+def hide_small_parts(parts: Mapping[str, int | None], min_size: int) -> dict[str, int | None]:
+    """The parts of a partition with small ones (and one complementary part) set to None.
+
+    `parts`: name -> count, the counts adding up to a total that is shown elsewhere.
+    """
+    hidden = {name for name, count in parts.items() if is_small(count, min_size)}
+    if len(hidden) == 1:
+        others = [(c, n) for n, c in parts.items() if n not in hidden and c]
+        if others:
+            hidden.add(min(others)[1])
+    return {name: None if name in hidden else count for name, count in parts.items()}
+
+
+def hide_small_count(count: int | None, min_size: int) -> int | None:
+    """A lone count (not part of a shown partition): None when small."""
+    return None if is_small(count, min_size) else count
+
+
+def rate_if_enough(rate: float | None, denominator: int | None, min_size: int) -> float | None:
+    """A rate whose denominator has at least `min_size` people, else None."""
+    return rate if denominator is not None and denominator >= min_size else None
+
+
+def released_headlines(
+    document: Mapping[str, Any],
+    *,
+    min_size: int,
+    role_eligible: Mapping[str, int],
+    feedback_people: int,
+) -> dict[str, Any]:
+    """The metrics document's organisation-level headlines, released for a group-level viewer.
+
+    Keeps only aggregate keys (no person lists, no unmatched users, no per-group sections:
+    those go through the group tables). `role_eligible`: eligible people per role at D;
+    `feedback_people`: eligible people with a feedback event up to D (the acceptance base).
+    """
+    population = document["population"]
+    eligible = population["eligible"]
+    enough = eligible >= min_size
+    used = hide_small_parts(
+        {"ever_used": population["ever_used"], "never_started": population["never_started"]},
+        min_size,
+    )
+    active = document["active"]
+    target = dict(document["target"])
+    if not enough:
+        target.update(forecast_rate=None, needed=None, needed_per_week=None, on_track=None)
+        target.update(status=None)
+    trained = document["training"].get("counts", {})
+    training = hide_small_parts(
+        {"trained": trained.get("trained"), "untrained": trained.get("untrained")}, min_size
+    )
+    return {
+        "as_of": document["as_of"],
+        "released": True,
+        "min_group_size": min_size,
+        "population": {
+            "roster": hide_small_count(population["roster"], min_size),
+            "eligible": hide_small_count(eligible, min_size),
+            **used,
+        },
+        "active": {key: hide_small_count(active[key], min_size) for key in ("dau", "wau", "mau")},
+        "adoption_rate": rate_if_enough(document["adoption_rate"], eligible, min_size),
+        "stickiness": rate_if_enough(document["stickiness"], active["mau"], min_size),
+        "segments": hide_small_parts(document["segments"], min_size),
+        "target": target,
+        "leadership": {
+            role: rate_if_enough(
+                document["leadership"].get(role), role_eligible.get(role), min_size
+            )
+            for role in ("executive", "manager")
+        },
+        "trust": {
+            "acceptance_rate": rate_if_enough(
+                document["trust"]["acceptance_rate"], feedback_people, min_size
+            ),
+            "lost_trust": hide_small_count(document["trust"]["lost_trust"], min_size),
+        },
+        "training": {
+            group: rate_if_enough(document["training"].get(group), training[group], min_size)
+            for group in ("trained", "untrained")
+        },
+        "value_delivered": document["value_delivered"] if enough else None,
+        "build_cost": document.get("build_cost"),
+        "modes": document["modes"],
+    }
+
+
+def released_groups(
+    table: pl.DataFrame, *, group: str, count: str, min_size: int, keep: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """One row per group with every value of a small group (and its complement) nulled.
+
+    Adds `suppressed` and `note`; the group name and the `keep` columns (facts about the group
+    that rest on no person, e.g. a wave's planned start) stay; flags and texts are nulled too.
+    """
+    flagged = suppress_small_groups(table, group=group, count=count, min_size=min_size)
+    fixed = {group, *keep, "suppressed", "note"}
+    return flagged.with_columns(
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(name)).alias(name)
+        for name in flagged.columns
+        if name not in fixed
+    )
+
+
+def released_bins(frame: pl.DataFrame, *, count: str, min_size: int) -> pl.DataFrame:
+    """Chart bins (one row per bin) without the bins of 1..min-1 people."""
+    return frame.filter(~pl.col(count).is_between(1, min_size - 1))
+
+
+def released_bin_columns(
+    frame: pl.DataFrame, *, columns: tuple[str, ...], min_size: int
+) -> pl.DataFrame:
+    """Wide bins (one row per week, one column per kind): counts of 1..min-1 people nulled."""
+    return frame.with_columns(
+        pl.when(pl.col(name).abs().is_between(1, min_size - 1))
+        .then(None)
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in columns
+    )

@@ -1,0 +1,335 @@
+"""The data layer between the metrics and the views: one viewer-scoped object per page run.
+
+`PageData(context)` answers every question a view asks (headlines, waves, teams, retention,
+people, worklist inputs) with exactly what its viewer may see. Full results are cached once per
+data key (database, ingest version, settings digest, as-of day) in `loaders`; scoping (which
+people) and suppression (which groups) happen here, in one place, for every view:
+- product manager: everything, every person;
+- champion: person rows of their own cohort only; group numbers released as for leadership;
+- leadership: group numbers only, released by `analytics.privacy.release` (no group, bin,
+  verdict or earlier-date column resting on fewer people than the minimum group size).
+Views import this module and `widgets`/`charts` only; they hold layout, no privacy logic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+
+from analytics.privacy.release import (
+    released_bin_columns,
+    released_bins,
+    released_groups,
+    released_headlines,
+)
+from analytics.privacy.roles import CHAMPION, PRODUCT_MANAGER, Viewer
+from analytics.privacy.scope import scope_people
+from analytics.privacy.suppression import suppressed_label
+from analytics.settings import default
+from analytics.ui import frames, loaders, widgets
+from analytics.ui.widgets import PageContext
+
+LIFECYCLE_COUNTS = ("new", "returning", "resurrecting", "dormant")
+
+
+class NotAllowed(PermissionError):
+    """A view asked for data its viewer's role may not receive (a bug in a view, never shown)."""
+
+
+@dataclass(frozen=True)
+class PageData:
+    """What one viewer may see as of one day, computed from the cached full results."""
+
+    context: PageContext
+    room: bool = False  # shown to a room (the team meeting): released as for leadership
+
+    # ---- who and what ---------------------------------------------------------------------
+
+    @property
+    def viewer(self) -> Viewer:
+        """The signed-in viewer this object answers for."""
+        return self.context.viewer
+
+    @property
+    def as_of(self) -> dt.date:
+        """The as-of day (views call `widgets.require_data` first, so there is one)."""
+        assert self.context.as_of is not None
+        return self.context.as_of
+
+    @property
+    def full_access(self) -> bool:
+        """True for the product manager at their desk: every number and person, unsuppressed."""
+        return self.viewer.role == PRODUCT_MANAGER and not self.room
+
+    @property
+    def _key(self) -> tuple[str, int, str]:
+        return self.context.db, self.context.version, self.context.state
+
+    def _require_full_access(self, what: str) -> None:
+        if not self.full_access:
+            raise NotAllowed(f"{what} is for product managers only")
+
+    @cached_property
+    def settings(self) -> dict[str, Any]:
+        """The stored settings (app state), defaults filled in by the metric inputs."""
+        return loaders.inputs(*self._key).settings
+
+    def setting(self, name: str) -> Any:
+        """One setting's value, its default when unset."""
+        value = self.settings.get(name)
+        return default(name) if value is None else value
+
+    @property
+    def min_group(self) -> int:
+        """The minimum group size for released (group-level) numbers."""
+        return max(1, int(self.setting("min_group_size")))
+
+    @property
+    def hidden(self) -> str | None:
+        """What a withheld number reads as for this viewer (None: nothing is withheld)."""
+        return None if self.full_access else suppressed_label(self.min_group)
+
+    # ---- headlines ------------------------------------------------------------------------
+
+    def headlines(self, day: dt.date | None = None) -> dict[str, Any]:
+        """The metrics document at a day (default: the as-of day), released for the viewer."""
+        day = day or self.as_of
+        document = loaders.document(*self._key, day)
+        if self.full_access:
+            return document
+        people = loaders.people(*self._key, day)
+        roles = loaders.group_adoption(*self._key, day)[1]
+        feedback = people.filter(pl.col("accepted") + pl.col("rejected") > 0).height
+        return released_headlines(
+            document,
+            min_size=self.min_group,
+            role_eligible=dict(zip(roles["role"], roles["eligible"], strict=True)),
+            feedback_people=feedback,
+        )
+
+    def adoption_history(self) -> pl.DataFrame:
+        """One row per day from launch to as-of: eligible, dau, wau, mau, adoption_rate."""
+        history = loaders.adoption_history(*self._key, self.as_of)
+        if self.full_access:
+            return history
+        small = pl.col("eligible") < self.min_group
+        return history.with_columns(
+            pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
+            for c in ("dau", "wau", "mau", "adoption_rate")
+        ).with_columns(
+            pl.when(pl.col(c).is_between(1, self.min_group - 1))
+            .then(None)
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c in ("dau", "wau", "mau")
+        )
+
+    # ---- waves ----------------------------------------------------------------------------
+
+    def waves(self) -> pl.DataFrame:
+        """One row per planned wave with a `started` flag; small waves released by eligible."""
+        table = frames.with_started(loaders.waves(*self._key, self.as_of), self.as_of)
+        if self.full_access:
+            return table.with_columns(suppressed=pl.lit(False), note=pl.lit(None, pl.String))
+        return released_groups(
+            table,
+            group="wave",
+            count="eligible",
+            min_size=self.min_group,
+            keep=("name", "start", "started"),
+        )
+
+    def wave_verdict(self) -> frames.Verdict:
+        """Whether the latest started wave is ready for the next, from the released waves."""
+        return frames.gate_verdict(self.waves(), self.setting("wave_gate_rate"))
+
+    def wave_curves(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Adoption per wave by days since start, and people by days to first use.
+
+        Released: no curve of a suppressed wave; first use counted per week and bins of
+        fewer than the minimum dropped.
+        """
+        curves, first_use = loaders.rollout_curves(*self._key, self.as_of)
+        if self.full_access:
+            return curves, first_use
+        hidden = self.waves().filter("suppressed")["wave"].implode()
+        curves = curves.filter(~pl.col("wave").is_in(hidden))
+        weekly = (
+            first_use.filter(~pl.col("wave").is_in(hidden))
+            .with_columns(days=(pl.col("days") // 7) * 7)
+            .group_by("wave", "days")
+            .agg(pl.col("people").sum())
+            .sort("wave", "days")
+        )
+        return curves, released_bins(weekly, count="people", min_size=self.min_group)
+
+    # ---- retention and activity ----------------------------------------------------------
+
+    def retention(self) -> tuple[pl.DataFrame, int]:
+        """Cohort cells (one row per cohort per week offset) and how many cohorts were hidden."""
+        cells = loaders.retention(*self._key, self.as_of)
+        if self.full_access:
+            return cells, 0
+        small = pl.col("size") < self.min_group
+        shown = cells.filter(~small).drop("active", strict=False)  # rates on cohorts >= min only
+        return shown, cells.filter(small)["cohort_week"].n_unique()
+
+    def lifecycle(self) -> pl.DataFrame:
+        """One row per week: new, returning, resurrecting, dormant; small counts released."""
+        weeks = loaders.lifecycle(*self._key, self.as_of)
+        if self.full_access:
+            return weeks
+        released = released_bin_columns(weeks, columns=LIFECYCLE_COUNTS, min_size=self.min_group)
+        parts = pl.any_horizontal(pl.col("new", "returning", "resurrecting").is_null())
+        return released.with_columns(  # a total beside a hidden part would give the part away
+            pl.when(parts).then(None).otherwise(pl.col("active")).alias("active")
+        )
+
+    def active_days_histogram(self) -> pl.DataFrame:
+        """People by number of active days in the last 28 (k = 1..28); small bins dropped."""
+        counts = frames.histogram_frame(self.headlines_full()["active_days_histogram"])
+        if self.full_access:
+            return counts
+        return released_bins(counts, count="people", min_size=self.min_group)
+
+    def headlines_full(self) -> dict[str, Any]:
+        """The full document for internal shaping only (never handed to a view for non-PMs)."""
+        return loaders.document(*self._key, self.as_of)
+
+    # ---- teams ----------------------------------------------------------------------------
+
+    def teams(self) -> pl.DataFrame:
+        """Champions by team: members, champions, ratio, coverage, flags; small teams released."""
+        table = loaders.teams(*self._key, self.as_of)
+        if self.full_access:
+            return table.with_columns(suppressed=pl.lit(False), note=pl.lit(None, pl.String))
+        return released_groups(table, group="team", count="members", min_size=self.min_group)
+
+    def _group_board(self, day: dt.date, group: str) -> pl.DataFrame:
+        """Adoption per team or role at a day, released for the viewer."""
+        teams, roles = loaders.group_adoption(*self._key, day)
+        table = teams if group == "team" else roles
+        if self.full_access:
+            return table.with_columns(suppressed=pl.lit(False), note=pl.lit(None, pl.String))
+        return released_groups(table, group=group, count="eligible", min_size=self.min_group)
+
+    def leaderboard(self, last_meeting: dt.date) -> pl.DataFrame:
+        """Teams by adoption now, with the rate at the last meeting and the change in points.
+
+        Earlier-date columns are released on the team's size at that date: a team that was
+        below the minimum then shows no earlier rate and no change.
+        """
+        now = self._group_board(self.as_of, "team")
+        then = self._group_board(last_meeting, "team").filter(~pl.col("suppressed"))
+        return frames.leaderboard(now, then)
+
+    def roles(self) -> pl.DataFrame:
+        """Adoption among executives and managers (one row per role), released for the viewer."""
+        roles = self._group_board(self.as_of, "role")
+        return roles.filter(pl.col("role").is_in(["executive", "manager"]))
+
+    # ---- people ---------------------------------------------------------------------------
+
+    def people(self) -> pl.DataFrame:
+        """One row per person the viewer may see individually (leadership: none)."""
+        return scope_people(loaders.people(*self._key, self.as_of), self.viewer)
+
+    def champion_options(self) -> dict[str, str]:
+        """Champions whose cohort the viewer may open: everyone's for a PM, their own for one."""
+        if self.viewer.role == CHAMPION:
+            champions = loaders.people(*self._key, self.as_of).filter(
+                pl.col("person_id") == (self.viewer.person_id or "")
+            )
+            options = frames.champion_options(champions.with_columns(is_champion=pl.lit(True)))
+            return options or ({self.viewer.person_id: "me"} if self.viewer.person_id else {})
+        if not self.full_access:
+            return {}
+        return frames.champion_options(loaders.people(*self._key, self.as_of))
+
+    def cohort(self, champion_id: str) -> pl.DataFrame:
+        """One row per person assigned to this champion that the viewer may see."""
+        rows = loaders.cohorts(*self._key, self.as_of).filter(pl.col("champion_id") == champion_id)
+        return scope_people(rows, self.viewer)
+
+    def champions_activity(self, teams: list[str]) -> pl.DataFrame:
+        """Champions' own use (one row per champion): product managers only."""
+        self._require_full_access("Champions' own use")
+        return frames.champions_activity(self.people(), teams)
+
+    def top_users(self, hidden_teams: list[str]) -> pl.DataFrame:
+        """The most active people to recognise in the meeting: product managers only."""
+        if self.viewer.role != PRODUCT_MANAGER:
+            raise NotAllowed("Top users are for product managers only")
+        people = scope_people(loaders.people(*self._key, self.as_of), self.viewer)
+        return frames.top_users(people, hidden_teams)
+
+    def roster_names(self) -> dict[str, str]:
+        """Person id -> name for the people the viewer may see (plus themselves)."""
+        roster = loaders.inputs(*self._key).roster
+        if not self.full_access:
+            allowed = set(self.people()["person_id"].to_list()) | {self.viewer.person_id}
+            roster = roster.filter(pl.col("user_id").is_in(list(allowed - {None})))
+        return dict(roster.select("user_id", "name").drop_nulls("name").iter_rows())
+
+    # ---- outreach -------------------------------------------------------------------------
+
+    def basis(self) -> Any:
+        """The metrics' shared basis, for the outreach worklist (scoped by the caller's rows)."""
+        if self.viewer.role not in (PRODUCT_MANAGER, CHAMPION):
+            raise NotAllowed("The outreach worklist is individual-level")
+        return loaders.basis(*self._key, self.as_of)
+
+    def roster(self) -> pl.DataFrame:
+        """The roster, for building the worklist and scoping it (never shown whole)."""
+        if self.viewer.role not in (PRODUCT_MANAGER, CHAMPION):
+            raise NotAllowed("The roster is individual-level")
+        return loaders.inputs(*self._key).roster
+
+    # ---- data and settings (product managers) ---------------------------------------------
+
+    def ingest_log(self) -> pl.DataFrame:
+        """The ingest log: one row per file, newest first."""
+        self._require_full_access("The ingest log")
+        return loaders.ingest_log(self.context.db, self.context.version)
+
+    def quarantine(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Quarantined rows (capped) and the count per reason."""
+        self._require_full_access("The quarantine")
+        return loaders.quarantine(self.context.db, self.context.version)
+
+    def data_quality(self) -> dict[str, pl.DataFrame]:
+        """Nulls per column, date orders, duplicates, unmatched users, event names."""
+        self._require_full_access("Data quality")
+        return loaders.data_quality(self.context.db, self.context.version)
+
+    def event_names(self) -> list[str]:
+        """Every event name seen, most frequent first."""
+        self._require_full_access("Event names")
+        return loaders.event_names(self.context.db, self.context.version)
+
+    def insight(self, argv: tuple[str, ...]) -> tuple[dict | None, str | None]:
+        """An explore query over every user (unscoped): product managers only."""
+        self._require_full_access("Explore queries")
+        return loaders.insight(*self._key, argv)
+
+
+def open_view(name: str, *, needs_data: bool = True, room: bool = False) -> PageData:
+    """Start a view: the page context, the role check for this view, the empty-data stop.
+
+    Every view calls this first. Under the router the role was checked when the navigation
+    was built; a view run on its own (AppTest) or reached any other way is checked here again.
+    """
+    context = widgets.page_context()
+    widgets.require_view(context, name)
+    if needs_data:
+        widgets.require_data(context)
+    return PageData(context, room=room)
+
+
+def refresh() -> None:
+    """Forget every cached result (after an ingest, erasure or settings change here)."""
+    loaders.clear()
