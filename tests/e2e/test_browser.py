@@ -22,17 +22,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # (sidebar link text, file stem for the screenshot, a title the page must show)
 PAGES = [
     ("Overview", "overview", "Overview"),
@@ -46,9 +36,6 @@ PAGES = [
     ("Settings", "settings", "Settings"),
 ]
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-if not CHROMIUM.exists():
-    pytest.skip("chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
 
 
 def free_port() -> int:
@@ -110,17 +97,13 @@ def app_url(example_db: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(app_url: str):
-    """One chromium tab at a projector-like size (1600 x 1000)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1600, "height": 1000})
-        try:
-            yield tab
-        finally:
-            browser.close()
+def page(app_url: str, browser):
+    """One chromium tab at a projector-like size (1600 x 1000); chromium comes from conftest.py."""
+    tab = browser.new_page(viewport={"width": 1600, "height": 1000})
+    try:
+        yield tab
+    finally:
+        tab.close()
 
 
 def settle(tab) -> None:
