@@ -27,16 +27,23 @@ def oidc_app(
 ) -> Callable[..., AbstractContextManager[AppServer]]:
     """`with oidc_app(db) as app:` a real `streamlit run app.py` on `db`, sign-in through the
     session's provider. Keywords: `script=` (another app file), `env=` (extra environment),
-    `auth=False` (no `[auth]` section: the app's local mode)."""
+    `auth=False` (no `[auth]` section: the app's local mode), `extra_secrets=` (more TOML)."""
 
     @contextmanager
     def start(
-        db: Path, *, script: Path | None = None, env: dict[str, str] | None = None, auth=True
+        db: Path,
+        *,
+        script: Path | None = None,
+        env: dict[str, str] | None = None,
+        auth: bool = True,
+        extra_secrets: str = "",
     ) -> Iterator[AppServer]:
         options = {"script": script} if script else {}
         folder = tmp_path_factory.mktemp("oidc_app")
         provider = oidc_provider if auth else None
-        with serve_app(db, folder=folder, provider=provider, env=env, **options) as server:
+        with serve_app(
+            db, folder=folder, provider=provider, env=env, extra_secrets=extra_secrets, **options
+        ) as server:
             yield server
 
     return start

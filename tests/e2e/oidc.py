@@ -82,8 +82,9 @@ def run_provider() -> Iterator[OidcProvider]:
         yield OidcProvider(url=f"http://{HOST}:{server.server_port}")
 
 
-def write_secrets(path: Path, *, provider: OidcProvider | None, port: int) -> Path:
-    """A secrets.toml whose `[auth]` points at `provider` (empty file: no sign-in configured)."""
+def write_secrets(path: Path, *, provider: OidcProvider | None, port: int, extra: str = "") -> Path:
+    """A secrets.toml whose `[auth]` points at `provider` (empty file: no sign-in configured),
+    followed by `extra` TOML (e.g. the `[adoption]` product managers)."""
     lines = []
     if provider is not None:
         lines = [
@@ -94,7 +95,7 @@ def write_secrets(path: Path, *, provider: OidcProvider | None, port: int) -> Pa
             'client_secret = "not-a-secret"',
             f'server_metadata_url = "{provider.metadata_url}"',
         ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
 
 
@@ -126,7 +127,7 @@ class AppServer:
             sys.executable, "-m", "streamlit", "run", str(self.script),
             "--server.headless", "true",
             "--server.port", str(self.port),
-            "--server.address", "127.0.0.1",
+            "--server.address", self.env.get("TEST_SERVER_ADDRESS", "127.0.0.1"),
             "--browser.gatherUsageStats", "false",
             "--secrets.files", str(self.folder / "secrets.toml"),
         ]  # fmt: skip
@@ -177,11 +178,12 @@ def serve_app(
     provider: OidcProvider | None,
     script: Path = APP,
     env: dict[str, str] | None = None,
+    extra_secrets: str = "",
 ) -> Iterator[AppServer]:
     """A started `AppServer` for `script` on `db` (sign-in through `provider` when given)."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    write_secrets(folder / "secrets.toml", provider=provider, port=port)
+    write_secrets(folder / "secrets.toml", provider=provider, port=port, extra=extra_secrets)
     server_env = {k: v for k, v in os.environ.items() if k != "ADOPTION_VIEWER_EMAIL"}
     server_env |= {"ADOPTION_DB": str(db), **(env or {})}
     server = AppServer(script=script, db=db, folder=folder, port=port, env=server_env)
