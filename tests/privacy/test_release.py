@@ -1,0 +1,73 @@
+"""The release rules for group-level viewers, on hand-made numbers (analytics/privacy/release.py)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from analytics.privacy.release import (
+    hide_small_count,
+    hide_small_parts,
+    rate_if_enough,
+    released_bin_columns,
+    released_bins,
+    released_groups,
+)
+
+
+def test_a_small_part_and_its_smallest_nonzero_sibling_are_hidden():
+    # 3 never started is small; the smallest other non-zero part (dormant 6) goes too, so
+    # eligible (shown elsewhere) minus the shown parts cannot give the 3 back.
+    parts = {"never_started": 3, "dormant": 6, "at_risk": 0, "active": 41}
+    assert hide_small_parts(parts, 5) == {
+        "never_started": None,
+        "dormant": None,
+        "at_risk": 0,
+        "active": 41,
+    }
+
+
+def test_two_small_parts_hide_each_other_and_zeros_stay():
+    assert hide_small_parts({"a": 2, "b": 4, "c": 0, "d": 30}, 5) == {
+        "a": None,
+        "b": None,
+        "c": 0,
+        "d": 30,
+    }
+
+
+def test_nothing_small_nothing_hidden():
+    assert hide_small_parts({"a": 5, "b": 7}, 5) == {"a": 5, "b": 7}
+
+
+def test_lone_counts_and_rates():
+    assert [hide_small_count(n, 5) for n in (0, 1, 4, 5, None)] == [0, None, None, 5, None]
+    assert rate_if_enough(0.5, 4, 5) is None
+    assert rate_if_enough(0.5, 5, 5) == 0.5
+    assert rate_if_enough(0.5, None, 5) is None
+
+
+def test_a_small_group_keeps_its_name_and_loses_every_value_flags_included():
+    teams = pl.DataFrame(
+        {
+            "team": ["A", "B", "C"],
+            "members": [3, 8, 20],
+            "coverage": [1.0, 0.5, 0.9],
+            "over_ratio": [True, False, True],
+        }
+    )
+    released = released_groups(teams, group="team", count="members", min_size=5)
+    # A is small; B (the smallest shown sibling) is suppressed too; C stays whole.
+    assert released["suppressed"].to_list() == [True, True, False]
+    assert released["members"].to_list() == [None, None, 20]
+    assert released["over_ratio"].to_list() == [None, None, True]
+    assert released["note"].to_list() == ["fewer than 5 people", "fewer than 5 people", None]
+    assert released["team"].to_list() == ["A", "B", "C"]
+
+
+def test_bins_of_one_to_min_minus_one_people_are_dropped_or_nulled():
+    bins = pl.DataFrame({"days": [1, 2, 3, 4], "people": [0, 1, 4, 5]})
+    assert released_bins(bins, count="people", min_size=5)["days"].to_list() == [1, 4]
+    weeks = pl.DataFrame({"week": [1, 2], "new": [2, 9], "dormant": [-3, 0]})
+    out = released_bin_columns(weeks, columns=("new", "dormant"), min_size=5)
+    assert out["new"].to_list() == [None, 9]
+    assert out["dormant"].to_list() == [None, 0]
