@@ -61,12 +61,13 @@ def normalise_user(value: str | None) -> str | None:
 
 def identity_tokens(text: pl.Expr) -> pl.Expr:
     """Every identity free text may hold (list of user values: fields and their parts, each
-    normalised like a user value; placeholders and empty pieces left out)."""
+    normalised like a user value; placeholders and pieces without a letter or digit left out)."""
     cleaned = text.str.normalize("NFC").str.replace_all(INVISIBLE, "")
     fields = cleaned.str.extract_all(FIELD_TOKEN)
     parts = cleaned.str.extract_all(PART_TOKEN).list.eval(pl.element().str.strip_chars("."))
     tokens = pl.concat_list(fields.fill_null([]), parts.fill_null([]))
-    return tokens.list.eval(usable_user(pl.element())).list.drop_nulls().list.unique()
+    usable = usable_user(pl.element().filter(pl.element().str.contains(r"\w")))
+    return tokens.list.eval(usable).list.drop_nulls().list.unique()
 
 
 def text_identities(text: str | None) -> list[str]:
