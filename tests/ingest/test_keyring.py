@@ -123,3 +123,19 @@ def test_a_bad_environment_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv(KEY_ENV, "not-hex")
     with pytest.raises(ValueError, match="hexadecimal"):
         configured_keys()
+
+
+def test_the_cli_refuses_an_ingest_without_the_key(
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from analytics.cli import main
+
+    erase_person(db_path, "ann@x.com")
+    monkeypatch.setenv("ADOPTION_ERASURE_KEY_FILE", str(tmp_path / "elsewhere.key"))
+    events = tmp_path / "e.csv"
+    events.write_text("user_id,timestamp,event\nann@x.com,2026-03-01T10:00:00Z,login\n")
+    assert main(["ingest", str(events), "--db", str(db_path)]) == 2
+    assert "no erasure key" in capsys.readouterr().err
