@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from analytics.db import DEFAULT_DB, DatabaseBusy
+from analytics.ingest.keyring import ErasureKeyMissing
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -109,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseBusy as error:
         print(f"adoption: {error}", file=sys.stderr)
         return 3
+    except ErasureKeyMissing as error:
+        print(f"adoption: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

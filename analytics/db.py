@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from analytics.files import make_private_dir, protect_database_files
+
 DEFAULT_DB = Path(os.environ.get("ADOPTION_DB", "data/adoption.duckdb"))
 
 SCHEMA = """
@@ -51,6 +53,7 @@ CREATE TABLE IF NOT EXISTS roster (
     training_completed_on DATE, active BOOLEAN, flags VARCHAR
 );
 CREATE TABLE IF NOT EXISTS tombstones (identity_hash VARCHAR PRIMARY KEY, erased_at TIMESTAMP);
+ALTER TABLE tombstones ADD COLUMN IF NOT EXISTS key_id VARCHAR;  -- the erasure key that hashed it
 CREATE TABLE IF NOT EXISTS person_day (
     person_id VARCHAR NOT NULL,   -- roster user_id when matched by id or e-mail, else user value
     day DATE NOT NULL,            -- calendar day in the organisation timezone
@@ -80,7 +83,7 @@ def open_db(
     """Open the database (creating file and schema when writable), retrying while it is busy."""
     path = Path(path)
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(path.parent)
     config = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
     deadline = time.monotonic() + retry_seconds
     while True:
@@ -98,7 +101,16 @@ def open_db(
             time.sleep(0.2)
     if not read_only:
         con.execute(SCHEMA)
+        protect_database_files(path)
     return con
+
+
+def protect_open_database(con: duckdb.DuckDBPyConnection) -> None:
+    """0600 on the file (and .wal) of an open connection's database, e.g. after a commit."""
+    sql = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    rows = con.execute(sql).fetchall()
+    if rows and rows[0][0]:
+        protect_database_files(rows[0][0])
 
 
 @contextmanager
@@ -111,6 +123,8 @@ def connection(
         yield con
     finally:
         con.close()
+        if not read_only:
+            protect_database_files(path)
 
 
 def ingest_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -130,3 +144,31 @@ def state_path_for(db_path: Path | str) -> Path:
     """The SQLite app-state file (plan, settings, outreach, audit) that sits beside a database."""
     db_path = Path(db_path)
     return db_path.with_name(db_path.stem + ".app.sqlite")
+
+
+def _sql_text(value: str) -> str:
+    """A SQL string literal for a statement that takes no parameters (ATTACH): quotes doubled."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def copy_to_fresh_file(con: duckdb.DuckDBPyConnection, path: Path | str) -> Path:
+    """Copy every table of the open database into a new file beside it (0600), which holds no
+    free blocks: DuckDB keeps deleted rows' bytes in free blocks until they are reused."""
+    fresh = Path(f"{path}.compact")
+    for leftover in (fresh, Path(f"{fresh}.wal")):
+        leftover.unlink(missing_ok=True)
+    current = con.execute("SELECT current_database()").fetchall()[0][0]
+    con.execute("CHECKPOINT")
+    con.execute(f"ATTACH {_sql_text(str(fresh))} AS compacted")
+    try:
+        con.execute(f'COPY FROM DATABASE "{current.replace(chr(34), chr(34) * 2)}" TO compacted')
+    finally:
+        con.execute("DETACH compacted")
+    protect_database_files(fresh)
+    return fresh
+
+
+def swap_in(fresh: Path, path: Path | str) -> None:
+    """Replace the (closed) database file by its compacted copy in one rename."""
+    os.replace(fresh, path)
+    protect_database_files(path)

@@ -3,8 +3,10 @@
 A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` as a formula (and tab or carriage
 return can start one too), so a roster name like `=HYPERLINK("http://evil","click")` could run
 when a champion opens the export. Every *string* cell starting with one of those characters gets a
-single quote `'` in front, which spreadsheets show as text. Numeric columns are written as they
-are: a negative number such as -3 stays a number.
+single quote `'` in front, which spreadsheets show as text. The first character is checked after
+Unicode compatibility normalisation (NFKC), because spreadsheets fold full-width and small forms
+(`＝`, `＋`, `－`, `＠`, `﹦`, ...) to the ASCII ones; the minus sign `−` is escaped too. Numeric
+columns are written as they are: a negative number such as -3 stays a number.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from __future__ import annotations
 import polars as pl
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_PATTERN = r"^[=+\-@\t\r]"
+_FORMULA_PATTERN = "^[=+\\-@\t\r\u2212]"  # \u2212: the minus sign, which NFKC keeps
 
 
 def escape_formula(column: pl.Expr) -> pl.Expr:
-    """Prefix a single quote to string cells a spreadsheet would read as a formula."""
-    return (
-        pl.when(column.str.contains(_FORMULA_PATTERN)).then(pl.lit("'") + column).otherwise(column)
-    )
+    """Prefix a single quote to string cells a spreadsheet would read as a formula (checked
+    after NFKC, so full-width and other compatibility forms count as their ASCII character)."""
+    starts_formula = column.str.normalize("NFKC").str.contains(_FORMULA_PATTERN)
+    return pl.when(starts_formula).then(pl.lit("'") + column).otherwise(column)
 
 
 def _as_text(name: str, dtype: pl.DataType) -> pl.Expr | None:

@@ -1,4 +1,5 @@
-"""Shared fixtures and rules: a temporary database path per test; browser tests never skip in CI."""
+"""Shared fixtures and rules: a temporary database path and a private erasure key file per test;
+browser tests never skip in CI."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from analytics.ingest.keyring import KEY_ENV, KEY_FILE_ENV
 
 
 @pytest.fixture
@@ -28,3 +31,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         report.outcome = "failed"
         report.longrepr = f"browser test skipped under CI=true, which counts as a failure: {reason}"
     return report
+
+
+@pytest.fixture(autouse=True)
+def erasure_key_file(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test keeps its erasure key in its own folder, never in the user's config."""
+    path = tmp_path_factory.mktemp("config") / "adoption" / "erasure.key"
+    monkeypatch.setenv(KEY_FILE_ENV, str(path))
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    return path

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import polars as pl
+import pytest
 
 from analytics.exports import safe_frame, to_safe_csv
 
@@ -67,3 +68,28 @@ def test_excel_bom_is_optional() -> None:
 def test_empty_frame_keeps_header() -> None:
     frame = pl.DataFrame(schema={"person_id": pl.String, "n": pl.Int64})
     assert _rows(to_safe_csv(frame)) == [["person_id", "n"]]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '\uff1dHYPERLINK("http://evil")',  # ＝ full-width equals
+        "\uff0b1+1",  # ＋ full-width plus
+        "\uff0d2+3",  # － full-width hyphen-minus
+        "\uff20SUM(A1)",  # ＠ full-width commercial at
+        "\ufe66cmd",  # ﹦ small equals
+        "\ufe62cmd",  # ﹢ small plus
+        "\ufe63cmd",  # ﹣ small hyphen-minus
+        "\ufe6bcmd",  # ﹫ small commercial at
+        "\u2212 3",  # − minus sign
+    ],
+)
+def test_compatibility_forms_of_formula_prefixes_are_escaped(cell: str) -> None:
+    frame = pl.DataFrame({"name": [cell]})
+    assert safe_frame(frame)["name"].to_list() == ["'" + cell]
+
+
+@pytest.mark.parametrize("cell", ["\uff21nn", "Zoë", "ｱﾝ", "１２"])
+def test_compatibility_forms_of_plain_text_are_kept(cell: str) -> None:
+    frame = pl.DataFrame({"name": [cell]})
+    assert safe_frame(frame)["name"].to_list() == [cell]

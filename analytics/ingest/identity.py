@@ -1,26 +1,46 @@
-"""Who a user value is: normalisation of identities and the keyed hash kept after erasure.
+"""Who a user value is: one identity rule and one tokeniser, and the keyed hash kept after erasure.
 
 User values are compared after the same normalisation everywhere (events, roster, erasure): the
-read layer's `user_value` (NFC, every Unicode white space removed, e-mails lower-cased).
-Erased identities survive only as HMAC-SHA256 hashes under a random key kept in `meta`, computed
-in SQL so that a whole file's users are checked against the tombstones in one query.
+read layer's `user_value` (NFC, every Unicode white space removed, e-mails lower-cased). Text
+that may hold identities anywhere (a quarantined row's raw line, an outreach note, an audit
+filter) is cut into tokens by `identity_tokens`, each token normalised by that same rule; ingest
+(which suppresses an erased person's rows) and erasure (which deletes them) both use it, so they
+always agree on whose row a line is. Erased identities survive only as HMAC-SHA256 hashes
+computed in SQL, under keys kept outside the database (analytics.ingest.keyring).
 """
 
 from __future__ import annotations
 
-import secrets
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import duckdb
 import polars as pl
 
-from analytics.ingest.columns import user_value
+from analytics.ingest.columns import usable_user, user_value
+from analytics.ingest.keyring import ErasureKey
 
-HMAC_KEY_NAME = "erasure_hmac_key"
 _BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
+KEYS_RELATION = "erasure_keys"
 
-# HMAC-SHA256(key, value) = H((key ^ opad) || H((key ^ ipad) || value)); the padded keys are
-# bound as parameters, so only hashes are ever compared, never stored identities.
-HMAC_SQL = "sha256(?::BLOB || unhex(sha256(?::BLOB || encode({value}))))"
+# Invisible characters removed before cutting (a zero-width space inside an e-mail joins it).
+INVISIBLE = r"[\u200b\u2060\ufeff]"
+# A field of CSV, JSON, a log line or a mail header: cut at every Unicode white space (NBSP
+# included) and at quotes, brackets and separators, so `<ann@x.com>`, `"Ann <ANN@x.com>"` and
+# `{"user":"ann@x.com"}` all yield `ann@x.com`.
+FIELD_TOKEN = r"[^\s,;|\"'`{}\[\]()<>]+"
+# The same field cut further at `:`, `=`, `/` and `\` (`mailto:ann@x.com`, `user=ann`), kept
+# beside the whole field so an identity that contains one of those characters still matches.
+PART_TOKEN = r"[^\s,;|\"'`{}\[\]()<>:=/\\]+"
+
+# HMAC-SHA256(key, value) = H((key ^ opad) || H((key ^ ipad) || value)); the padded keys come
+# from the registered relation erasure_keys (k), so only hashes are compared, never identities.
+HMAC_SQL = "sha256(k.opad || unhex(sha256(k.ipad || encode({value}))))"
+TOMBSTONED_SQL = (
+    "EXISTS (SELECT 1 FROM erasure_keys AS k "
+    "WHERE {hmac} IN (SELECT identity_hash FROM tombstones))"
+)
 
 
 def normalise_user_expr(column: pl.Expr) -> pl.Expr:
@@ -39,24 +59,90 @@ def normalise_user(value: str | None) -> str | None:
     return pl.select(normalise_user_expr(pl.lit(value, pl.String))).item()
 
 
-def hmac_key(con: duckdb.DuckDBPyConnection, *, create: bool) -> bytes | None:
-    """The erasure key from `meta`; created (32 random bytes) on first need when create is set."""
-    rows = con.execute("SELECT value FROM meta WHERE key = ?", [HMAC_KEY_NAME]).fetchall()
-    if rows:
-        return bytes.fromhex(rows[0][0])
-    if not create:
-        return None
-    key = secrets.token_bytes(32)
-    con.execute("INSERT INTO meta VALUES (?, ?)", [HMAC_KEY_NAME, key.hex()])
-    return key
+def identity_tokens(text: pl.Expr) -> pl.Expr:
+    """Every identity free text may hold (list of user values: fields and their parts, each
+    normalised like a user value; placeholders and pieces without a letter or digit left out)."""
+    cleaned = text.str.normalize("NFC").str.replace_all(INVISIBLE, "")
+    fields = cleaned.str.extract_all(FIELD_TOKEN)
+    parts = cleaned.str.extract_all(PART_TOKEN).list.eval(pl.element().str.strip_chars("."))
+    tokens = pl.concat_list(fields.fill_null([]), parts.fill_null([]))
+    usable = usable_user(pl.element().filter(pl.element().str.contains(r"\w")))
+    return tokens.list.eval(usable).list.drop_nulls().list.unique()
+
+
+def text_identities(text: str | None) -> list[str]:
+    """identity_tokens for one text, sorted (tests and single values)."""
+    tokens = pl.select(identity_tokens(pl.lit(text, pl.String)).alias("t")).item()
+    return [] if tokens is None else sorted(tokens.to_list())
+
+
+def holds_identity(text: pl.Expr, identities: Sequence[str]) -> pl.Expr:
+    """True where the text holds one of these (normalised) identities as a token."""
+    wanted = pl.lit(pl.Series(list(identities), dtype=pl.String)).implode()
+    return identity_tokens(text).list.set_intersection(wanted).list.len().gt(0).fill_null(False)
 
 
 def hmac_params(key: bytes) -> list[bytes]:
-    """The two padded keys HMAC_SQL binds, outer first: [key ^ opad, key ^ ipad]."""
+    """The two padded keys of HMAC: [key ^ opad, key ^ ipad]."""
     padded = key.ljust(_BLOCK, b"\0")
     return [bytes(b ^ 0x5C for b in padded), bytes(b ^ 0x36 for b in padded)]
 
 
+def keys_frame(keys: Sequence[ErasureKey]) -> pl.DataFrame:
+    """One row per key: key_id, opad, ipad (what HMAC_SQL reads as `k`)."""
+    pads = [hmac_params(k.secret) for k in keys]
+    return pl.DataFrame(
+        {
+            "key_id": [k.key_id for k in keys],
+            "opad": [p[0] for p in pads],
+            "ipad": [p[1] for p in pads],
+        },
+        schema={"key_id": pl.String, "opad": pl.Binary, "ipad": pl.Binary},
+    )
+
+
+@contextmanager
+def registered_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[ErasureKey]) -> Iterator[None]:
+    """Make the keys readable as the relation erasure_keys for the duration of a block."""
+    con.register(KEYS_RELATION, keys_frame(keys))
+    try:
+        yield
+    finally:
+        con.unregister(KEYS_RELATION)
+
+
 def hmac_sql(value_sql: str) -> str:
-    """HMAC_SQL over a SQL expression (a column name, never a value); binds hmac_params."""
+    """HMAC_SQL over a SQL expression (a column name, never a value) and the key row `k`."""
     return HMAC_SQL.format(value=value_sql)
+
+
+def tombstoned_sql(value_sql: str) -> str:
+    """SQL that is true when the value's HMAC under any registered key is a tombstone."""
+    return TOMBSTONED_SQL.format(hmac=hmac_sql(value_sql))
+
+
+# Where a whole identity may start or end in free text: the separators of PART_TOKEN.
+_EDGE = r"[\s,;|\"'`{}\[\]()<>:=/\\]"
+
+
+def redact_identities(
+    text: pl.Expr, identities: Sequence[str], phrases: Sequence[str], placeholder: str
+) -> pl.Expr:
+    """Free text with every identity (and phrase, e.g. a name) replaced by the placeholder; a
+    text still holding an identity after that (an unusual spelling) is replaced whole."""
+    words = sorted({w for w in (*identities, *phrases) if w}, key=len, reverse=True)
+    if not words:
+        return text
+    alternatives = "|".join(re.escape(w) for w in words)
+    pattern = f"(?i)(^|{_EDGE})({alternatives})($|{_EDGE})"
+    replaced = text
+    for _ in range(2):  # adjacent matches share an edge: the second pass takes the rest
+        replaced = replaced.str.replace_all(pattern, f"${{1}}{placeholder}${{3}}")
+    return (
+        pl.when(holds_identity(replaced, identities)).then(pl.lit(placeholder)).otherwise(replaced)
+    )
+
+
+def is_identity(value: pl.Expr, identities: Sequence[str]) -> pl.Expr:
+    """True where a whole value (an owner, a viewer's e-mail) is one of these identities."""
+    return normalise_user_expr(value).is_in(list(identities)).fill_null(False)

@@ -18,8 +18,9 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version
-from analytics.ingest.identity import hmac_key, hmac_params, hmac_sql
+from analytics.db import bump_ingest_version, protect_open_database
+from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
+from analytics.ingest.keyring import erasure_keys
 from analytics.ingest.report import FileReport
 
 CONFLICT_EXAMPLES = 3
@@ -46,20 +47,14 @@ md5(concat_ws(chr(31), user_id, CAST(ts AS VARCHAR), event,
 NO_ERASED_USERS = "SELECT NULL::VARCHAR AS user_id WHERE false"
 ERASED_USERS = """
 SELECT user_id FROM (SELECT DISTINCT user_id FROM parsed_rows WHERE user_id IS NOT NULL)
-WHERE {hmac} IN (SELECT identity_hash FROM tombstones)
+WHERE {tombstoned}
 """
-# A quarantined row without a parsed user (wrong number of fields, invalid JSON) still holds
-# the person in its raw text: each field-like token, normalised like a user value, is checked.
+# A row bound for quarantine stores its raw text, which may hold an erased person even when its
+# parsed user is someone else or nobody (wrong number of fields, invalid JSON): every identity
+# token of the raw text (identity.identity_tokens, the rule erasure deletes by) is checked.
 NO_ERASED_RAW_ROWS = "SELECT NULL::BIGINT AS row_idx WHERE false"
 ERASED_RAW_ROWS = """
-SELECT DISTINCT row_idx FROM (
-    SELECT row_idx, CASE WHEN contains(token, '@') THEN lower(nfc_normalize(token))
-                         ELSE nfc_normalize(token) END AS user_id
-    FROM (SELECT row_idx, unnest(regexp_split_to_array(raw, '[\\s,;|"''{{}}\\[\\]:]+')) AS token
-          FROM parsed_rows WHERE user_id IS NULL AND reason IS NOT NULL)
-    WHERE token <> ''
-)
-WHERE {hmac} IN (SELECT identity_hash FROM tombstones)
+SELECT DISTINCT row_idx FROM raw_tokens WHERE {tombstoned}
 """
 
 STAGE_SQL = """
@@ -164,6 +159,7 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
     else:
         con.execute("COMMIT")
+        protect_open_database(con)  # DuckDB creates the .wal with the process umask
     finally:
         _OPEN_TRANSACTIONS.discard(id(con))
 
@@ -178,23 +174,36 @@ def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
     return scalar(con, "SELECT coalesce(max(ingest_id), 0) + 1 FROM ingest_log")
 
 
+def raw_token_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """One row per identity token of each row bound for quarantine (row_idx, user_id)."""
+    return (
+        rows.filter(pl.col("reason").is_not_null())
+        .select("row_idx", identity_tokens(pl.col("raw")).alias("user_id"))
+        .explode("user_id")
+        .drop_nulls("user_id")
+    )
+
+
 def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
     """Decide every row's outcome into the temp table `staged`: one row per row read."""
-    key = hmac_key(con, create=False)
-    has_tombstones = scalar(con, "SELECT count(*) FROM tombstones") > 0
-    erased, erased_raw, params = NO_ERASED_USERS, NO_ERASED_RAW_ROWS, []
-    if key is not None and has_tombstones:
-        erased = ERASED_USERS.format(hmac=hmac_sql("user_id"))
-        erased_raw = ERASED_RAW_ROWS.format(hmac=hmac_sql("user_id"))
-        params = hmac_params(key) * 2  # one pair per HMAC in the statement, in order
-    con.register("parsed_rows", rows.with_row_index("row_idx"))
+    keys = erasure_keys(con, create=False)
+    indexed = rows.with_row_index("row_idx")
+    erased, erased_raw, tokens = NO_ERASED_USERS, NO_ERASED_RAW_ROWS, indexed.clear()
+    if keys and scalar(con, "SELECT count(*) FROM tombstones") > 0:
+        erased = ERASED_USERS.format(tombstoned=tombstoned_sql("user_id"))
+        erased_raw = ERASED_RAW_ROWS.format(tombstoned=tombstoned_sql("user_id"))
+        tokens = raw_token_rows(indexed)
+    con.register("parsed_rows", indexed)
+    con.register("raw_tokens", tokens.select("row_idx", "user_id"))
     try:
         sql = STAGE_SQL.format(
             erased=erased, erased_raw=erased_raw, key=DEDUPE_KEY_SQL, content=CONTENT_HASH_SQL
         )
-        con.execute(sql, params)
+        with registered_keys(con, keys):
+            con.execute(sql)
     finally:
         con.unregister("parsed_rows")
+        con.unregister("raw_tokens")
 
 
 def _outcome_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -16,12 +16,12 @@ from analytics.db import bump_ingest_version
 from analytics.ingest.columns import normalise_name
 from analytics.ingest.decode import csv_records, decode_bytes, lines_frame
 from analytics.ingest.identity import (
-    hmac_key,
-    hmac_params,
-    hmac_sql,
     normalise_email_expr,
     normalise_user_expr,
+    registered_keys,
+    tombstoned_sql,
 )
+from analytics.ingest.keyring import erasure_keys
 from analytics.ingest.load import transaction
 from analytics.ingest.report import FileReport
 from analytics.ingest.sniff import (
@@ -288,8 +288,7 @@ def flag_warnings(roster: pl.DataFrame) -> list[str]:
 
 ERASED_SQL = """
 SELECT line_no FROM new_roster
-WHERE {hmac_id} IN (SELECT identity_hash FROM tombstones)
-   OR (email IS NOT NULL AND {hmac_email} IN (SELECT identity_hash FROM tombstones))
+WHERE {erased_id} OR (email IS NOT NULL AND {erased_email})
 """
 
 
@@ -298,13 +297,16 @@ def without_erased(
 ) -> tuple[pl.DataFrame, int]:
     """The roster without people erased on request (their id or e-mail matches a tombstone),
     so an old HR export does not bring them back; and how many were left out."""
-    key = hmac_key(con, create=False)
-    if key is None:
+    keys = erasure_keys(con, create=False)
+    if not keys:
         return roster, 0
     con.register("new_roster", roster)
     try:
-        sql = ERASED_SQL.format(hmac_id=hmac_sql("user_id"), hmac_email=hmac_sql("email"))
-        erased = [r[0] for r in con.execute(sql, hmac_params(key) * 2).fetchall()]
+        sql = ERASED_SQL.format(
+            erased_id=tombstoned_sql("user_id"), erased_email=tombstoned_sql("email")
+        )
+        with registered_keys(con, keys):
+            erased = [r[0] for r in con.execute(sql).fetchall()]
     finally:
         con.unregister("new_roster")
     return roster.filter(~pl.col("line_no").is_in(erased)), len(erased)

@@ -91,6 +91,23 @@ def metrics_command(as_of: str | None, db: Path) -> int:
     except ValueError:
         print(f"adoption metrics: --as-of must be YYYY-MM-DD, got {as_of!r}", file=sys.stderr)
         return 2
+    from analytics.privacy.audit import EXPORT_METRICS, audit_command_line
+
     document = build_document(load_inputs(Path(db)), day)
+    filters = {"as_of": document["as_of"], "format": "json"}
+    audit_command_line(db, EXPORT_METRICS, filters, row_count=named_rows(document))
     print(json.dumps(document, indent=2, allow_nan=False))
+    return 0
+
+
+PERSON_KEYS = frozenset({"person_id", "user_id", "champion_id"})
+
+
+def named_rows(value: Any) -> int:
+    """How many rows naming a person the document holds (objects with a person key)."""
+    if isinstance(value, dict):
+        own = 1 if PERSON_KEYS & value.keys() else 0
+        return own + sum(named_rows(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(named_rows(item) for item in value)
     return 0

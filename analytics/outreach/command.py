@@ -12,6 +12,7 @@ import polars as pl
 from analytics.exports import to_safe_csv
 from analytics.metrics.inputs import load_inputs
 from analytics.outreach.build import worklist_from_inputs
+from analytics.privacy.audit import EXPORT_WORKLIST, audit_command_line
 
 
 def parse_as_of(text: str | None) -> dt.date | None:
@@ -47,6 +48,8 @@ def outreach_command(*, as_of: str | None, db: Path, output_format: str = "csv")
         print(f"adoption outreach: {error}", file=sys.stderr)
         return 2
     worklist = worklist_from_inputs(load_inputs(Path(db)), day)
+    filters = {"as_of": day, "format": output_format}
+    audit_command_line(db, EXPORT_WORKLIST, filters, row_count=worklist.height)
     if output_format == "json":
         _write((worklist_json(worklist) + "\n").encode("utf-8"))
     else:

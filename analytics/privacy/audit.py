@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
+from analytics.privacy.roles import PRODUCT_MANAGER, Viewer, command_line_viewer
 
-from analytics.privacy.roles import PRODUCT_MANAGER, Viewer
-from analytics.state import store
+if TYPE_CHECKING:
+    import polars as pl
 
 # What is audited, named once so the log reads the same from every page.
 VIEW_WORKLIST = "view outreach worklist"
@@ -21,6 +21,7 @@ VIEW_TOP_USERS = "view top users"
 EXPORT_WORKLIST = "export outreach worklist"
 EXPORT_CSV = "export csv"
 ERASE = "erase person"
+EXPORT_METRICS = "export metrics document"
 
 
 def filters_text(filters: Mapping[str, Any] | None) -> str:
@@ -37,6 +38,8 @@ def audit_view(
     row_count: int = 0,
 ) -> None:
     """Write one audit row for an individual-level view, an export or an erasure."""
+    from analytics.state import store
+
     store.audit(
         db,
         who=viewer.identity,
@@ -51,4 +54,24 @@ def audit_log(db: Path | str, viewer: Viewer) -> pl.DataFrame:
     """The audit log, newest first (one row per audited action); product managers only."""
     if viewer.role != PRODUCT_MANAGER:
         raise PermissionError("only a product manager may read the audit log")
+    from analytics.state import store
+
     return store.audit_frame(db)
+
+
+def audit_command_line(
+    db: Path | str, what: str, filters: Mapping[str, Any] | None = None, row_count: int = 0
+) -> None:
+    """Audit a command-line export as its operator (command_line_viewer); nothing when the
+    database does not exist (nothing was read, and reading must create no file)."""
+    from analytics.db import state_path_for
+    from analytics.state.audit_rows import append_audit_row
+
+    if not Path(db).exists():
+        return
+    viewer = command_line_viewer()
+    row = {"who": viewer.identity, "role": viewer.role, "what": what}
+    if not append_audit_row(
+        state_path_for(db), **row, filters=filters_text(filters), row_count=row_count
+    ):
+        audit_view(db, viewer, what, filters, row_count)

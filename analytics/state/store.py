@@ -9,9 +9,10 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, create_engine, delete, select
+from sqlmodel import Session, SQLModel, col, create_engine, delete, select, update
 
 from analytics.db import state_path_for
+from analytics.files import make_private_dir, protect_file
 from analytics.settings import SETTINGS_BY_NAME
 from analytics.state.models import AuditEntry, Outreach, SettingValue, Wave
 
@@ -23,9 +24,10 @@ def engine_for(db_path: Path | str) -> Engine:
     state = state_path_for(db_path)
     key = str(state.resolve())
     if key not in _ENGINES:
-        state.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(state.parent)
         engine = create_engine(f"sqlite:///{state}", connect_args={"check_same_thread": False})
         SQLModel.metadata.create_all(engine)
+        protect_file(state)  # SQLite gives its journals the database file's mode
         _ENGINES[key] = engine
     return _ENGINES[key]
 
@@ -137,9 +139,39 @@ def audit_frame(db_path: Path | str) -> pl.DataFrame:
 
 def delete_person_state(db_path: Path | str, *, person_id: str) -> int:
     """Erasure: delete a person's outreach rows; returns how many."""
+    return delete_outreach_of(db_path, person_ids=[person_id])
+
+
+def delete_outreach_of(db_path: Path | str, *, person_ids: list[str]) -> int:
+    """Erasure: delete the outreach rows about these person ids; returns how many."""
     with Session(engine_for(db_path)) as session:
-        rows = list(session.exec(select(Outreach).where(Outreach.person_id == person_id)))
-        for row in rows:
-            session.delete(row)
+        result = session.exec(delete(Outreach).where(col(Outreach.person_id).in_(person_ids)))
         session.commit()
-        return len(rows)
+        return result.rowcount
+
+
+def update_outreach_rows(db_path: Path | str, *, rows: pl.DataFrame) -> None:
+    """Rewrite owner, logged_by and note of the outreach rows given by id (erasure)."""
+    if rows.is_empty():
+        return
+    with Session(engine_for(db_path)) as session:
+        session.execute(
+            update(Outreach), rows.select("id", "owner", "logged_by", "note").to_dicts()
+        )
+        session.commit()
+
+
+def update_audit_rows(db_path: Path | str, *, rows: pl.DataFrame) -> None:
+    """Rewrite who and filters of the audit entries given by id (erasure)."""
+    if rows.is_empty():
+        return
+    with Session(engine_for(db_path)) as session:
+        session.execute(update(AuditEntry), rows.select("id", "who", "filters").to_dicts())
+        session.commit()
+
+
+def vacuum(db_path: Path | str) -> None:
+    """Rebuild the state file so deleted and overwritten values leave no bytes in free pages."""
+    with engine_for(db_path).connect().execution_options(isolation_level="AUTOCOMMIT") as con:
+        con.exec_driver_sql("VACUUM")
+    protect_file(state_path_for(db_path))

@@ -13,6 +13,7 @@ from analytics.db import connection
 from analytics.ingest.erase import erase_command, erase_person
 from analytics.ingest.load import load_parsed_file
 from analytics.ingest.reasons import BAD_TIMESTAMP, WRONG_FIELD_COUNT
+from analytics.privacy import ERASE, command_line_viewer
 from analytics.state.models import Outreach
 from analytics.state.store import audit_frame, log_outreach, outreach_frame
 
@@ -47,7 +48,7 @@ def _setup(db_path: Path) -> None:
     log_outreach(db_path, contact=Outreach(person_id="E1", contacted_on=NOW.date(), channel="chat"))
 
 
-def test_erase_deletes_everything_and_counts_it(db_path: Path) -> None:
+def test_erase_deletes_everything_and_counts_it(db_path: Path, erasure_key_file: Path) -> None:
     _setup(db_path)
     erasure = erase_person(db_path, " ANN@X.com ")  # found through the roster e-mail
     # events: 3 of Ann's 4 good rows (E1 x2, ann@x.com x1); quarantine: the bad-timestamp row of E1
@@ -59,9 +60,8 @@ def test_erase_deletes_everything_and_counts_it(db_path: Path) -> None:
         assert con.execute("SELECT user_id FROM roster").fetchall() == [("E2",)]
         assert con.execute("SELECT DISTINCT person_id FROM person_day").fetchall() == [("E2",)]
         hashes = {h for (h,) in con.execute("SELECT identity_hash FROM tombstones").fetchall()}
-        key = bytes.fromhex(
-            con.execute("SELECT value FROM meta WHERE key = 'erasure_hmac_key'").fetchall()[0][0]
-        )
+        assert con.execute("SELECT count(*) FROM meta WHERE key LIKE '%key%'").fetchall() == [(0,)]
+    key = bytes.fromhex(erasure_key_file.read_text().split()[-1])  # the key file, not the db
     expected = {hmac.new(key, v.encode(), hashlib.sha256).hexdigest() for v in ("E1", "ann@x.com")}
     assert hashes == expected  # only keyed hashes: no id or e-mail kept in clear
     assert outreach_frame(db_path).height == 0
@@ -91,12 +91,13 @@ def test_erase_command_prints_counts_and_audits_without_the_identity(
     entry = audit_frame(db_path).row(0, named=True)
     # 3 events + 2 quarantine rows + 1 roster row + 1 outreach row = 7
     assert (entry["who"], entry["role"], entry["what"], entry["row_count"]) == (
-        "cli",
+        command_line_viewer().identity,
         "product_manager",
-        "erase",
+        ERASE,
         7,
     )
-    assert "E1" not in entry["filters"]
+    assert "E1" not in entry["filters"] and "ann" not in entry["filters"].lower()
+    assert audit_frame(db_path).height == 1  # one entry, spelled once
 
 
 def test_erasing_someone_unknown_still_suppresses_them_later(db_path: Path) -> None:

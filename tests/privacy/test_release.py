@@ -1,4 +1,4 @@
-"""The release rules for group-level viewers, on hand-made numbers (analytics/privacy/release.py)."""
+"""The release rules for group-level viewers, on hand-made numbers (privacy/release.py)."""
 
 from __future__ import annotations
 
