@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analytics.privacy import ERASE, VIEW_QUARANTINE, audit_view
+from analytics.privacy import VIEW_QUARANTINE
 from analytics.ui import access, frames, widgets
 from analytics.ui.pagedata import open_view, refresh
 
@@ -206,17 +206,10 @@ with erase_tab:
 
         try:
             with access.db_access():
-                erasure = erase_person(db, person)
+                erasure = erase_person(db, person, viewer=context.viewer)  # audits itself
         except ValueError as error:
             st.error(widgets.md_escape(error))
         else:
-            deleted = (
-                erasure.events
-                + erasure.quarantine_rows
-                + erasure.roster_rows
-                + erasure.outreach_rows
-            )
-            audit_view(db, context.viewer, ERASE, row_count=deleted)
             refresh()
             st.success("Erased.")
             st.text(erasure.to_text())
