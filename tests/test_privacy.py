@@ -19,7 +19,6 @@ from analytics.privacy import (
     audit_log,
     audit_view,
     command_line_viewer,
-    leadership_people,
     privacy_config,
     resolve_viewer,
     scope_people,
@@ -184,28 +183,6 @@ def test_min_group_size_is_a_parameter() -> None:
     out = suppress_small_groups(table, group="team", count="members", min_size=10)
     assert out["suppressed"].to_list() == [True, True, False]
     assert out["note"][0] == "fewer than 10 people"
-
-
-def test_filters_never_narrow_a_group_below_the_minimum() -> None:
-    people = pl.DataFrame(
-        {
-            "person_id": [f"p{i}" for i in range(20)],
-            # team A: 12 people, 9 in wave 1 and 3 in wave 2; team B: 8 people all in wave 1
-            "team": ["A"] * 12 + ["B"] * 8,
-            "wave": [1] * 9 + [2] * 3 + [1] * 8,
-        }
-    )
-    wave1 = leadership_people(people, {"wave": [1]}, group="team")
-    # A keeps 9 but the 3 removed could be worked out against the unfiltered 12: A shows nothing
-    assert sorted(set(wave1["team"])) == ["B"]
-    wave2 = leadership_people(people, {"wave": [2]}, group="team")
-    # only 3 people selected in total: nothing at all
-    assert wave2.is_empty()
-    everyone = leadership_people(people, {}, group="team")
-    assert everyone.height == 20
-
-
-# --- audit -------------------------------------------------------------------------------------
 
 
 def test_audit_rows_and_who_may_read_them(db_path: Path) -> None:

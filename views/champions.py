@@ -15,7 +15,7 @@ data = open_view("champions")
 context, viewer, db = data.context, data.viewer, data.context.db
 doc = data.headlines()
 max_ratio = int(data.setting("max_people_per_champion"))
-summary = data.headlines_full()["champions"]  # organisation-wide counts and ratios
+summary = data.champion_summary()
 
 if not doc["modes"]["roster"]:
     st.info(
@@ -25,15 +25,25 @@ if not doc["modes"]["roster"]:
     st.stop()
 
 top = st.columns(4)
-widgets.headline(top[0], "Champions", widgets.count(summary["champions"]), "Eligible champions.")
+widgets.headline(
+    top[0],
+    "Champions",
+    widgets.count(summary["champions"], hidden=data.hidden),
+    "Eligible champions.",
+)
 widgets.headline(
     top[1],
     "People per champion",
-    "—" if summary["people_per_champion"] is None else f"{summary['people_per_champion']:.1f}",
+    data.hidden or "—"
+    if summary["people_per_champion"] is None
+    else f"{summary['people_per_champion']:.1f}",
     DEFINITIONS["people_per_champion"].format(ratio=max_ratio),
 )
 widgets.headline(
-    top[2], "Coverage", widgets.percent(summary["coverage"], 1), DEFINITIONS["coverage"]
+    top[2],
+    "Coverage",
+    widgets.percent(summary["coverage"], 1, hidden=data.hidden),
+    DEFINITIONS["coverage"],
 )
 team_table = data.teams()
 hidden_teams = int(team_table["suppressed"].sum())

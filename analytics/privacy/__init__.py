@@ -30,7 +30,6 @@ from analytics.privacy.roles import (
 )
 from analytics.privacy.scope import cohort_ids, scope_people
 from analytics.privacy.suppression import (
-    leadership_people,
     suppress_parents,
     suppress_small_groups,
     suppressed_label,
@@ -60,7 +59,6 @@ __all__ = [
     "cohort_ids",
     "command_line_viewer",
     "filters_text",
-    "leadership_people",
     "privacy_config",
     "resolve_viewer",
     "scope_people",

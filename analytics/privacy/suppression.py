@@ -1,16 +1,13 @@
 """Leadership sees groups, never people: small groups are suppressed so nobody can be singled out.
 
-Three rules (SPEC 6): a group smaller than the minimum group size shows "fewer than N people" and
+Two rules (SPEC 6): a group smaller than the minimum group size shows "fewer than N people" and
 no numbers; when a parent (or the whole table) has exactly one suppressed group, the
 next-smallest sibling is suppressed too, so the hidden count cannot be worked out by subtracting
-the shown groups from the shown total; and a leadership filter that would leave a group (or the
-whole selection) below the minimum shows nothing for it.
+the shown groups from the shown total. Leadership filters only choose which released rows to
+show and never aggregate over a selection, so no filter can narrow a number below the minimum.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
-from typing import Any
 
 import polars as pl
 
@@ -105,42 +102,3 @@ def suppress_small_groups(
         .otherwise(None)
         .alias("note"),
     )
-
-
-def _matches(filters: Mapping[str, Sequence[Any]]) -> pl.Expr:
-    """True for rows whose columns take one of the chosen values (no filter: every row)."""
-    expression = pl.lit(True)
-    for column, values in filters.items():
-        if values:
-            expression = expression & pl.col(column).is_in(pl.Series(list(values)).implode())
-    return expression
-
-
-def _safe_narrowing(kept: pl.Expr, total: pl.Expr, min_size: int) -> pl.Expr:
-    """A filter is safe on a group it leaves whole, or when kept and removed are each >= min."""
-    left_out = total - kept
-    return (left_out == 0) | ((kept >= min_size) & (left_out >= min_size))
-
-
-def leadership_people(
-    people: pl.DataFrame,
-    filters: Mapping[str, Sequence[Any]],
-    *,
-    group: str,
-    min_size: int = 5,
-) -> pl.DataFrame:
-    """The people a leadership filter selects, dropping groups the filter narrows unsafely.
-
-    One row per person (internal: never shown to leadership; build group tables from it and
-    pass them through `suppress_small_groups`). A group the filter narrows survives only when
-    both its kept and its removed part have at least `min_size` people (else the removed few
-    could be worked out against the unfiltered table); if the whole selection fails the same
-    test (what is left against everyone), nothing is returned.
-    """
-    selected = people.with_columns(_matches(filters).alias("_kept"))
-    group_ok = _safe_narrowing(pl.col("_kept").sum().over(group), pl.len().over(group), min_size)
-    kept = selected.filter(pl.col("_kept") & group_ok).drop("_kept")
-    left_out = people.height - kept.height
-    if kept.height < min_size or 0 < left_out < min_size:
-        return people.clear()
-    return kept

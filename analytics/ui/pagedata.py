@@ -21,6 +21,8 @@ from typing import Any
 import polars as pl
 
 from analytics.privacy.release import (
+    hide_small_count,
+    rate_if_enough,
     released_bin_columns,
     released_bins,
     released_groups,
@@ -191,14 +193,30 @@ class PageData:
 
     def active_days_histogram(self) -> pl.DataFrame:
         """People by number of active days in the last 28 (k = 1..28); small bins dropped."""
-        counts = frames.histogram_frame(self.headlines_full()["active_days_histogram"])
+        counts = frames.histogram_frame(self._document()["active_days_histogram"])
         if self.full_access:
             return counts
         return released_bins(counts, count="people", min_size=self.min_group)
 
-    def headlines_full(self) -> dict[str, Any]:
-        """The full document for internal shaping only (never handed to a view for non-PMs)."""
+    def _document(self) -> dict[str, Any]:
+        """The full document, for shaping here only (never handed to a view as it is)."""
         return loaders.document(*self._key, self.as_of)
+
+    def champion_summary(self) -> dict[str, Any]:
+        """Organisation-wide champions, people per champion and coverage, released."""
+        document = self._document()
+        summary = {k: v for k, v in document["champions"].items() if k != "teams"}
+        if self.full_access:
+            return summary
+        champions = summary["champions"]
+        others = document["population"]["eligible"] - champions
+        return {
+            "champions": hide_small_count(champions, self.min_group),
+            "people_per_champion": summary["people_per_champion"]
+            if champions >= self.min_group and others >= self.min_group
+            else None,
+            "coverage": rate_if_enough(summary["coverage"], others, self.min_group),
+        }
 
     # ---- teams ----------------------------------------------------------------------------
 
