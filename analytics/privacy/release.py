@@ -113,17 +113,32 @@ def released_headlines(
 
 
 def released_groups(
-    table: pl.DataFrame, *, group: str, count: str, min_size: int, keep: tuple[str, ...] = ()
+    table: pl.DataFrame,
+    *,
+    group: str,
+    count: str,
+    min_size: int,
+    keep: tuple[str, ...] = (),
+    parts: tuple[str, ...] = (),
 ) -> pl.DataFrame:
     """One row per group with every value of a small group (and its complement) nulled.
 
     Adds `suppressed` and `note`; the group name and the `keep` columns (facts about the group
     that rest on no person, e.g. a wave's planned start) stay; flags and texts are nulled too.
+    `parts`: columns that split the group's people (ever used / never started); in a shown
+    group, when one of them counts 1 to min-1 people they are all nulled (one hidden part of a
+    shown total would otherwise be its total minus the others).
     """
     flagged = suppress_small_groups(table, group=group, count=count, min_size=min_size)
     fixed = {group, *keep, "suppressed", "note"}
+    hidden = pl.col("suppressed")
+    if parts:
+        hidden = hidden | pl.any_horizontal(pl.col(p).is_between(1, min_size - 1) for p in parts)
     return flagged.with_columns(
-        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(name)).alias(name)
+        pl.when(hidden if name in parts else pl.col("suppressed"))
+        .then(None)
+        .otherwise(pl.col(name))
+        .alias(name)
         for name in flagged.columns
         if name not in fixed
     )

@@ -36,6 +36,7 @@ from analytics.ui import frames, loaders, widgets
 from analytics.ui.widgets import PageContext
 
 LIFECYCLE_COUNTS = ("new", "returning", "resurrecting", "dormant")
+STARTED_PARTS = ("ever_used", "never_started")  # a group's eligible people, split in two
 
 
 class NotAllowed(PermissionError):
@@ -143,6 +144,7 @@ class PageData:
             count="eligible",
             min_size=self.min_group,
             keep=("name", "start", "started"),
+            parts=STARTED_PARTS,
         )
 
     def wave_verdict(self) -> frames.Verdict:
@@ -233,7 +235,10 @@ class PageData:
         table = teams if group == "team" else roles
         if self.full_access:
             return table.with_columns(suppressed=pl.lit(False), note=pl.lit(None, pl.String))
-        return released_groups(table, group=group, count="eligible", min_size=self.min_group)
+        parts = STARTED_PARTS if group == "team" else ()
+        return released_groups(
+            table, group=group, count="eligible", min_size=self.min_group, parts=parts
+        )
 
     def leaderboard(self, last_meeting: dt.date) -> pl.DataFrame:
         """Teams by adoption now, with the rate at the last meeting and the change in points.

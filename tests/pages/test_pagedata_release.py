@@ -121,6 +121,9 @@ def test_leadership_never_receives_a_person_or_a_small_group(example_min):
             assert not history[column].is_between(1, min_size - 1).any(), (day, column)
         assert history.filter(pl.col("eligible") < min_size)["adoption_rate"].is_null().all()
         assert_group_rows_released(data.waves(), "wave", sizes["wave"], min_size)
+        for frame in (data.waves(), data.leaderboard(day - dt.timedelta(days=14))):
+            for column in ("ever_used", "never_started"):
+                assert not frame[column].is_between(1, min_size - 1).any(), (day, column)
         curves, first_use = data.wave_curves()
         shown_waves = set(data.waves().filter(~pl.col("suppressed"))["wave"])
         assert set(curves["wave"]) <= shown_waves

@@ -71,3 +71,16 @@ def test_bins_of_one_to_min_minus_one_people_are_dropped_or_nulled():
     out = released_bin_columns(weeks, columns=("new", "dormant"), min_size=5)
     assert out["new"].to_list() == [None, 9]
     assert out["dormant"].to_list() == [None, 0]
+
+
+def test_a_small_part_of_a_shown_group_hides_the_whole_split():
+    waves = pl.DataFrame(
+        {"wave": [1, 2], "eligible": [40, 80], "ever_used": [36, 68], "never_started": [4, 12]}
+    )
+    out = released_groups(
+        waves, group="wave", count="eligible", min_size=5, parts=("ever_used", "never_started")
+    )
+    # Wave 1: 4 never started is small, so 36 ever used (40 - 4) goes too; wave 2 stays whole.
+    assert out["ever_used"].to_list() == [None, 68]
+    assert out["never_started"].to_list() == [None, 12]
+    assert out["eligible"].to_list() == [40, 80]
