@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.db import bump_ingest_version, connection
-from analytics.ingest.load import transaction
+from analytics.db import bump_ingest_version, connection, transaction
+from analytics.state.store import get_settings
 
 # Roster identities: a person is found by their user_id, or by their e-mail (stored and compared
 # lower-cased); an id match wins over an e-mail match of someone else.
@@ -67,21 +67,18 @@ PERSON_DAY_SQL = PERSON_DAY_TEMPLATE.format(day=LOCAL_DAY_SQL)
 def rebuild_person_day(
     con: duckdb.DuckDBPyConnection, *, timezone: str, passive_events: list[str]
 ) -> int:
-    """Replace person_day from events and roster (joins the caller's transaction); returns rows."""
-    with transaction(con):
-        con.execute("DELETE FROM person_day")
-        params: dict[str, object] = {"passive": list(passive_events)}
-        if timezone == "UTC":
-            con.execute(PERSON_DAY_TEMPLATE.format(day=UTC_DAY_SQL), params)
-        else:
-            con.execute(PERSON_DAY_SQL, {**params, "tz": timezone})
-        return con.execute("SELECT count(*) FROM person_day").fetchall()[0][0]
+    """Replace person_day from events and roster, inside the caller's transaction; returns rows."""
+    con.execute("DELETE FROM person_day")
+    params: dict[str, object] = {"passive": list(passive_events)}
+    if timezone == "UTC":
+        con.execute(PERSON_DAY_TEMPLATE.format(day=UTC_DAY_SQL), params)
+    else:
+        con.execute(PERSON_DAY_SQL, {**params, "tz": timezone})
+    return con.execute("SELECT count(*) FROM person_day").fetchall()[0][0]
 
 
 def rebuild_for_settings(db: Path | str) -> int:
     """Rebuild person_day after the timezone or passive events changed (Settings page)."""
-    from analytics.state.store import get_settings
-
     settings = get_settings(db)
     with connection(db) as con, transaction(con):
         rows = rebuild_person_day(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -65,8 +66,48 @@ CREATE TABLE IF NOT EXISTS person_day (
 """
 
 
+Params = Sequence[object] | dict[str, object] | None
+
+
 class DatabaseBusy(RuntimeError):
     """Another process holds the DuckDB file; raised after retrying for a while."""
+
+
+class QueryError(duckdb.Error):
+    """A failed statement, with the SQL and its parameters kept for the message."""
+
+    def __init__(self, error: duckdb.Error, sql: str, params: Params) -> None:
+        super().__init__(f"{error}\nwhile running:\n{sql.strip()}\nwith parameters: {params!r}")
+        self.error = error
+        self.sql = sql
+        self.params = params
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Params = None
+) -> duckdb.DuckDBPyConnection:
+    """Run one statement with bound parameters; a failure names the statement (like Datasette)."""
+    try:
+        return con.execute(sql, params if params is not None else [])
+    except duckdb.Error as error:
+        raise QueryError(error, sql, params) from error
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> Any:
+    """The single value of a one-row, one-column query (fully fetched, freeing the connection)."""
+    return execute(con, sql, params).fetchall()[0][0]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, ROLLBACK on any error; helpers that join a transaction open none."""
+    con.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def _is_lock_error(error: duckdb.Error) -> bool:
@@ -115,14 +156,14 @@ def connection(
 
 def ingest_version(con: duckdb.DuckDBPyConnection) -> int:
     """The number that changes whenever data changes (ingest, roster, erasure, rebuild)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'ingest_version'").fetchone()
-    return int(row[0]) if row else 0
+    rows = execute(con, "SELECT value FROM meta WHERE key = 'ingest_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def bump_ingest_version(con: duckdb.DuckDBPyConnection) -> int:
     """Increment the ingest version inside the caller's transaction and return the new value."""
     new_version = ingest_version(con) + 1
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('ingest_version', ?)", [str(new_version)])
+    execute(con, "INSERT OR REPLACE INTO meta VALUES ('ingest_version', ?)", [str(new_version)])
     return new_version
 
 

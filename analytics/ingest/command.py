@@ -17,8 +17,8 @@ from typing import Any, TextIO
 import duckdb
 
 from analytics.activity import rebuild_person_day
-from analytics.db import bump_ingest_version, connection
-from analytics.ingest.load import load_parsed_file, log_refused, transaction
+from analytics.db import bump_ingest_version, connection, transaction
+from analytics.ingest.load import load_parsed_file, log_refused
 from analytics.ingest.plan import load_plan
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster

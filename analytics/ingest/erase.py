@@ -14,9 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.db import bump_ingest_version, connection
+from analytics.db import bump_ingest_version, connection, transaction
 from analytics.ingest.identity import hmac_key, hmac_params, hmac_sql, normalise_user
-from analytics.ingest.load import transaction
 
 # A quarantined row may carry the identity only in its raw text (a row with the wrong number of
 # fields has no parsed user): it matches when the identity is a whole field of the raw line.

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version
+from analytics.db import bump_ingest_version, scalar, transaction
 from analytics.ingest.identity import hmac_key, hmac_params, hmac_sql
 from analytics.ingest.report import FileReport
 
@@ -144,33 +142,6 @@ class ParsedLike(Protocol):
     date_order: str | None
     date_order_note: str | None
     warnings: list[str]
-
-
-_OPEN_TRANSACTIONS: set[int] = set()  # connections inside a transaction() block
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """BEGIN ... COMMIT, ROLLBACK on any error; inside another transaction() block, join it."""
-    if id(con) in _OPEN_TRANSACTIONS:
-        yield  # the outer block commits or rolls back
-        return
-    con.execute("BEGIN")
-    _OPEN_TRANSACTIONS.add(id(con))
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    else:
-        con.execute("COMMIT")
-    finally:
-        _OPEN_TRANSACTIONS.discard(id(con))
-
-
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
-    """The single value of a one-row, one-column query (fully fetched, freeing the connection)."""
-    return con.execute(sql, params or []).fetchall()[0][0]
 
 
 def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:

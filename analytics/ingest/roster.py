@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version
+from analytics.activity import rebuild_person_day
+from analytics.db import bump_ingest_version, transaction
 from analytics.ingest.columns import normalise_name
 from analytics.ingest.decode import csv_records, decode_bytes, lines_frame
 from analytics.ingest.identity import (
@@ -22,7 +23,6 @@ from analytics.ingest.identity import (
     normalise_email_expr,
     normalise_user_expr,
 )
-from analytics.ingest.load import transaction
 from analytics.ingest.report import FileReport
 from analytics.ingest.sniff import (
     FileRefused,
@@ -327,8 +327,6 @@ def replace_roster(
     rebuild: dict | None = None,
 ) -> None:
     """Swap the stored roster for this one in one transaction (rebuild = person_day options)."""
-    from analytics.activity import rebuild_person_day
-
     with transaction(con):
         con.execute("DELETE FROM roster")
         con.register("new_roster", roster)
