@@ -7,11 +7,13 @@ the timezone or passive-events settings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 
 from analytics.db import bump_ingest_version, connection, transaction
+from analytics.settings import Settings
 from analytics.state.store import get_settings
 
 # Roster identities: a person is found by their user_id, or by their e-mail (stored and compared
@@ -65,7 +67,7 @@ PERSON_DAY_SQL = PERSON_DAY_TEMPLATE.format(day=LOCAL_DAY_SQL)
 
 
 def rebuild_person_day(
-    con: duckdb.DuckDBPyConnection, *, timezone: str, passive_events: list[str]
+    con: duckdb.DuckDBPyConnection, *, timezone: str, passive_events: Sequence[str]
 ) -> int:
     """Replace person_day from events and roster, inside the caller's transaction; returns rows."""
     con.execute("DELETE FROM person_day")
@@ -77,12 +79,17 @@ def rebuild_person_day(
     return con.execute("SELECT count(*) FROM person_day").fetchall()[0][0]
 
 
+def rebuild_with(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """rebuild_person_day with the timezone and passive events of these settings."""
+    return rebuild_person_day(
+        con, timezone=settings.timezone, passive_events=settings.passive_events
+    )
+
+
 def rebuild_for_settings(db: Path | str) -> int:
     """Rebuild person_day after the timezone or passive events changed (Settings page)."""
     settings = get_settings(db)
     with connection(db) as con, transaction(con):
-        rows = rebuild_person_day(
-            con, timezone=settings["timezone"], passive_events=settings["passive_events"]
-        )
+        rows = rebuild_with(con, settings)
         bump_ingest_version(con)
     return rows

@@ -17,8 +17,8 @@ db, version, state, scope = context.key
 viewer = context.viewer
 doc = loaders.document(db, version, state, scope, context.as_of)
 settings = loaders.inputs(db, version, state).settings
-max_ratio = int(settings.get("max_people_per_champion") or 10)
-min_group = int(settings.get("min_group_size") or 5)
+max_ratio = settings.max_people_per_champion
+min_group = settings.min_group_size
 summary = doc["champions"]
 
 if not doc["modes"]["roster"]:

@@ -16,7 +16,7 @@ st.title("Data")
 widgets.require_product_manager(context)
 db = context.db
 settings = loaders.inputs(db, context.version, context.state).settings
-max_mb = int(settings.get("max_upload_mb") or 200)
+max_mb = int(settings.max_upload_mb)
 
 upload_tab, log_tab, quarantine_tab, quality_tab, erase_tab = st.tabs(
     ["Upload", "Ingest report", "Quarantine", "Data quality", "Erasure"]

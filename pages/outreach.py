@@ -280,7 +280,7 @@ if ids:
 
 st.subheader("Did it work?")
 outcomes = scoped_outcomes(db, version, state, scope, context.as_of, log_key(log), viewer, log)
-days = int(inputs.settings.get("outreach_effect_days") or 14)
+days = inputs.settings.outreach_effect_days
 st.caption(
     f"A contact converts when the person has an active day in the {days} days after it (the "
     "contact day itself does not count). Contacts whose window is still open with no activity "
@@ -321,7 +321,7 @@ else:
 
 if viewer.role == PRODUCT_MANAGER:
     with st.expander("Edit the messages"):
-        templates = merged_templates(inputs.settings.get("message_templates"))
+        templates = merged_templates(inputs.settings.message_templates)
         playbook = st.selectbox(
             "Playbook", list(PLAYBOOKS), format_func=PLAYBOOK_LABELS.get, key="o_tpl_playbook"
         )
@@ -338,7 +338,7 @@ if viewer.role == PRODUCT_MANAGER:
                 for problem in problems:
                     st.error(problem)
             else:
-                stored = dict(inputs.settings.get("message_templates") or {})
+                stored = dict(inputs.settings.message_templates)
                 stored[playbook] = {"next_step": next_step, "message": message}
                 store.set_setting(db, name="message_templates", value=stored)
                 loaders.clear()

@@ -18,7 +18,7 @@ doc = loaders.document(db, version, state, scope, context.as_of)
 
 st.subheader("Weekly retention by cohort")
 cells = loaders.retention(db, version, state, scope, context.as_of)
-min_group = int(loaders.inputs(db, version, state).settings.get("min_group_size") or 5)
+min_group = loaders.inputs(db, version, state).settings.min_group_size
 if not context.viewer.sees_individuals:  # leadership: no cohort smaller than the minimum group
     small = cells.filter(pl.col("size") < min_group)["cohort_week"].n_unique()
     cells = cells.filter(pl.col("size") >= min_group)

@@ -22,7 +22,7 @@ widgets.require_data(context)
 
 db, version, state, scope = context.key
 settings = loaders.inputs(db, version, state).settings
-min_group = int(settings.get("min_group_size") or 5)
+min_group = settings.min_group_size
 gap = st.segmented_control(
     "Last meeting",
     [7, 14],

@@ -17,7 +17,7 @@ widgets.require_data(context)
 db, version, state, scope = context.key
 doc = loaders.document(db, version, state, scope, context.as_of)
 table = frames.with_started(loaders.waves(db, version, state, scope, context.as_of), context.as_of)
-gate = loaders.inputs(db, version, state).settings.get("wave_gate_rate")
+gate = loaders.inputs(db, version, state).settings.wave_gate_rate
 
 if table.is_empty():
     st.info(
@@ -38,7 +38,7 @@ st.caption(DEFINITIONS["gate"] + f" Gate: {widgets.percent(gate)} of the wave ac
 st.subheader("Adoption per wave")
 shown = frames.waves_display(table)
 if not context.viewer.sees_individuals:  # leadership: no numbers for a wave below the minimum
-    min_group = int(loaders.inputs(db, version, state).settings.get("min_group_size") or 5)
+    min_group = loaders.inputs(db, version, state).settings.min_group_size
     shown = suppress_small_groups(shown, group="wave", count="size", min_size=min_group)
 st.dataframe(
     shown,

@@ -433,7 +433,7 @@ def test_build_cost_is_set_only_when_unset(db_path: Path) -> None:
     from analytics.state.store import get_settings, set_setting
 
     set_build_cost(db_path)
-    assert get_settings(db_path)["build_cost"] == BUILD_COST == 800_000  # SPEC 2.3
+    assert get_settings(db_path).build_cost == BUILD_COST == 800_000  # SPEC 2.3
     set_setting(db_path, name="build_cost", value=1_250_000)  # the user's own figure
     set_build_cost(db_path)
-    assert get_settings(db_path)["build_cost"] == 1_250_000
+    assert get_settings(db_path).build_cost == 1_250_000

@@ -11,9 +11,10 @@ from typing import Any
 import polars as pl
 import pytest
 
+from analytics.docs_gen import committed_block, generated_block
 from analytics.metrics.document import build_document
 from analytics.metrics.inputs import make_inputs
-from analytics.settings import SETTINGS
+from analytics.settings import setting_fields
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -86,7 +87,16 @@ def test_every_metrics_key_is_documented(path: str) -> None:
     assert path in documented, f"`{path}` is not defined in docs/metrics.md"
 
 
-@pytest.mark.parametrize("name", [setting.name for setting in SETTINGS])
+@pytest.mark.parametrize("name", [field.name for field in setting_fields()])
 def test_every_setting_is_documented(name: str) -> None:
     documented = set(re.findall(r"`([^`]+)`", (DOCS / "settings.md").read_text()))
     assert name in documented, f"setting `{name}` is not described in docs/settings.md"
+
+
+def test_every_setting_has_a_description() -> None:
+    assert [f.name for f in setting_fields() if not f.description] == []
+
+
+@pytest.mark.parametrize("block", ["settings"])
+def test_generated_docs_match_the_code(block: str) -> None:
+    assert committed_block(block) == generated_block(block), "run: python -m analytics.docs_gen"

@@ -54,7 +54,7 @@ def summary_lines(reports: Sequence[FileReport]) -> list[str]:
 
 def set_build_cost(db: Path) -> None:
     """Give the running example its build cost, unless someone already set one."""
-    if get_settings(db)["build_cost"] is None:
+    if get_settings(db).build_cost is None:
         set_setting(db, name="build_cost", value=BUILD_COST)
 
 

@@ -98,9 +98,7 @@ def erase_person(db: Path | str, user: str) -> Erasure:
         key = hmac_key(con, create=True)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         con.execute(TOMBSTONE_SQL.format(hmac=hmac_sql("identity")), [*hmac_params(key), now, ids])
-        rebuild_person_day(
-            con, timezone=settings["timezone"], passive_events=settings["passive_events"]
-        )
+        rebuild_person_day(con, timezone=settings.timezone, passive_events=settings.passive_events)
         bump_ingest_version(con)
         outreach = sum(delete_person_state(db, person_id=i) for i in identities)
     return Erasure(person, identities, events, quarantined, roster, outreach)

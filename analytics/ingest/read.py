@@ -45,7 +45,7 @@ from analytics.ingest.sniff import (
     safe_gunzip,
     text_kind,
 )
-from analytics.ingest.timestamps import check_timezone
+from analytics.settings import check_timezone
 
 __all__ = ["FileRefused", "ParsedFile", "read_source_file", "ROW_SCHEMA"]
 

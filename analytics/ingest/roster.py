@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analytics.activity import rebuild_person_day
+from analytics.activity import rebuild_with
 from analytics.db import bump_ingest_version, transaction
 from analytics.ingest.columns import normalise_name
 from analytics.ingest.decode import csv_records, decode_bytes, lines_frame
@@ -33,6 +33,7 @@ from analytics.ingest.sniff import (
     safe_gunzip,
     split_header_line,
 )
+from analytics.settings import Settings
 
 COLUMNS = (
     "user_id",
@@ -324,9 +325,9 @@ def replace_roster(
     con: duckdb.DuckDBPyConnection,
     roster: pl.DataFrame,
     *,
-    rebuild: dict | None = None,
+    rebuild: Settings | None = None,
 ) -> None:
-    """Swap the stored roster for this one in one transaction (rebuild = person_day options)."""
+    """Swap the stored roster for this one in one transaction (rebuild: person_day's settings)."""
     with transaction(con):
         con.execute("DELETE FROM roster")
         con.register("new_roster", roster)
@@ -335,12 +336,12 @@ def replace_roster(
         finally:
             con.unregister("new_roster")
         if rebuild is not None:
-            rebuild_person_day(con, **rebuild)
+            rebuild_with(con, rebuild)
         bump_ingest_version(con)
 
 
 def load_roster(
-    con: duckdb.DuckDBPyConnection, path: Path, *, rebuild: dict | None = None
+    con: duckdb.DuckDBPyConnection, path: Path, *, rebuild: Settings | None = None
 ) -> FileReport:
     """Read, validate and store a roster file; a refused report leaves the old roster in place."""
     try:

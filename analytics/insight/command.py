@@ -15,7 +15,6 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from analytics import settings
 from analytics.db import connection, state_path_for
 from analytics.insight import events
 from analytics.insight.active import period_active, windowed_active
@@ -23,6 +22,8 @@ from analytics.insight.lifecycle import lifecycle_rows
 from analytics.insight.periods import Calendar
 from analytics.insight.retention import first_time_cohorts, recurring_cohorts, retention_rows
 from analytics.insight.stickiness import stickiness_counts
+from analytics.settings import Settings, check_timezone
+from analytics.state.store import get_settings
 
 # PostHog's defaults: every insight is daily; retention shows 7 intervals.
 DEFAULT_PERIOD = {"retention": "day", "lifecycle": "day", "stickiness": "day", "active": "day"}
@@ -48,19 +49,11 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
 def _timezone(tz: str | None, db: Path) -> str:
     """--tz, else the organisation timezone setting (the default when no app state exists)."""
     if tz is None:
-        if state_path_for(db).exists():
-            from analytics.state.store import get_settings
-
-            tz = get_settings(db)["timezone"]
-        else:
-            tz = settings.default("timezone")
+        tz = get_settings(db).timezone if state_path_for(db).exists() else Settings().timezone
     try:
-        zoneinfo.ZoneInfo(str(tz))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise InsightError(
-            f"unknown time zone {tz!r} (use an IANA name such as Europe/Paris)"
-        ) from None
-    return str(tz)
+        return check_timezone(tz)
+    except ValueError as error:
+        raise InsightError(str(error)) from None
 
 
 @contextmanager

@@ -92,7 +92,7 @@ def teams_table(basis: Basis) -> pl.DataFrame:
                 "no_champion": pl.Boolean,
             }
         )
-    max_ratio = basis.setting_int("max_people_per_champion", 10)
+    max_ratio = basis.settings.max_people_per_champion
     return (
         with_coverage(basis)
         .group_by("team")
@@ -112,7 +112,7 @@ def champions_summary(basis: Basis) -> dict:
             "members": basis.eligible.height,
             "teams": [],
         }
-    max_ratio = basis.setting_int("max_people_per_champion", 10)
+    max_ratio = basis.settings.max_people_per_champion
     overall = (
         with_coverage(basis)
         .select(champion_aggregates())

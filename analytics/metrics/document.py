@@ -28,7 +28,7 @@ from analytics.metrics.waves import waves_list
 
 def value_delivered(basis: Basis) -> float | None:
     """build cost x adoption rate at D (null without a build cost or an adoption rate)."""
-    cost = basis.setting_float("build_cost")
+    cost = basis.settings.build_cost
     rate = adoption_rate(basis)
     return None if cost is None or rate is None else cost * rate
 
@@ -70,7 +70,7 @@ def document_from_basis(basis: Basis) -> dict[str, Any]:
         "trust": trust_summary(basis),
         "training": {**training_rates(basis), "counts": training_counts(basis)},
         "value_delivered": value_delivered(basis),
-        "build_cost": basis.setting_float("build_cost"),
+        "build_cost": basis.settings.build_cost,
         "rollout_curves": curves_list(basis),
         "glide_path": glide_path(basis),
         "outreach_effect": outreach_summary(basis),

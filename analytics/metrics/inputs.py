@@ -5,13 +5,14 @@ I/O lives here and only here; every other metrics module is a pure function of t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from analytics.settings import SETTINGS
+from analytics.settings import Settings, from_stored
 
 PERSON_DAY_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.String(),
@@ -55,11 +56,6 @@ OUTREACH_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def default_settings() -> dict[str, Any]:
-    """Every setting at its default value (what a fresh install uses)."""
-    return {s.name: s.default for s in SETTINGS}
-
-
 def conform(frame: pl.DataFrame | None, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """The frame with exactly the schema's columns and types (missing columns become null)."""
     if frame is None:
@@ -77,7 +73,7 @@ class MetricInputs:
     person_day: pl.DataFrame = field(default_factory=lambda: conform(None, PERSON_DAY_SCHEMA))
     roster: pl.DataFrame = field(default_factory=lambda: conform(None, ROSTER_SCHEMA))
     plan: pl.DataFrame = field(default_factory=lambda: conform(None, PLAN_SCHEMA))
-    settings: dict[str, Any] = field(default_factory=default_settings)
+    settings: Settings = field(default_factory=Settings)
     outreach: pl.DataFrame = field(default_factory=lambda: conform(None, OUTREACH_SCHEMA))
     ingest_version: int = 0
 
@@ -87,7 +83,7 @@ def make_inputs(
     person_day: pl.DataFrame | None = None,
     roster: pl.DataFrame | None = None,
     plan: pl.DataFrame | None = None,
-    settings: dict[str, Any] | None = None,
+    settings: Settings | Mapping[str, Any] | None = None,
     outreach: pl.DataFrame | None = None,
     ingest_version: int = 0,
 ) -> MetricInputs:
@@ -96,7 +92,7 @@ def make_inputs(
         person_day=conform(person_day, PERSON_DAY_SCHEMA),
         roster=conform(roster, ROSTER_SCHEMA),
         plan=conform(plan, PLAN_SCHEMA),
-        settings={**default_settings(), **(settings or {})},
+        settings=settings if isinstance(settings, Settings) else Settings(**(settings or {})),
         outreach=conform(outreach, OUTREACH_SCHEMA),
         ingest_version=ingest_version,
     )
@@ -169,7 +165,7 @@ def _sqlite_frame(con: Any, query: str, schema: dict[str, pl.DataType]) -> pl.Da
     return conform(frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d")), schema)
 
 
-def read_state_fast(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
+def read_state_fast(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:
     """Plan, settings and outreach straight from the SQLite state file (read-only, stdlib).
 
     Importing SQLModel costs about a second, more than the whole metrics command otherwise;
@@ -188,19 +184,17 @@ def read_state_fast(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFram
         outreach = _sqlite_frame(con, STATE_QUERIES["outreach"], OUTREACH_SCHEMA)
     finally:
         con.close()
-    settings = default_settings()
-    settings.update({k: json.loads(v) for k, v in stored.items() if k in settings})
-    return plan, settings, outreach
+    return plan, from_stored({k: json.loads(v) for k, v in stored.items()}), outreach
 
 
-def _read_state(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
+def _read_state(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:
     """Plan, settings and outreach from the app state beside the database (defaults if none)."""
     import sqlite3
 
     from analytics.db import state_path_for
 
     if not state_path_for(db).exists():  # reading must not create the state file
-        return conform(None, PLAN_SCHEMA), default_settings(), conform(None, OUTREACH_SCHEMA)
+        return conform(None, PLAN_SCHEMA), Settings(), conform(None, OUTREACH_SCHEMA)
     try:
         return read_state_fast(db)
     except (sqlite3.Error, KeyError, ValueError, pl.exceptions.PolarsError):
@@ -209,7 +203,7 @@ def _read_state(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
 
     return (
         conform(plan_frame(db), PLAN_SCHEMA),
-        {**default_settings(), **get_settings(db)},
+        get_settings(db),
         conform(outreach_frame(db), OUTREACH_SCHEMA),
     )
 

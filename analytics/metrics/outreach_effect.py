@@ -22,8 +22,8 @@ OUTCOME_COLUMNS = {
 
 
 def effect_days(basis: Basis) -> int:
-    """How many days after a contact count (setting outreach_effect_days, default 14)."""
-    return basis.setting_int("outreach_effect_days", 14)
+    """How many days after a contact count (setting outreach_effect_days)."""
+    return basis.settings.outreach_effect_days
 
 
 def outcomes(basis: Basis) -> pl.DataFrame:

@@ -47,8 +47,7 @@ def rate_after(basis: Basis, last_offset: int, name: str) -> pl.Expr:
 
 def waves_table(basis: Basis) -> pl.DataFrame:
     """One row per planned wave with every SPEC 4 wave metric (empty without a plan)."""
-    gate = basis.setting_float("wave_gate_rate")
-    gate = 0.6 if gate is None else gate
+    gate = basis.settings.wave_gate_rate
     rate_2w = members_active_between(basis, -14, 13).rename({"active": "rate_2w"})
     rate_4w = members_active_between(basis, 0, 27).rename({"active": "rate_4w"})
     counts = ["size", "eligible", "ever_used", "active"]

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, create_engine, delete, select
 
 from analytics.db import state_path_for
-from analytics.settings import SETTINGS_BY_NAME
+from analytics.settings import Settings, from_stored, stored_json, validated_value
 from analytics.state.models import AuditEntry, Outreach, SettingValue, Wave
 
 _ENGINES: dict[str, Engine] = {}
@@ -30,22 +30,18 @@ def engine_for(db_path: Path | str) -> Engine:
     return _ENGINES[key]
 
 
-def get_settings(db_path: Path | str) -> dict[str, Any]:
-    """Every setting: the stored value where one was saved, else the default."""
-    values = {name: setting.default for name, setting in SETTINGS_BY_NAME.items()}
+def get_settings(db_path: Path | str) -> Settings:
+    """Every setting: the stored value where a valid one was saved, else the default."""
     with Session(engine_for(db_path)) as session:
-        for row in session.exec(select(SettingValue)):
-            if row.name in values:
-                values[row.name] = json.loads(row.value_json)
-    return values
+        rows = session.exec(select(SettingValue)).all()
+        return from_stored({row.name: json.loads(row.value_json) for row in rows})
 
 
 def set_setting(db_path: Path | str, *, name: str, value: Any) -> None:
-    """Store one setting (KeyError for a name that is not a setting)."""
-    if name not in SETTINGS_BY_NAME:
-        raise KeyError(f"unknown setting: {name}")
+    """Validate and store one setting (KeyError: not a setting; SettingError: a bad value)."""
+    value = validated_value(name, value)
     with Session(engine_for(db_path)) as session:
-        session.merge(SettingValue(name=name, value_json=json.dumps(value, default=str)))
+        session.merge(SettingValue(name=name, value_json=stored_json(name, value)))
         session.commit()
 
 
