@@ -69,6 +69,55 @@ CREATE TABLE IF NOT EXISTS person_day (
 Params = Sequence[object] | dict[str, object] | None
 
 
+# The rules every reader of events shares, defined once (ARCHITECTURE, layer rules) as temporary
+# macros on every connection, read-only ones included:
+# - local_day(ts, tz): the calendar day of a naive UTC instant in a timezone (in UTC the cast
+#   alone: the same day without two zone conversions per event).
+# - identities(): one row per key a user value can take (roster user_id, lower-cased e-mail, and
+#   a lower-cased e-mail used as user_id) -> person_id; an id match wins over an e-mail match of
+#   someone else, and among equals the smallest user_id (deterministic).
+# - resolved_events(): every event with its person (the roster user_id when matched, else the
+#   user value) and whether it matched.
+RULES_SQL = """
+CREATE OR REPLACE TEMP MACRO local_day(ts, tz) AS
+    CASE WHEN tz = 'UTC' THEN CAST(ts AS DATE)
+         ELSE CAST(timezone(tz, timezone('UTC', ts)) AS DATE) END;
+CREATE OR REPLACE TEMP MACRO identities() AS TABLE
+    SELECT key, first(person_id ORDER BY rank, person_id) AS person_id
+    FROM (
+        SELECT user_id AS key, user_id AS person_id, 0 AS rank FROM roster
+        UNION ALL
+        SELECT lower(user_id), user_id, 0 FROM roster WHERE user_id LIKE '%@%'
+        UNION ALL
+        SELECT lower(trim(email)), user_id, 1 FROM roster WHERE nullif(trim(email), '') IS NOT NULL
+    )
+    GROUP BY key;
+"""
+RESOLVED_EVENTS_SQL = """
+CREATE OR REPLACE TEMP MACRO resolved_events() AS TABLE
+    SELECT coalesce(i.person_id, e.user_id) AS person_id, i.person_id IS NOT NULL AS matched, e.*
+    FROM events AS e LEFT JOIN identities() AS i ON i.key = e.user_id;
+"""
+NO_ROSTER_SQL = "CREATE TEMP TABLE roster (user_id VARCHAR, email VARCHAR)"
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the tables present (an empty or foreign database may lack ours)."""
+    rows = execute(con, "SELECT table_name FROM information_schema.tables").fetchall()
+    return {name for (name,) in rows}
+
+
+def define_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared macros on this connection (a database without a roster gets an empty
+    temporary one, so that every event resolves to its own user value)."""
+    tables = table_names(con)
+    if "roster" not in tables:
+        execute(con, NO_ROSTER_SQL)
+    execute(con, RULES_SQL)
+    if "events" in tables:
+        execute(con, RESOLVED_EVENTS_SQL)
+
+
 class DatabaseBusy(RuntimeError):
     """Another process holds the DuckDB file; raised after retrying for a while."""
 
@@ -139,6 +188,7 @@ def open_db(
             time.sleep(0.2)
     if not read_only:
         con.execute(SCHEMA)
+    define_rules(con)
     return con
 
 
