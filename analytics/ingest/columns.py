@@ -87,8 +87,9 @@ def _mapping_fields(mapping: Mapping[str, str] | None) -> dict[str, str]:
         field = _ALIAS_TO_FIELD.get(normalise_name(target))
         if field is None:
             raise FileRefused(
+                None,
                 f"the column mapping sends {column!r} to {target!r}, which is not a field "
-                f"(fields: {', '.join(FIELDS)})"
+                f"(fields: {', '.join(FIELDS)})",
             )
         resolved[normalise_name(column)] = field
     return resolved

@@ -73,7 +73,7 @@ def ingest_file(
         try:
             parsed = read_source_file(path, now=now, **read_options(settings, source))
         except FileRefused as refusal:
-            error = str(refusal) if str(path.name) in str(refusal) else f"{path}: {refusal}"
+            error = str(refusal.of(path))
         except (
             ValueError,
             OSError,

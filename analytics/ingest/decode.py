@@ -48,10 +48,13 @@ def decode_bytes(data: bytes) -> DecodedText:
     if b"\x00" in data:
         if _looks_utf16(data):
             raise FileRefused(
+                None,
                 "the file looks like UTF-16 without a byte-order mark; save it as UTF-8 "
-                "(or UTF-16 with a byte-order mark)"
+                "(or UTF-16 with a byte-order mark)",
             )
-        raise FileRefused("binary content (NUL bytes) in a file without a UTF-16 byte-order mark")
+        raise FileRefused(
+            None, "binary content (NUL bytes) in a file without a UTF-16 byte-order mark"
+        )
     try:
         return _normalised(data.decode("utf-8"), "utf-8", [])
     except UnicodeDecodeError:
@@ -66,9 +69,11 @@ def _decode_utf16(data: bytes, codec: str = "utf-16") -> str:
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise FileRefused(f"not valid {name} despite its byte-order mark ({exc.reason})") from None
+        raise FileRefused(
+            None, f"not valid {name} despite its byte-order mark ({exc.reason})"
+        ) from None
     if "\x00" in text:
-        raise FileRefused(f"binary content (NUL characters) in a {name} file")
+        raise FileRefused(None, f"binary content (NUL characters) in a {name} file")
     return text
 
 

@@ -57,7 +57,7 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
 FLAG_EXAMPLES = 10
 
 
-class RosterRefused(ValueError):
+class RosterRefused(FileRefused):
     """The roster cannot be used as it is; the message says why (the old roster stays)."""
 
 
@@ -67,7 +67,7 @@ def decode_text(data: bytes, *, max_decompressed_bytes: int = 200 * 1024 * 1024)
         data = safe_gunzip(data, max_bytes=max_decompressed_bytes)
     what = refused_content(data)
     if what is not None:
-        raise FileRefused(f"not a supported format: this is {what}")
+        raise FileRefused(None, f"not a supported format: this is {what}")
     return decode_bytes(data).text
 
 
@@ -124,9 +124,9 @@ def read_table_csv(
     try:
         text = decode_text(Path(path).read_bytes())
     except FileRefused as error:
-        raise RosterRefused(f"{path}: {error}") from None
+        raise RosterRefused(path, error.reason) from None
     if not text.strip():
-        raise RosterRefused(f"{path}: the file is empty")
+        raise RosterRefused(path, "the file is empty")
     lines = text.split("\n")
     header = _find_table_header(lines, identifying)
     names = _header_names(header.names)
@@ -139,9 +139,10 @@ def read_table_csv(
     if ragged.height:
         which = "line {} does" if ragged.height == 1 else "lines {} do"
         raise RosterRefused(
-            f"{path}: refused, the previous one is kept: "
+            path,
+            "refused, the previous one is kept: "
             f"{which.format(_listed(ragged['line_no']))} not split into the header's "
-            f"{len(names)} columns"
+            f"{len(names)} columns",
         )
     frame = records.select(
         "line_no",
@@ -348,15 +349,13 @@ def load_roster(
         raw, notes = read_table_csv(path)
         if "user_id" not in raw.columns and "email" not in raw.columns:
             found = ", ".join(c for c in raw.columns if c != "line_no")
-            raise RosterRefused(f"{path}: no user_id or email column (found: {found})")
+            raise RosterRefused(path, f"no user_id or email column (found: {found})")
         roster = clean_roster(raw)
         errors = integrity_errors(roster)
         if roster.height == 0:
             errors.append("the roster has no people (only a header)")
         if errors:
-            raise RosterRefused(
-                f"{path}: roster refused, previous roster kept: {'; '.join(errors)}"
-            )
+            raise RosterRefused(path, f"roster refused, previous roster kept: {'; '.join(errors)}")
     except (RosterRefused, OSError, UnicodeError) as error:
         return FileReport.refused(str(path), str(error), kind="roster")
     read = roster.height
