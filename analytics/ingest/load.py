@@ -16,7 +16,7 @@ from typing import Protocol
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version, scalar, transaction
+from analytics.db import bump_ingest_version, execute, scalar, transaction
 from analytics.ingest.identity import hmac_key, hmac_params, hmac_sql
 from analytics.ingest.report import FileReport
 
@@ -163,14 +163,14 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
         sql = STAGE_SQL.format(
             erased=erased, erased_raw=erased_raw, key=DEDUPE_KEY_SQL, content=CONTENT_HASH_SQL
         )
-        con.execute(sql, params)
+        execute(con, sql, params)
     finally:
         con.unregister("parsed_rows")
 
 
 def _outcome_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows per outcome in `staged`."""
-    rows = con.execute("SELECT outcome, count(*) FROM staged GROUP BY outcome").fetchall()
+    rows = execute(con, "SELECT outcome, count(*) FROM staged GROUP BY outcome").fetchall()
     return {outcome: count for outcome, count in rows}
 
 
@@ -180,15 +180,15 @@ def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "SELECT reason, count(*) AS n FROM staged WHERE outcome = 'quarantined' "
         "GROUP BY reason ORDER BY n DESC, reason"
     )
-    return {reason: count for reason, count in con.execute(sql).fetchall()}
+    return {reason: count for reason, count in execute(con, sql).fetchall()}
 
 
 def _conflicts(con: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
     """How many duplicates differ in content from the kept row, and a few readable examples."""
     total = scalar(con, "SELECT count(*) FROM staged WHERE is_conflict")
     examples = []
-    for line_no, stored_file, stored_line, first_line in con.execute(
-        CONFLICT_EXAMPLES_SQL, [CONFLICT_EXAMPLES]
+    for line_no, stored_file, stored_line, first_line in execute(
+        con, CONFLICT_EXAMPLES_SQL, [CONFLICT_EXAMPLES]
     ).fetchall():
         kept = (
             f"the event stored from {stored_file} line {stored_line}"
@@ -224,10 +224,10 @@ def load_parsed_file(
         )
         if not report.balanced():
             raise AssertionError(f"{file_name}: rows read do not balance: {report.to_json()}")
-        con.execute(INSERT_EVENTS_SQL, [file_name, ingest_id])
-        con.execute(INSERT_QUARANTINE_SQL, [ingest_id, file_name])
+        execute(con, INSERT_EVENTS_SQL, [file_name, ingest_id])
+        execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
         write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
-        con.execute("DROP TABLE staged")
+        execute(con, "DROP TABLE staged")
         bump_ingest_version(con)
     return report
 
@@ -241,7 +241,8 @@ def write_log(
     at: dt.datetime,
 ) -> None:
     """One ingest_log row for a file, loaded or refused."""
-    con.execute(
+    execute(
+        con,
         INSERT_LOG_SQL,
         [
             ingest_id,

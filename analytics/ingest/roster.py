@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from analytics.activity import rebuild_with
-from analytics.db import bump_ingest_version, transaction
+from analytics.db import bump_ingest_version, execute, transaction
 from analytics.ingest.columns import normalise_name
 from analytics.ingest.decode import csv_records, decode_bytes, lines_frame
 from analytics.ingest.identity import (
@@ -306,7 +306,7 @@ def without_erased(
     con.register("new_roster", roster)
     try:
         sql = ERASED_SQL.format(hmac_id=hmac_sql("user_id"), hmac_email=hmac_sql("email"))
-        erased = [r[0] for r in con.execute(sql, hmac_params(key) * 2).fetchall()]
+        erased = [r[0] for r in execute(con, sql, hmac_params(key) * 2).fetchall()]
     finally:
         con.unregister("new_roster")
     return roster.filter(~pl.col("line_no").is_in(erased)), len(erased)
@@ -330,10 +330,10 @@ def replace_roster(
 ) -> None:
     """Swap the stored roster for this one in one transaction (rebuild: person_day's settings)."""
     with transaction(con):
-        con.execute("DELETE FROM roster")
+        execute(con, "DELETE FROM roster")
         con.register("new_roster", roster)
         try:
-            con.execute(REPLACE_SQL)
+            execute(con, REPLACE_SQL)
         finally:
             con.unregister("new_roster")
         if rebuild is not None:
