@@ -11,6 +11,8 @@ from typing import Any
 import polars as pl
 import pytest
 
+from analytics.cli import build_parser
+from analytics.cli_docs import command_helps, documented_actions, subcommands
 from analytics.docs_gen import committed_block, generated_block
 from analytics.metrics.document import build_document
 from analytics.metrics.inputs import make_inputs
@@ -97,6 +99,15 @@ def test_every_setting_has_a_description() -> None:
     assert [f.name for f in setting_fields() if not f.description] == []
 
 
-@pytest.mark.parametrize("block", ["settings"])
+@pytest.mark.parametrize("block", ["settings", "cli"])
 def test_generated_docs_match_the_code(block: str) -> None:
     assert committed_block(block) == generated_block(block), "run: python -m analytics.docs_gen"
+
+
+def test_every_command_and_option_has_help_without_internal_references() -> None:
+    parser = build_parser()
+    helps = {f"adoption {name}": text for name, text in command_helps(parser).items()}
+    for name, sub in subcommands(parser).items():
+        helps |= {f"{name} {a.dest}": a.help or "" for a in documented_actions(sub)}
+    assert [where for where, text in helps.items() if not text.strip()] == []
+    assert [where for where, text in helps.items() if re.search(r"SPEC|section \d", text)] == []
