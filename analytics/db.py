@@ -171,7 +171,10 @@ def open_db(
     path = Path(path)
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": True,
+    }
     deadline = time.monotonic() + retry_seconds
     while True:
         try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.json_schema import JsonDict
 
 TABLE_HEADER = "| setting | default | bounds | meaning |"
 DATA, TARGETS, OUTREACH = "Data and ingest", "Targets and thresholds", "Outreach and privacy"
@@ -32,7 +33,7 @@ def check_timezone(name: str) -> str:
 
 def _setting(default: Any, description: str, group: str, unit: str = "", **bounds: Any) -> Any:
     """A field of the model with its description, its page group and the unit texts quote."""
-    extra = {"group": group, "unit": unit}
+    extra: JsonDict = {"group": group, "unit": unit}
     if isinstance(default, list | dict):
         factory = type(default)
         return Field(default_factory=factory, description=description, json_schema_extra=extra)

@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from analytics.db import connection
+from analytics.db import connection, scalar
 from analytics.demo import sources
 from analytics.demo.generate import write_sample_files
 from analytics.ingest.report import FileReport
@@ -114,7 +114,7 @@ def database_has_events(db: Path) -> bool:
     if not Path(db).exists():
         return False
     with connection(db) as con:
-        return con.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+        return scalar(con, "SELECT count(*) FROM events") > 0
 
 
 def ensure_demo_loaded(db: Path, folder: Path | None = None) -> bool:

@@ -319,7 +319,7 @@ def _properties(table: TextTable, plan: ColumnPlan) -> pl.Expr:
     if table.json_values:
         pieces = [pl.lit(json.dumps(name) + ":") + pl.col(f"j{i}") for name, i in pairs]
         body = pl.concat_str(pieces, separator=",", ignore_nulls=True)
-        text = pl.when(body != "").then("{" + body + "}")
+        text: pl.Expr = pl.when(body != "").then("{" + body + "}")
     else:
         text = pl.struct([pl.col(f"c{i}").alias(name) for name, i in pairs]).struct.json_encode()
     return pl.when(pl.col("structural").is_null()).then(text)

@@ -223,7 +223,7 @@ def _group_lines(lines: pl.DataFrame, delimiter: str) -> tuple[pl.DataFrame, lis
     warnings: list[str] = []
     if lines["odd"].sum() % 2 == 1:  # the last opened quote never closes: read its lines singly
         last = lines.filter(pl.col("odd") & (open_before == 0))["record"].max()
-        first_line = lines.filter(pl.col("record") == last)["line_no"].min()
+        first_line = lines.filter(pl.col("record") == last).select(pl.col("line_no").min()).item()
         warnings.append(
             f"a quote opened on line {first_line} is never closed; "
             "the lines from there on were read one by one"

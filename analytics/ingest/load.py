@@ -136,7 +136,10 @@ WHERE is_conflict ORDER BY line_no LIMIT ?
 class ParsedLike(Protocol):
     """What load needs from the read layer's ParsedFile."""
 
-    path: Path | str
+    @property
+    def path(self) -> Path | str:
+        """The file read."""
+
     sha256: str
     rows: pl.DataFrame
     date_order: str | None

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pyarrow.parquet as pq
+from polars._typing import PolarsDataType
 
 from analytics.ingest import reasons
 from analytics.ingest.columns import (
@@ -389,7 +390,7 @@ def _parquet_as_text(data: bytes, columns: list[str]) -> pl.DataFrame:
             con.close()
 
 
-def _jsonable(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def _jsonable(column: pl.Expr, dtype: PolarsDataType) -> pl.Expr:
     """A column polars can write as JSON: bytes as base64 text, durations as ISO 8601 text
     (`PT5S`), also inside lists, arrays and structs; other types unchanged."""
     if isinstance(dtype, pl.Binary):
@@ -409,7 +410,7 @@ def _jsonable(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return column
 
 
-def _holds_unwritable(dtype: pl.DataType) -> bool:
+def _holds_unwritable(dtype: PolarsDataType) -> bool:
     """True when a type is or contains Binary or Duration (polars panics writing them to JSON)."""
     if isinstance(dtype, (pl.Binary, pl.Duration)):
         return True

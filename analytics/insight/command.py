@@ -19,13 +19,18 @@ from analytics.insight import events
 from analytics.insight.active import period_active, windowed_active
 from analytics.insight.lifecycle import lifecycle_rows
 from analytics.insight.periods import Calendar
-from analytics.insight.query import InsightError, InsightQuery
+from analytics.insight.query import InsightError, InsightQuery, Period
 from analytics.insight.retention import first_time_cohorts, recurring_cohorts, retention_rows
 from analytics.insight.stickiness import stickiness_counts
 from analytics.settings import Settings, check_timezone
 
 # PostHog's defaults: every insight is daily; retention shows 7 intervals.
-DEFAULT_PERIOD = {"retention": "day", "lifecycle": "day", "stickiness": "day", "active": "day"}
+DEFAULT_PERIOD: dict[str, Period] = {
+    "retention": "day",
+    "lifecycle": "day",
+    "stickiness": "day",
+    "active": "day",
+}
 DEFAULT_INTERVALS = 7
 DEFAULT_RANGE_PERIODS = 7  # date-from defaults to date-to minus this many periods
 MAX_PERIODS = 1000
@@ -143,7 +148,11 @@ def _retention(con: duckdb.DuckDBPyConnection, query: InsightQuery, tz: str) -> 
     """{"rows": [{"period_start", "counts"}]}: one row per period of the window."""
     calendar = Calendar(query.period or DEFAULT_PERIOD["retention"], query.week_start)
     first, last = _retention_window(con, query, calendar, tz)
-    window = {"tz": tz, "day_from": calendar.start(first), "day_to": calendar.end(last)}
+    window: dict[str, Any] = {
+        "tz": tz,
+        "day_from": calendar.start(first),
+        "day_to": calendar.end(last),
+    }
     return_event = query.return_event or query.event
     returns = _with_period(events.person_days(con, event=return_event, **window), calendar, "day")
     rows = retention_rows(

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import Basis, monday_of, prepare
+from analytics.metrics.population import Basis, day_of, monday_of, prepare
 from analytics.metrics.retention import active_weeks
 
 
@@ -54,7 +54,7 @@ def lifecycle_long(basis: Basis) -> pl.DataFrame:
         .agg(dormant=pl.len())
     )
     return (
-        week_range(weeks["week"].min(), monday_of(basis.day))
+        week_range(day_of(weeks["week"].min()), monday_of(basis.day))
         .join(status, on="week", how="left")
         .join(dormant, on="week", how="left")
         .select(

@@ -9,16 +9,18 @@ import polars as pl
 from analytics.metrics.inputs import MetricInputs
 from analytics.metrics.population import ACTIVE, Basis, prepare
 
-OUTCOME_COLUMNS = {
-    "contact_id": pl.Int64,
-    "person_id": pl.String,
-    "contacted_on": pl.Date,
-    "channel": pl.String,
-    "segment": pl.String,
-    "converted": pl.Boolean,
-    "pending": pl.Boolean,
-    "first_active_after": pl.Date,
-}
+OUTCOME_COLUMNS = pl.Schema(
+    {
+        "contact_id": pl.Int64,
+        "person_id": pl.String,
+        "contacted_on": pl.Date,
+        "channel": pl.String,
+        "segment": pl.String,
+        "converted": pl.Boolean,
+        "pending": pl.Boolean,
+        "first_active_after": pl.Date,
+    }
+)
 
 
 def effect_days(basis: Basis) -> int:

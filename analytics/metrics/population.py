@@ -37,6 +37,18 @@ def monday_of(day: dt.date) -> dt.date:
     return day - days(day.weekday())
 
 
+def as_day(value: object) -> dt.date | None:
+    """A day from a frame aggregate (Series.min/max of a Date column), None when empty."""
+    return value if isinstance(value, dt.date) else None
+
+
+def day_of(value: object) -> dt.date:
+    """The day of a frame aggregate known to be non-empty (TypeError otherwise)."""
+    if not isinstance(value, dt.date):
+        raise TypeError(f"expected a day, got {value!r}")
+    return value
+
+
 def ratio(numerator: float, denominator: float) -> float | None:
     """numerator / denominator, or None when the denominator is empty."""
     return numerator / denominator if denominator else None
@@ -71,7 +83,7 @@ def resolve_as_of(person_day: pl.DataFrame, as_of: dt.date | None) -> dt.date | 
     """D: the given day, else the day of the latest event of anyone, else None (no events)."""
     if as_of is not None:
         return as_of
-    return person_day.filter(pl.col("events") > 0)["day"].max()
+    return as_day(person_day.filter(pl.col("events") > 0)["day"].max())
 
 
 def population_roster(inputs: MetricInputs, person_day: pl.DataFrame) -> pl.DataFrame:
@@ -222,7 +234,7 @@ def launch_and_target(
     plan: pl.DataFrame, first_event_day: dt.date | None, settings: Settings
 ) -> tuple[dt.date | None, dt.date | None]:
     """L (the plan's first wave start, else the first day with events) and T (setting or L+182)."""
-    launch = plan["start"].min() if plan.height else first_event_day
+    launch = as_day(plan["start"].min()) if plan.height else first_event_day
     target = settings.target_date
     if target is None and launch is not None:
         target = launch + days(182)
@@ -244,7 +256,7 @@ def prepare(inputs: MetricInputs, as_of: dt.date | None = None) -> Basis:
     as_of = resolve_as_of(inputs.person_day, as_of)
     day = as_of or NO_DATA_DAY
     person_day = one_row_per_person_day(inputs.person_day.filter(pl.col("day") <= pl.lit(day)))
-    first_event_day = person_day.filter(pl.col("events") > 0)["day"].min()
+    first_event_day = as_day(person_day.filter(pl.col("events") > 0)["day"].min())
     plan = inputs.plan.filter(pl.col("wave").is_not_null() & pl.col("start").is_not_null())
     plan = plan.sort("wave")
     people = with_waves(population_roster(inputs, person_day), plan, first_event_day)

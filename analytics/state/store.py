@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from polars._typing import PolarsDataType
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, create_engine, delete, select
+from sqlmodel import Session, SQLModel, col, create_engine, delete, select
 
 from analytics.db import state_path_for
 from analytics.settings import Settings, from_stored, stored_json, validated_value
@@ -48,7 +49,7 @@ def set_setting(db_path: Path | str, *, name: str, value: Any) -> None:
 def get_plan(db_path: Path | str) -> list[Wave]:
     """The rollout plan's waves, by number (empty list: no plan)."""
     with Session(engine_for(db_path)) as session:
-        return list(session.exec(select(Wave).order_by(Wave.number)))
+        return list(session.exec(select(Wave).order_by(col(Wave.number))))
 
 
 def save_plan(db_path: Path | str, *, waves: list[Wave]) -> None:
@@ -66,7 +67,12 @@ def plan_frame(db_path: Path | str) -> pl.DataFrame:
         {"wave": w.number, "name": w.name, "start": w.start, "planned_size": w.planned_size}
         for w in get_plan(db_path)
     ]
-    schema = {"wave": pl.Int64, "name": pl.String, "start": pl.Date, "planned_size": pl.Int64}
+    schema: dict[str, PolarsDataType] = {
+        "wave": pl.Int64,
+        "name": pl.String,
+        "start": pl.Date,
+        "planned_size": pl.Int64,
+    }
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -82,8 +88,8 @@ def log_outreach(db_path: Path | str, *, contact: Outreach) -> Outreach:
 def outreach_frame(db_path: Path | str) -> pl.DataFrame:
     """Every logged contact: one row per contact."""
     with Session(engine_for(db_path)) as session:
-        rows = [o.model_dump() for o in session.exec(select(Outreach).order_by(Outreach.id))]
-    schema = {
+        rows = [o.model_dump() for o in session.exec(select(Outreach).order_by(col(Outreach.id)))]
+    schema: dict[str, PolarsDataType] = {
         "id": pl.Int64,
         "person_id": pl.String,
         "contacted_on": pl.Date,
@@ -119,7 +125,7 @@ def audit_frame(db_path: Path | str) -> pl.DataFrame:
     """The audit log, newest first."""
     with Session(engine_for(db_path)) as session:
         rows = [a.model_dump() for a in session.exec(select(AuditEntry))]
-    schema = {
+    schema: dict[str, PolarsDataType] = {
         "id": pl.Int64,
         "at": pl.Datetime("us", "UTC"),
         "who": pl.String,
