@@ -111,3 +111,15 @@ def test_every_command_and_option_has_help_without_internal_references() -> None
         helps |= {f"{name} {a.dest}": a.help or "" for a in documented_actions(sub)}
     assert [where for where, text in helps.items() if not text.strip()] == []
     assert [where for where, text in helps.items() if re.search(r"SPEC|section \d", text)] == []
+
+
+def test_doc_value_reads_a_path_and_fails_loudly_on_a_typo() -> None:
+    from analytics.metrics.document import MissingKey, doc_value
+
+    document = example_document()
+    assert doc_value(document, "target.rate") == 0.7
+    assert doc_value(document, "value_delivered") == document["value_delivered"]
+    with pytest.raises(MissingKey, match="no 'target.path_rat': target holds .*path_rate"):
+        doc_value(document, "target.path_rat")
+    with pytest.raises(MissingKey, match="no 'adoption_rate.x'"):
+        doc_value(document, "adoption_rate.x")

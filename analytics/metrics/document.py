@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,25 @@ def document_from_basis(basis: Basis) -> dict[str, Any]:
         "unmatched_users": basis.unmatched.to_dicts(),
         "modes": {"roster": basis.has_roster, "plan": basis.has_plan},
     }
+
+
+class MissingKey(KeyError):
+    """A path that is not in the metrics document (a typo, or a key that was renamed)."""
+
+
+def doc_value(document: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path such as 'target.path_rate' (None only for a null value);
+    MissingKey naming the path and the keys there when any part is absent."""
+    value: Any = document
+    walked: list[str] = []
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            known = ", ".join(sorted(value)) if isinstance(value, Mapping) else type(value).__name__
+            where = ".".join(walked) or "the document"
+            raise MissingKey(f"metrics document has no {path!r}: {where} holds {known}")
+        value = value[key]
+        walked.append(key)
+    return value
 
 
 def build_document(inputs: MetricInputs, as_of: dt.date | None = None) -> dict[str, Any]:
