@@ -15,9 +15,11 @@ from typing import Any
 
 import duckdb
 
+from analytics.tables import ROSTER
+
 DEFAULT_DB = Path(os.environ.get("ADOPTION_DB", "data/adoption.duckdb"))
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
     dedupe_key VARCHAR NOT NULL,      -- source|event_id, or user|second|event|source (unique: the
@@ -46,11 +48,7 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     suppressed BIGINT, conflicts BIGINT, quarantine_reasons VARCHAR, date_order VARCHAR,
     warnings VARCHAR, ingested_at TIMESTAMP
 );
-CREATE TABLE IF NOT EXISTS roster (
-    user_id VARCHAR PRIMARY KEY, name VARCHAR, email VARCHAR, team VARCHAR, region VARCHAR,
-    manager_id VARCHAR, role VARCHAR, is_champion BOOLEAN, champion_id VARCHAR, wave INTEGER,
-    training_completed_on DATE, active BOOLEAN, flags VARCHAR
-);
+{ROSTER.ddl()}
 CREATE TABLE IF NOT EXISTS tombstones (identity_hash VARCHAR PRIMARY KEY, erased_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS person_day (
     person_id VARCHAR NOT NULL,   -- roster user_id when matched by id or e-mail, else user value

@@ -34,21 +34,9 @@ from analytics.ingest.sniff import (
     split_header_line,
 )
 from analytics.settings import Settings
+from analytics.tables import ROSTER, ROSTER_FILE_COLUMNS
 
-COLUMNS = (
-    "user_id",
-    "name",
-    "email",
-    "team",
-    "region",
-    "manager_id",
-    "role",
-    "is_champion",
-    "champion_id",
-    "wave",
-    "training_completed_on",
-    "active",
-)
+COLUMNS = ROSTER_FILE_COLUMNS
 HEADER_ALIASES = {"employee_id": "user_id", "e_mail": "email", "email_address": "email"}
 TRUE_WORDS = ["true", "t", "yes", "y", "1"]
 FALSE_WORDS = ["false", "f", "no", "n", "0"]
@@ -312,14 +300,12 @@ def without_erased(
     return roster.filter(~pl.col("line_no").is_in(erased)), len(erased)
 
 
-REPLACE_SQL = """
-INSERT INTO roster (user_id, name, email, team, region, manager_id, role, is_champion,
-                    champion_id, wave, training_completed_on, active, flags)
-SELECT user_id, name, email, team, region, manager_id, role, is_champion, champion_id, wave,
-       training_completed_on, active,
+REPLACE_SQL = f"""
+INSERT INTO roster ({", ".join(ROSTER.names)})
+SELECT {", ".join(ROSTER_FILE_COLUMNS)},
        CASE WHEN len(flags) > 0 THEN to_json(flags)::VARCHAR END
 FROM new_roster
-"""
+"""  # flags, the last column, is a list of checks in the frame and JSON text in the table
 
 
 def replace_roster(

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from analytics.settings import Settings, from_stored
+from analytics.tables import OUTREACH, PLAN, ROSTER
 
 PERSON_DAY_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.String(),
@@ -24,36 +25,9 @@ PERSON_DAY_SCHEMA: dict[str, pl.DataType] = {
     "trailing_rejections": pl.Int64(),
     "matched": pl.Boolean(),
 }
-ROSTER_SCHEMA: dict[str, pl.DataType] = {
-    "user_id": pl.String(),
-    "name": pl.String(),
-    "email": pl.String(),
-    "team": pl.String(),
-    "region": pl.String(),
-    "manager_id": pl.String(),
-    "role": pl.String(),
-    "is_champion": pl.Boolean(),
-    "champion_id": pl.String(),
-    "wave": pl.Int64(),
-    "training_completed_on": pl.Date(),
-    "active": pl.Boolean(),
-    "flags": pl.String(),
-}
-PLAN_SCHEMA: dict[str, pl.DataType] = {
-    "wave": pl.Int64(),
-    "name": pl.String(),
-    "start": pl.Date(),
-    "planned_size": pl.Int64(),
-}
-OUTREACH_SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.Int64(),
-    "person_id": pl.String(),
-    "contacted_on": pl.Date(),
-    "channel": pl.String(),
-    "owner": pl.String(),
-    "segment": pl.String(),
-    "note": pl.String(),
-}
+ROSTER_SCHEMA = ROSTER.schema
+PLAN_SCHEMA = PLAN.schema
+OUTREACH_SCHEMA = OUTREACH.schema
 
 
 def conform(frame: pl.DataFrame | None, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -148,10 +122,9 @@ def _read_duckdb(db: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
 
 
 STATE_QUERIES = {  # the SQLModel tables of analytics/state/models.py, read without SQLAlchemy
-    "plan": "SELECT number AS wave, name, start, planned_size FROM wave ORDER BY number",
+    "plan": PLAN.select_sql("wave", order_by="number"),
     "settings": "SELECT name, value_json FROM settingvalue",
-    "outreach": "SELECT id, person_id, contacted_on, channel, owner, segment, note"
-    " FROM outreach ORDER BY id",
+    "outreach": OUTREACH.select_sql("outreach", order_by="id"),
 }
 
 

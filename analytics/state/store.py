@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, col, create_engine, delete, select
 from analytics.db import state_path_for
 from analytics.settings import Settings, from_stored, stored_json, validated_value
 from analytics.state.models import AuditEntry, Outreach, SettingValue, Wave
+from analytics.tables import OUTREACH_LOG_SCHEMA, PLAN
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -64,16 +65,10 @@ def save_plan(db_path: Path | str, *, waves: list[Wave]) -> None:
 def plan_frame(db_path: Path | str) -> pl.DataFrame:
     """The plan as a frame: one row per wave (wave, name, start, planned_size)."""
     rows = [
-        {"wave": w.number, "name": w.name, "start": w.start, "planned_size": w.planned_size}
-        for w in get_plan(db_path)
+        {c.name: getattr(wave, c.stored_as or c.name) for c in PLAN.columns}
+        for wave in get_plan(db_path)
     ]
-    schema: dict[str, PolarsDataType] = {
-        "wave": pl.Int64,
-        "name": pl.String,
-        "start": pl.Date,
-        "planned_size": pl.Int64,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=PLAN.schema)
 
 
 def log_outreach(db_path: Path | str, *, contact: Outreach) -> Outreach:
@@ -89,18 +84,7 @@ def outreach_frame(db_path: Path | str) -> pl.DataFrame:
     """Every logged contact: one row per contact."""
     with Session(engine_for(db_path)) as session:
         rows = [o.model_dump() for o in session.exec(select(Outreach).order_by(col(Outreach.id)))]
-    schema: dict[str, PolarsDataType] = {
-        "id": pl.Int64,
-        "person_id": pl.String,
-        "contacted_on": pl.Date,
-        "channel": pl.String,
-        "owner": pl.String,
-        "segment": pl.String,
-        "note": pl.String,
-        "logged_at": pl.Datetime("us", "UTC"),
-        "logged_by": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=OUTREACH_LOG_SCHEMA)
 
 
 def audit(
