@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import polars as pl
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 
 

@@ -40,7 +40,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 _ALIAS_TO_FIELD: dict[str, str] = {a: f for f, names in ALIASES.items() for a in names}
 
-IDENTIFIERS: tuple[str, ...] = ("user_id", "event_id", "event", "source", "session_id")
 USER_PLACEHOLDERS: tuple[str, ...] = ("null", "none", "n/a", "na", "undefined", "nil", "-")
 EVENT_ID_PLACEHOLDERS: tuple[str, ...] = (
     "0", "null", "none", "n/a", "na", "undefined", "nil", "-",

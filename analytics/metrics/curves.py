@@ -15,8 +15,7 @@ from analytics.metrics.active import (
     series,
     window_counts,
 )
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import EPSILON, Basis, day_of, days, prepare
+from analytics.metrics.population import EPSILON, Basis, day_of, days
 from analytics.metrics.targets import path_expr, target_rate
 
 
@@ -165,18 +164,3 @@ def glide_path(basis: Basis) -> dict:
         else None,
         "milestones": milestones(basis).to_dicts(),
     }
-
-
-def rollout_curves_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per started wave per day since its start: wave, t, day, size, active, rate."""
-    return curves_table(prepare(inputs, as_of))
-
-
-def first_use_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per wave per days-to-first-use value: wave, days (negative = early), people."""
-    return first_use_table(prepare(inputs, as_of))
-
-
-def glide_path_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per Monday from launch to target: path_rate, eligible, active_needed, actual."""
-    return milestones(prepare(inputs, as_of))

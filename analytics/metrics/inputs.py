@@ -72,11 +72,6 @@ def make_inputs(
     )
 
 
-def empty_inputs() -> MetricInputs:
-    """No events, no roster, no plan, default settings, no outreach: the empty-database case."""
-    return make_inputs()
-
-
 # Tables read column by column through numpy: person_day is large (562,029 rows at 10M events:
 # 0.2 s instead of 1.35 s as Python tuples) and has no NULLs (NOT NULL columns), which numpy
 # would turn into masked object arrays; small tables with NULLs keep the tuple path.

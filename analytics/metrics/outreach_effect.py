@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import ACTIVE, Basis, prepare
+from analytics.metrics.population import ACTIVE, Basis
 
 OUTCOME_COLUMNS = pl.Schema(
     {
@@ -88,8 +85,3 @@ def outreach_summary(basis: Basis) -> dict:
         "by_segment": conversion(frame, "segment").to_dicts(),
         "by_channel": conversion(frame, "channel").to_dicts(),
     }
-
-
-def outreach_effect_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per logged contact up to D: converted, pending, first active day after it."""
-    return outcomes(prepare(inputs, as_of))

@@ -294,8 +294,3 @@ def population_summary(basis: Basis) -> dict[str, int]:
         "never_started": eligible - ever_used,
         "unmatched_users": basis.unmatched.height,
     }
-
-
-def population_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per population person with attributes, activity at D, eligibility and segment."""
-    return prepare(inputs, as_of).people
