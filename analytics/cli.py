@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace) -> int:
     """Run the parsed command and return its exit code."""
+    # Deferred imports: each command loads only its own modules (see the module docstring).
     if args.command == "demo":
         from analytics.demo import demo_command
 

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
+from polars.exceptions import PanicException, PolarsError
 
 from analytics.activity import rebuild_with
 from analytics.db import bump_ingest_version, connection, transaction
 from analytics.ingest.load import load_parsed_file, log_refused
 from analytics.ingest.plan import load_plan
+from analytics.ingest.read import FileRefused, read_source_file
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster
 from analytics.settings import Settings, check_timezone
@@ -64,10 +66,6 @@ def ingest_file(
     now: dt.datetime,
 ) -> FileReport:
     """Read, validate and load one event file; a refused file is logged and reported."""
-    from polars.exceptions import PanicException, PolarsError
-
-    from analytics.ingest.read import FileRefused, read_source_file
-
     error = upload_cap_error(path, settings)
     if error is None:
         try:

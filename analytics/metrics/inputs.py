@@ -5,13 +5,17 @@ I/O lives here and only here; every other metrics module is a pure function of t
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
+from analytics.db import connection, ingest_version, state_path_for
 from analytics.settings import Settings, from_stored
 from analytics.tables import OUTREACH, PLAN, ROSTER
 
@@ -84,8 +88,6 @@ def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.Data
     Rows are fetched as Python values rather than through `.pl()`: the Arrow route imports
     pyarrow and numpy (about half a second), longer than the whole metrics command otherwise.
     """
-    import duckdb
-
     columns = ", ".join(f'"{name}"' for name in schema)  # names are constants, not values
     try:
         cursor = con.execute(f"SELECT {columns} FROM {table}")
@@ -102,10 +104,6 @@ def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.Data
 
 def _read_duckdb(db: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """person_day, roster and ingest version from the DuckDB file, opened read-only and closed."""
-    import duckdb
-
-    from analytics.db import connection, ingest_version
-
     with connection(db, read_only=True) as con:
         person_day = _read_table(con, "person_day", PERSON_DAY_SCHEMA)
         roster = _read_table(con, "roster", ROSTER_SCHEMA)
@@ -139,11 +137,6 @@ def read_state_fast(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:
     Importing SQLModel costs about a second, more than the whole metrics command otherwise;
     tests/metrics/test_metrics_command.py checks this reader against analytics.state.store.
     """
-    import json
-    import sqlite3
-
-    from analytics.db import state_path_for
-
     uri = state_path_for(db).resolve().as_uri() + "?mode=ro"
     con = sqlite3.connect(uri, uri=True)
     try:
@@ -157,16 +150,14 @@ def read_state_fast(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:
 
 def _read_state(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:
     """Plan, settings and outreach from the app state beside the database (defaults if none)."""
-    import sqlite3
-
-    from analytics.db import state_path_for
-
     if not state_path_for(db).exists():  # reading must not create the state file
         return conform(None, PLAN_SCHEMA), Settings(), conform(None, OUTREACH_SCHEMA)
     try:
         return read_state_fast(db)
     except (sqlite3.Error, KeyError, ValueError, pl.exceptions.PolarsError):
         pass  # a state file the fast reader does not understand: ask the store itself
+    # Deferred: the store imports SQLModel (about a second), needed only for a state file the
+    # fast reader does not understand.
     from analytics.state.store import get_settings, outreach_frame, plan_frame
 
     return (
