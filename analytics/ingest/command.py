@@ -18,9 +18,9 @@ from polars.exceptions import PanicException, PolarsError
 
 from analytics.activity import rebuild_with
 from analytics.db import bump_ingest_version, connection, transaction
+from analytics.ingest import read
 from analytics.ingest.load import load_parsed_file, log_refused
 from analytics.ingest.plan import load_plan
-from analytics.ingest.read import FileRefused, read_source_file
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster
 from analytics.settings import Settings, check_timezone
@@ -69,8 +69,8 @@ def ingest_file(
     error = upload_cap_error(path, settings)
     if error is None:
         try:
-            parsed = read_source_file(path, now=now, **read_options(settings, source))
-        except FileRefused as refusal:
+            parsed = read.read_source_file(path, now=now, **read_options(settings, source))
+        except read.FileRefused as refusal:
             error = str(refusal.of(path))
         except (
             ValueError,
