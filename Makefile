@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
 #   make run    set up, load the running example when the database is empty, start the app
-#   make test   set up, lint, run the test suite
+#   make test   set up, lint, type-check (mypy), run the test suite
 PYTHON ?= python3
 # Where `make run` listens: this computer only unless sign-in is configured (docs/privacy.md).
 ADDRESS ?= localhost
@@ -23,10 +23,11 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
 
 format: setup
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

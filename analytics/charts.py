@@ -78,7 +78,7 @@ def _target_rule(
         text = base.mark_text(
             align="center", baseline="bottom", dy=-4, fontSize=FONT_SIZE, color=TARGET
         ).encode(x="value:Q", y=alt.value(0), text="label:N")
-    return alt.layer(rule, text)
+    return alt.LayerChart(layer=[rule, text])
 
 
 ADOPTION_SERIES = ["Adoption rate", "Target path", "Forecast"]
@@ -366,7 +366,8 @@ def series_lines(
 ) -> alt.TopLevelMixin:
     """A generic line chart for explore queries: one line per `series` value (or one line)."""
     dtype = frame.schema.get(x)
-    x_type = "T" if dtype in (pl.Date, pl.Datetime) else "O" if dtype.is_integer() else "Q"
+    is_integer = dtype is not None and dtype.is_integer()
+    x_type = "T" if dtype in (pl.Date, pl.Datetime) else "O" if is_integer else "Q"
     encoding: dict[str, object] = {
         "x": alt.X(f"{x}:{x_type}", title=x.replace("_", " "), axis=alt.Axis(labelAngle=0)),
         "y": alt.Y(f"{y}:Q", title=y_title, axis=PERCENT if percent else alt.Axis()),

@@ -1,6 +1,7 @@
-"""The `adoption` command line (SPEC section 7): argument parsing only; work lives in modules.
+"""The `adoption` command line: argument parsing only; the work lives in the modules it calls.
 
-Imports are lazy so that `adoption metrics` does not pay for modules it does not use.
+Commands are imported when dispatched, so that `adoption metrics` does not pay for the modules of
+the other commands (SQLModel alone costs about a second).
 """
 
 from __future__ import annotations
@@ -11,64 +12,81 @@ from pathlib import Path
 
 from analytics.db import DEFAULT_DB, DatabaseBusy
 from analytics.ingest.keyring import ErasureKeyMissing
+from analytics.insight.query import add_insight_arguments, iso_date, query_from_args
+
+DESCRIPTION = "Adoption analytics for an internal tool rollout: ingest usage, compute adoption."
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="DuckDB file")
+    """The --db option every command takes."""
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=DEFAULT_DB,
+        help="DuckDB database file, app state beside it (default: data/adoption.duckdb, "
+        "or $ADOPTION_DB)",
+    )
+
+
+def _add_as_of(parser: argparse.ArgumentParser) -> None:
+    """The --as-of option of the metrics and outreach commands."""
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="compute as of the end of this day, YYYY-MM-DD (default: the latest event's day)",
+    )
+
+
+def _add_ingest(commands: argparse._SubParsersAction) -> None:
+    """`adoption ingest`."""
+    ingest = commands.add_parser("ingest", help="ingest event files, a roster and/or a plan")
+    ingest.add_argument("files", nargs="*", type=Path, metavar="FILE", help="event files")
+    ingest.add_argument("--roster", type=Path, metavar="FILE", help="roster CSV: who is in it")
+    ingest.add_argument("--plan", type=Path, metavar="FILE", help="rollout plan CSV (waves)")
+    ingest.add_argument(
+        "--source", metavar="NAME", help="source system of rows without a source column"
+    )
+    ingest.add_argument("--tz", metavar="ZONE", help="set the organisation timezone (IANA)")
+    ingest.add_argument("--format", choices=["text", "json"], default="text", help="report format")
+    _add_db(ingest)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The whole command-line contract in one place."""
-    parser = argparse.ArgumentParser(prog="adoption", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    """The whole command-line contract in one place (docs/cli.md is generated from it)."""
+    parser = argparse.ArgumentParser(prog="adoption", description=DESCRIPTION)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="write and ingest the running example")
     _add_db(demo)
 
-    ingest = commands.add_parser("ingest", help="ingest event files, a roster and/or a plan")
-    ingest.add_argument("files", nargs="*", type=Path)
-    ingest.add_argument("--roster", type=Path)
-    ingest.add_argument("--plan", type=Path)
-    ingest.add_argument("--source")
-    ingest.add_argument("--tz")
-    ingest.add_argument("--format", choices=["text", "json"], default="text")
-    _add_db(ingest)
+    _add_ingest(commands)
 
-    erase = commands.add_parser("erase", help="erase one person (SPEC 3)")
-    erase.add_argument("user")
+    erase = commands.add_parser("erase", help="erase one person on request")
+    erase.add_argument("user", metavar="USER", help="the person's user id or e-mail")
     _add_db(erase)
 
     metrics = commands.add_parser("metrics", help="every metric as one JSON document")
-    metrics.add_argument("--as-of")
-    metrics.add_argument("--format", choices=["json"], default="json")
+    _add_as_of(metrics)
+    metrics.add_argument("--format", choices=["json"], default="json", help="output format")
     _add_db(metrics)
 
     outreach = commands.add_parser("outreach", help="the outreach worklist")
-    outreach.add_argument("--as-of")
-    outreach.add_argument("--format", choices=["csv", "json"], default="csv")
+    _add_as_of(outreach)
+    outreach.add_argument("--format", choices=["csv", "json"], default="csv", help="output format")
     _add_db(outreach)
 
-    insight = commands.add_parser("insight", help="explore queries")
-    insight.add_argument("kind", choices=["retention", "lifecycle", "stickiness", "active"])
-    insight.add_argument("--period", choices=["day", "week", "month"])
-    insight.add_argument("--tz")
-    insight.add_argument("--week-start", choices=["monday", "sunday"], default="monday")
-    insight.add_argument("--event")
-    insight.add_argument("--intervals", type=int)
-    insight.add_argument("--date-from")
-    insight.add_argument("--date-to")
-    insight.add_argument("--type", choices=["recurring", "first_time"], default="recurring")
-    insight.add_argument("--start-event")
-    insight.add_argument("--return-event")
-    insight.add_argument("--criterion", choices=["on", "on_or_after"], default="on")
-    insight.add_argument("--cumulative", action="store_true")
-    insight.add_argument("--window", type=int)
-    insight.add_argument("--format", choices=["json"], default="json")
+    insight = commands.add_parser("insight", help="explore queries, as in product analytics")
+    add_insight_arguments(insight)
+    insight.add_argument("--format", choices=["json"], default="json", help="output format")
     _add_db(insight)
     return parser
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed command and return its exit code."""
+    # Deferred imports: each command loads only its own modules (see the module docstring).
     if args.command == "demo":
         from analytics.demo import demo_command
 
@@ -97,14 +115,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         from analytics.outreach import outreach_command
 
         return outreach_command(as_of=args.as_of, db=args.db, output_format=args.format)
-    from analytics.insight import insight_command
+    from analytics.insight.command import insight_command
 
-    return insight_command(args)
+    return insight_command(query_from_args(args), args.db)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `adoption` script; returns the process exit code."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the `adoption` script; returns the process exit code (2: bad options)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # argparse printed usage or the error; --help exits 0
+        return stop.code if isinstance(stop.code, int) else 2
     try:
         return _dispatch(args)
     except DatabaseBusy as error:

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from analytics.files import make_private_dir, protect_database_files
+from analytics.tables import ROSTER
 
 DEFAULT_DB = Path(os.environ.get("ADOPTION_DB", "data/adoption.duckdb"))
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
     dedupe_key VARCHAR NOT NULL,      -- source|event_id, or user|second|event|source (unique: the
@@ -47,11 +49,7 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     suppressed BIGINT, conflicts BIGINT, quarantine_reasons VARCHAR, date_order VARCHAR,
     warnings VARCHAR, ingested_at TIMESTAMP
 );
-CREATE TABLE IF NOT EXISTS roster (
-    user_id VARCHAR PRIMARY KEY, name VARCHAR, email VARCHAR, team VARCHAR, region VARCHAR,
-    manager_id VARCHAR, role VARCHAR, is_champion BOOLEAN, champion_id VARCHAR, wave INTEGER,
-    training_completed_on DATE, active BOOLEAN, flags VARCHAR
-);
+{ROSTER.ddl()}
 CREATE TABLE IF NOT EXISTS tombstones (identity_hash VARCHAR PRIMARY KEY, erased_at TIMESTAMP);
 ALTER TABLE tombstones ADD COLUMN IF NOT EXISTS key_id VARCHAR;  -- the erasure key that hashed it
 CREATE TABLE IF NOT EXISTS person_day (
@@ -68,8 +66,98 @@ CREATE TABLE IF NOT EXISTS person_day (
 """
 
 
+Params = Sequence[object] | dict[str, object] | None
+
+
+# The rules every reader of events shares, defined once (ARCHITECTURE, layer rules) as temporary
+# macros on every connection, read-only ones included:
+# - local_day(ts, tz): the calendar day of a naive UTC instant in a timezone (in UTC the cast
+#   alone: the same day without two zone conversions per event).
+# - identities(): one row per key a user value can take (roster user_id, lower-cased e-mail, and
+#   a lower-cased e-mail used as user_id) -> person_id; an id match wins over an e-mail match of
+#   someone else, and among equals the smallest user_id (deterministic).
+# - resolved_events(): every event with its person (the roster user_id when matched, else the
+#   user value) and whether it matched.
+RULES_SQL = """
+CREATE OR REPLACE TEMP MACRO local_day(ts, tz) AS
+    CASE WHEN tz = 'UTC' THEN CAST(ts AS DATE)
+         ELSE CAST(timezone(tz, timezone('UTC', ts)) AS DATE) END;
+CREATE OR REPLACE TEMP MACRO identities() AS TABLE
+    SELECT key, first(person_id ORDER BY rank, person_id) AS person_id
+    FROM (
+        SELECT user_id AS key, user_id AS person_id, 0 AS rank FROM roster
+        UNION ALL
+        SELECT lower(user_id), user_id, 0 FROM roster WHERE user_id LIKE '%@%'
+        UNION ALL
+        SELECT lower(trim(email)), user_id, 1 FROM roster WHERE nullif(trim(email), '') IS NOT NULL
+    )
+    GROUP BY key;
+"""
+RESOLVED_EVENTS_SQL = """
+CREATE OR REPLACE TEMP MACRO resolved_events() AS TABLE
+    SELECT coalesce(i.person_id, e.user_id) AS person_id, i.person_id IS NOT NULL AS matched, e.*
+    FROM events AS e LEFT JOIN identities() AS i ON i.key = e.user_id;
+"""
+NO_ROSTER_SQL = "CREATE TEMP TABLE roster (user_id VARCHAR, email VARCHAR)"
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the tables present (an empty or foreign database may lack ours)."""
+    rows = execute(con, "SELECT table_name FROM information_schema.tables").fetchall()
+    return {name for (name,) in rows}
+
+
+def define_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared macros on this connection (a database without a roster gets an empty
+    temporary one, so that every event resolves to its own user value)."""
+    tables = table_names(con)
+    if "roster" not in tables:
+        execute(con, NO_ROSTER_SQL)
+    execute(con, RULES_SQL)
+    if "events" in tables:
+        execute(con, RESOLVED_EVENTS_SQL)
+
+
 class DatabaseBusy(RuntimeError):
     """Another process holds the DuckDB file; raised after retrying for a while."""
+
+
+class QueryError(duckdb.Error):
+    """A failed statement, with the SQL and its parameters kept for the message."""
+
+    def __init__(self, error: duckdb.Error, sql: str, params: Params) -> None:
+        super().__init__(f"{error}\nwhile running:\n{sql.strip()}\nwith parameters: {params!r}")
+        self.error = error
+        self.sql = sql
+        self.params = params
+
+
+def execute(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Params = None
+) -> duckdb.DuckDBPyConnection:
+    """Run one statement with bound parameters; a failure names the statement (like Datasette)."""
+    try:
+        return con.execute(sql, params if params is not None else [])
+    except duckdb.Error as error:
+        raise QueryError(error, sql, params) from error
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> Any:
+    """The single value of a one-row, one-column query (fully fetched, freeing the connection)."""
+    return execute(con, sql, params).fetchall()[0][0]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, ROLLBACK on any error; helpers that join a transaction open none."""
+    con.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+    protect_open_database(con)  # DuckDB creates the .wal with the process umask
 
 
 def _is_lock_error(error: duckdb.Error) -> bool:
@@ -84,7 +172,10 @@ def open_db(
     path = Path(path)
     if not read_only:
         make_private_dir(path.parent)
-    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": True,
+    }
     deadline = time.monotonic() + retry_seconds
     while True:
         try:
@@ -102,6 +193,7 @@ def open_db(
     if not read_only:
         con.execute(SCHEMA)
         protect_database_files(path)
+    define_rules(con)
     return con
 
 
@@ -129,14 +221,14 @@ def connection(
 
 def ingest_version(con: duckdb.DuckDBPyConnection) -> int:
     """The number that changes whenever data changes (ingest, roster, erasure, rebuild)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'ingest_version'").fetchone()
-    return int(row[0]) if row else 0
+    rows = execute(con, "SELECT value FROM meta WHERE key = 'ingest_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def bump_ingest_version(con: duckdb.DuckDBPyConnection) -> int:
     """Increment the ingest version inside the caller's transaction and return the new value."""
     new_version = ingest_version(con) + 1
-    con.execute("INSERT OR REPLACE INTO meta VALUES ('ingest_version', ?)", [str(new_version)])
+    execute(con, "INSERT OR REPLACE INTO meta VALUES ('ingest_version', ?)", [str(new_version)])
     return new_version
 
 

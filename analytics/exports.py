@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import polars as pl
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = "^[=+\\-@\t\r\u2212]"  # \u2212: the minus sign, which NFKC keeps
 
 

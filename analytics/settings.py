@@ -1,50 +1,317 @@
-"""Every tunable of the app as data: name, default and a help line (see docs/settings.md)."""
+"""Every tunable of the app as one typed model: type, default, bounds and a description each.
+
+The model is the single declaration: the store validates values against it when they are set,
+consumers read attributes (`settings.dormant_days`), the Settings page and docs/settings.md are
+generated from its fields (`setting_fields`, `settings_markdown`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import zoneinfo
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.json_schema import JsonDict
+
+TABLE_HEADER = "| setting | default | bounds | meaning |"
+DATA, TARGETS, OUTREACH = "Data and ingest", "Targets and thresholds", "Outreach and privacy"
+
+
+def check_timezone(name: str) -> str:
+    """The timezone name if the IANA database knows it; ValueError naming it if not."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        message = f"unknown timezone {name!r}: not an IANA time zone name such as Europe/Paris"
+        raise ValueError(message) from error
+    return name
+
+
+def _setting(default: Any, description: str, group: str, unit: str = "", **bounds: Any) -> Any:
+    """A field of the model with its description, its page group and the unit texts quote."""
+    extra: JsonDict = {"group": group, "unit": unit}
+    if isinstance(default, list | dict):
+        factory = type(default)
+        return Field(default_factory=factory, description=description, json_schema_extra=extra)
+    return Field(default, description=description, json_schema_extra=extra, **bounds)
+
+
+class Settings(BaseModel):
+    """The app's settings; a field never saved keeps its default (docs/settings.md)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timezone: str = _setting(
+        "UTC",
+        "Organisation timezone (an IANA name). Timestamps without an offset are read in it, and "
+        "calendar days (and so every daily, weekly and 28-day window) are days in it. Changing it "
+        "rebuilds person_day.",
+        DATA,
+    )
+    passive_events: list[str] = _setting(
+        [],
+        "Event names that do not count as use (for example `email_opened`). Passive events are "
+        "kept and shown, but an *active event* is any event not in this list; changing it "
+        "rebuilds person_day.",
+        DATA,
+    )
+    date_order: dict[str, Literal["day_first", "month_first"]] = _setting(
+        {},
+        "Per source, `day_first` or `month_first` for files whose dates do not settle the order "
+        "themselves (no first field above 12). Otherwise month-first, and the ingest report says "
+        "so.",
+        DATA,
+    )
+    source_mappings: dict[str, dict[str, str]] = _setting(
+        {},
+        "Per source, a column mapping `{source: {their_column: field}}` for column names the "
+        "common aliases do not cover.",
+        DATA,
+    )
+    max_upload_mb: float = _setting(
+        200, "Largest file accepted for ingest, in MB (compressed size).", DATA, "MB", gt=0
+    )
+    max_decompressed_mb: float = _setting(
+        2000, "Largest decompressed size of a gzip file, in MB.", DATA, "MB", gt=0
+    )
+    duckdb_memory_limit: str = _setting(
+        "4GB", "Memory DuckDB may use (a DuckDB size such as `4GB`).", DATA
+    )
+    busy_retry_seconds: float = _setting(
+        10,
+        "How long a CLI command waits for a database another process is using, before exiting "
+        'with "database in use".',
+        DATA,
+        "seconds",
+        ge=0,
+    )
+    target_rate: float = _setting(
+        0.70,
+        "The adoption target: share of eligible people active in the last 28 days.",
+        TARGETS,
+        "rate",
+        ge=0,
+        le=1,
+    )
+    target_date: dt.date | None = _setting(
+        None,
+        "The date the target should be reached (`YYYY-MM-DD`); unset = launch + 182 days.",
+        TARGETS,
+    )
+    max_people_per_champion: int = _setting(
+        10,
+        "A team with more eligible non-champions per champion than this is flagged.",
+        TARGETS,
+        "people",
+        ge=1,
+    )
+    wave_gate_rate: float = _setting(
+        0.60,
+        'A wave is "ready for the next wave" when its 4-week adoption rate is at least this.',
+        TARGETS,
+        "rate",
+        ge=0,
+        le=1,
+    )
+    build_cost: float | None = _setting(
+        None,
+        "What the tool cost to build; value delivered = build cost x adoption rate. Unset = "
+        "value delivered is empty.",
+        TARGETS,
+        ge=0,
+    )
+    dormant_days: int = _setting(
+        14,
+        "Dormant: no active event in this many days up to the as-of day; the same length is the "
+        '"recent" and the "prior" window of at risk.',
+        TARGETS,
+        "days",
+        ge=1,
+    )
+    at_risk_ratio: float = _setting(
+        0.5,
+        "At risk: active on fewer than this share of the days they were active in the prior "
+        "window (exactly the share is not at risk).",
+        TARGETS,
+        "rate",
+        ge=0,
+        le=1,
+    )
+    outreach_effect_days: int = _setting(
+        14,
+        "An outreach converts when the person has an active event within this many days after "
+        "the contact day.",
+        TARGETS,
+        "days",
+        ge=1,
+    )
+    recent_contact_days: int = _setting(
+        7,
+        "People contacted this recently are marked on the outreach worklist, so nobody is "
+        "nagged twice.",
+        OUTREACH,
+        "days",
+        ge=0,
+    )
+    message_templates: dict[str, dict[str, str]] = _setting(
+        {},
+        "Outreach next steps and messages that replace the defaults, per playbook "
+        "`{playbook: {next_step, message}}`, with placeholders such as `{first_name}` "
+        "(docs/outreach.md).",
+        OUTREACH,
+    )
+    min_group_size: int = _setting(
+        5,
+        'Leadership view: a group smaller than this shows "fewer than N people" and no numbers.',
+        OUTREACH,
+        "people",
+        ge=1,
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        """Only IANA timezone names."""
+        return check_timezone(value)
+
+    @field_validator("target_date", mode="before")
+    @classmethod
+    def _date_part(cls, value: Any) -> Any:
+        """Stored text may carry a time ('2024-06-30T00:00:00'): keep its date part."""
+        if isinstance(value, str):
+            return value.strip()[:10] or None
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    def quote(self, name: str) -> str:
+        """The setting's value as a screen text quotes it: '14 days', '70%', '5 people'."""
+        return quote_value(name, getattr(self, name))
+
+
+class SettingError(ValueError):
+    """A value refused for a setting, with a message naming the setting and the rule."""
 
 
 @dataclass(frozen=True)
-class Setting:
-    """One setting: its name, default value and a sentence a product manager understands."""
+class SettingField:
+    """What a form needs to draw one setting: type, default, bounds, description, group."""
 
     name: str
+    annotation: Any
     default: Any
-    help: str
+    description: str
+    group: str
+    unit: str
+    minimum: float | None
+    maximum: float | None
+    exclusive_minimum: bool
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("timezone", "UTC", "Organisation timezone: naive timestamps and calendar days use it"),
-    Setting("passive_events", [], "Event names that do not count as activity (e.g. email_opened)"),
-    Setting("date_order", {}, "Per-source day/month order when a file does not settle it"),
-    Setting("source_mappings", {}, "Per-source column mapping {source: {their_column: field}}"),
-    Setting("target_rate", 0.70, "Adoption target (share of eligible people active in 28 days)"),
-    Setting("target_date", None, "Date the target should be reached; default launch + 182 days"),
-    Setting("max_people_per_champion", 10, "Target ratio: at most this many people per champion"),
-    Setting("wave_gate_rate", 0.60, "4-week adoption a wave needs before the next wave starts"),
-    Setting("build_cost", None, "What the tool cost to build; value delivered = cost x adoption"),
-    Setting("dormant_days", 14, "Dormant: no active event in this many days up to the as-of day"),
-    Setting("at_risk_ratio", 0.5, "At risk: recent active days below this share of the prior ones"),
-    Setting("min_group_size", 5, "Leadership view: groups smaller than this show no numbers"),
-    Setting("outreach_effect_days", 14, "An outreach converts if the person is active within this"),
-    Setting("recent_contact_days", 7, "People contacted this recently are marked on the worklist"),
-    Setting(
-        "message_templates",
-        {},
-        "Outreach next steps and messages that replace the defaults, per playbook "
-        "{playbook: {next_step, message}}; placeholders like {first_name} (docs/outreach.md)",
-    ),
-    Setting("max_upload_mb", 200, "Largest file accepted for ingest, in MB (compressed size)"),
-    Setting("max_decompressed_mb", 2000, "Largest decompressed size of a gzip file, in MB"),
-    Setting("duckdb_memory_limit", "4GB", "Memory cap DuckDB may use"),
-    Setting("busy_retry_seconds", 10, "How long a CLI command waits for a busy database"),
-)
-
-SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+def _bounds(name: str) -> tuple[float | None, float | None, bool]:
+    """(minimum, maximum, minimum excluded) of a numeric setting, from its constraints."""
+    low = high = None
+    exclusive = False
+    for rule in Settings.model_fields[name].metadata:
+        for attribute, is_exclusive in (("ge", False), ("gt", True)):
+            if getattr(rule, attribute, None) is not None:
+                low, exclusive = getattr(rule, attribute), is_exclusive
+        if getattr(rule, "le", None) is not None:
+            high = rule.le
+    return low, high, exclusive
 
 
-def default(name: str) -> Any:
-    """The default value of a setting, by name (KeyError for an unknown one)."""
-    return SETTINGS_BY_NAME[name].default
+def setting_fields() -> Iterator[SettingField]:
+    """Every setting in declaration order, for generated forms and docs."""
+    for name, info in Settings.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        low, high, exclusive = _bounds(name)
+        yield SettingField(
+            name=name,
+            annotation=info.annotation,
+            default=info.get_default(call_default_factory=True),
+            description=info.description or "",
+            group=str(extra.get("group", "")),
+            unit=str(extra.get("unit", "")),
+            minimum=low,
+            maximum=high,
+            exclusive_minimum=exclusive,
+        )
+
+
+def field_of(name: str) -> SettingField:
+    """One setting's form description (KeyError for a name that is not a setting)."""
+    for field in setting_fields():
+        if field.name == name:
+            return field
+    raise KeyError(f"unknown setting: {name}")
+
+
+def quote_value(name: str, value: Any) -> str:
+    """A setting value as on-screen text: rates as percentages, counts with their unit."""
+    unit = field_of(name).unit
+    if value is None:
+        return "unset"
+    if unit == "rate":
+        return f"{float(value):.0%}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value} {unit}".strip()
+
+
+def validated_value(name: str, value: Any) -> Any:
+    """The value converted to the setting's type; SettingError saying why it is refused."""
+    if name not in Settings.model_fields:
+        raise KeyError(f"unknown setting: {name}")
+    try:
+        return getattr(Settings.model_validate({name: value}), name)
+    except ValidationError as error:
+        reasons = "; ".join(e["msg"] for e in error.errors())
+        raise SettingError(f"setting {name} = {value!r} refused: {reasons}") from None
+
+
+def from_stored(stored: Mapping[str, Any]) -> Settings:
+    """Settings from stored values; an unknown name or a no longer valid value keeps the default."""
+    values = {}
+    for name, value in stored.items():
+        try:
+            values[name] = validated_value(name, value)
+        except (KeyError, SettingError):
+            continue
+    return Settings.model_validate(values)
+
+
+def stored_json(name: str, value: Any) -> str:
+    """The JSON text a validated setting value is stored as."""
+    return json.dumps(Settings.model_validate({name: value}).model_dump(mode="json")[name])
+
+
+def _default_text(value: Any) -> str:
+    """A default as docs/settings.md shows it."""
+    if value is None:
+        return "none"
+    return f"`{value if isinstance(value, str) else json.dumps(value)}`"
+
+
+def _bounds_text(field: SettingField) -> str:
+    """Bounds as docs/settings.md shows them ('' when unbounded)."""
+    low_sign = ">" if field.exclusive_minimum else ">="
+    low = "" if field.minimum is None else f"{low_sign} {field.minimum}"
+    high = "" if field.maximum is None else f"<= {field.maximum}"
+    return ", ".join(part for part in (low, high) if part)
+
+
+def settings_markdown() -> str:
+    """The settings tables of docs/settings.md, one per group, generated from the model."""
+    lines: list[str] = []
+    groups = dict.fromkeys(f.group for f in setting_fields())
+    for group in groups:
+        lines += ["", f"## {group}", "", TABLE_HEADER, "|---|---|---|---|"]
+        for field in (f for f in setting_fields() if f.group == group):
+            lines.append(
+                f"| `{field.name}` | {_default_text(field.default)} | {_bounds_text(field)} "
+                f"| {field.description} |"
+            )
+    return "\n".join(lines).lstrip("\n") + "\n"

@@ -39,8 +39,8 @@ def export_inputs(db: Path, out: Path) -> Path:
         con.execute("COPY roster TO ? (FORMAT parquet)", [str(out / "roster.parquet")])
     inputs = load_inputs(db)
     inputs.plan.write_parquet(out / "plan.parquet")
-    settings = {k: inputs.settings[k] for k in ("timezone", "passive_events")}
-    settings |= {k: inputs.settings[k] for k in ("dormant_days", "at_risk_ratio")}
+    names = ("timezone", "passive_events", "dormant_days", "at_risk_ratio")
+    settings = {name: getattr(inputs.settings, name) for name in names}
     (out / "settings.json").write_text(json.dumps(settings, default=str))
     return out
 

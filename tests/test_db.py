@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from analytics.db import bump_ingest_version, connection, ingest_version, state_path_for
 
 
@@ -30,3 +32,12 @@ def test_busy_database_gives_a_clear_message(db_path: Path) -> None:
 
 def test_state_file_sits_beside_the_database() -> None:
     assert state_path_for(Path("data/adoption.duckdb")) == Path("data/adoption.app.sqlite")
+
+
+def test_execute_puts_the_statement_and_parameters_into_the_error(db_path: Path) -> None:
+    from analytics.db import QueryError, connection, execute
+
+    with connection(db_path) as con, pytest.raises(QueryError) as failed:
+        execute(con, "SELECT count(*) FROM no_such_table WHERE x = ?", [1])
+    assert "FROM no_such_table" in str(failed.value) and "[1]" in str(failed.value)
+    assert failed.value.sql.startswith("SELECT") and failed.value.params == [1]

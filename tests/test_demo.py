@@ -318,7 +318,8 @@ def test_demo_outreach_closes_the_loop(loaded) -> None:
     from analytics.demo.generate import outreach_contacts
     from analytics.metrics.document import build_document
     from analytics.metrics.inputs import load_inputs
-    from analytics.metrics.outreach_effect import outreach_effect_frame
+    from analytics.metrics.outreach_effect import outcomes
+    from analytics.metrics.population import prepare
 
     db, _, _ = loaded
     inputs = load_inputs(db)
@@ -330,7 +331,7 @@ def test_demo_outreach_closes_the_loop(loaded) -> None:
     assert by_channel["in person"]["conversion_rate"] >= by_channel["email"]["conversion_rate"]
     # The effect is in the events: a contact converts exactly when the scenario made the person
     # come back (on the day it chose, up to D = 2026-10-29), and nobody else does.
-    measured = outreach_effect_frame(inputs).join(
+    measured = outcomes(prepare(inputs)).join(
         outreach_contacts(), on=["person_id", "contacted_on"], how="full", coalesce=True
     )
     assert measured.height == 32
@@ -433,7 +434,7 @@ def test_build_cost_is_set_only_when_unset(db_path: Path) -> None:
     from analytics.state.store import get_settings, set_setting
 
     set_build_cost(db_path)
-    assert get_settings(db_path)["build_cost"] == BUILD_COST == 800_000  # SPEC 2.3
+    assert get_settings(db_path).build_cost == BUILD_COST == 800_000  # SPEC 2.3
     set_setting(db_path, name="build_cost", value=1_250_000)  # the user's own figure
     set_build_cost(db_path)
-    assert get_settings(db_path)["build_cost"] == 1_250_000
+    assert get_settings(db_path).build_cost == 1_250_000

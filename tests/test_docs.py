@@ -11,9 +11,12 @@ from typing import Any
 import polars as pl
 import pytest
 
+from analytics.cli import build_parser
+from analytics.cli_docs import command_helps, documented_actions, subcommands
+from analytics.docs_gen import committed_block, generated_block
 from analytics.metrics.document import build_document
 from analytics.metrics.inputs import make_inputs
-from analytics.settings import SETTINGS
+from analytics.settings import setting_fields
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -86,7 +89,37 @@ def test_every_metrics_key_is_documented(path: str) -> None:
     assert path in documented, f"`{path}` is not defined in docs/metrics.md"
 
 
-@pytest.mark.parametrize("name", [setting.name for setting in SETTINGS])
+@pytest.mark.parametrize("name", [field.name for field in setting_fields()])
 def test_every_setting_is_documented(name: str) -> None:
     documented = set(re.findall(r"`([^`]+)`", (DOCS / "settings.md").read_text()))
     assert name in documented, f"setting `{name}` is not described in docs/settings.md"
+
+
+def test_every_setting_has_a_description() -> None:
+    assert [f.name for f in setting_fields() if not f.description] == []
+
+
+@pytest.mark.parametrize("block", ["settings", "cli"])
+def test_generated_docs_match_the_code(block: str) -> None:
+    assert committed_block(block) == generated_block(block), "run: python -m analytics.docs_gen"
+
+
+def test_every_command_and_option_has_help_without_internal_references() -> None:
+    parser = build_parser()
+    helps = {f"adoption {name}": text for name, text in command_helps(parser).items()}
+    for name, sub in subcommands(parser).items():
+        helps |= {f"{name} {a.dest}": a.help or "" for a in documented_actions(sub)}
+    assert [where for where, text in helps.items() if not text.strip()] == []
+    assert [where for where, text in helps.items() if re.search(r"SPEC|section \d", text)] == []
+
+
+def test_doc_value_reads_a_path_and_fails_loudly_on_a_typo() -> None:
+    from analytics.metrics.document import MissingKey, doc_value
+
+    document = example_document()
+    assert doc_value(document, "target.rate") == 0.7
+    assert doc_value(document, "value_delivered") == document["value_delivered"]
+    with pytest.raises(MissingKey, match="no 'target.path_rat': target holds .*path_rate"):
+        doc_value(document, "target.path_rat")
+    with pytest.raises(MissingKey, match="no 'adoption_rate.x'"):
+        doc_value(document, "adoption_rate.x")

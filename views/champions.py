@@ -14,7 +14,7 @@ st.title("Champions")
 data = open_view("champions")
 context, viewer, db = data.context, data.viewer, data.context.db
 doc = data.headlines()
-max_ratio = int(data.setting("max_people_per_champion"))
+max_ratio = data.settings.max_people_per_champion
 summary = data.champion_summary()
 
 if not doc["modes"]["roster"]:

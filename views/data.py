@@ -16,7 +16,7 @@ st.title("Data")
 data = open_view("data", needs_data=False)
 context = data.context
 db = context.db
-max_mb = int(data.setting("max_upload_mb"))
+max_mb = data.settings.max_upload_mb
 
 upload_tab, log_tab, quarantine_tab, quality_tab, erase_tab = st.tabs(
     ["Upload", "Ingest report", "Quarantine", "Data quality", "Erasure"]

@@ -267,7 +267,7 @@ if ids:
 
 st.subheader("Did it work?")
 outcomes = scoped_outcomes(context.key, context.as_of, log_key(log), data, log)
-days = int(data.setting("outreach_effect_days"))
+days = data.settings.outreach_effect_days
 st.caption(
     f"A contact converts when the person has an active day in the {days} days after it (the "
     "contact day itself does not count). Contacts whose window is still open with no activity "
@@ -308,7 +308,7 @@ else:
 
 if viewer.role == PRODUCT_MANAGER:
     with st.expander("Edit the messages"):
-        templates = merged_templates(data.setting("message_templates"))
+        templates = merged_templates(data.settings.message_templates)
         playbook = st.selectbox(
             "Playbook", list(PLAYBOOKS), format_func=PLAYBOOK_LABELS.get, key="o_tpl_playbook"
         )
@@ -325,7 +325,7 @@ if viewer.role == PRODUCT_MANAGER:
                 for problem in problems:
                     st.error(problem)
             else:
-                stored = dict(data.setting("message_templates"))
+                stored = dict(data.settings.message_templates)
                 stored[playbook] = {"next_step": next_step, "message": message}
                 store.set_setting(db, name="message_templates", value=stored)
                 refresh()

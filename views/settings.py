@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import zoneinfo
 
 import streamlit as st
 
-from analytics.settings import SETTINGS_BY_NAME
+from analytics.settings import field_of
 from analytics.state import store
 from analytics.ui import access, frames, widgets
 from analytics.ui.pagedata import open_view, refresh
@@ -36,8 +35,8 @@ def saved(changes: dict, *, rebuild: bool = False) -> None:
 
 
 def help_of(name: str) -> str:
-    """The setting's help sentence (analytics.settings)."""
-    return SETTINGS_BY_NAME[name].help
+    """The setting's description (analytics.settings)."""
+    return field_of(name).description
 
 
 st.subheader("Rollout plan")
@@ -71,19 +70,18 @@ with st.form("targets"):
         "Adoption target (%)",
         min_value=1.0,
         max_value=100.0,
-        value=float(current["target_rate"]) * 100,
+        value=float(current.target_rate) * 100,
         step=5.0,
         help=help_of("target_rate"),
     )
-    stored_date = current.get("target_date")
-    default_date = dt.date.fromisoformat(str(stored_date)[:10]) if stored_date else None
+    default_date = current.target_date
     target_date = middle.date_input(
         "Target date (empty: launch + 182 days)", value=default_date, help=help_of("target_date")
     )
     cost = right.number_input(
         "Build cost (empty: no value delivered)",
         min_value=0.0,
-        value=None if current.get("build_cost") is None else float(current["build_cost"]),
+        value=None if current.build_cost is None else float(current.build_cost),
         step=10000.0,
         help=help_of("build_cost"),
     )
@@ -100,25 +98,25 @@ with st.form("activity"):
     st.subheader("What counts as activity, and when a day starts")
     quality = data.data_quality()
     seen_events = quality["event_names"]["event"].to_list() if quality else []
-    passive_options = sorted(set(seen_events) | set(current["passive_events"]))
+    passive_options = sorted(set(seen_events) | set(current.passive_events))
     passive = st.multiselect(
         "Passive events (not counted as activity)",
         passive_options,
-        default=current["passive_events"],
+        default=current.passive_events,
         help=help_of("passive_events"),
     )
     zones = sorted(zoneinfo.available_timezones())
     timezone = st.selectbox(
         "Organisation timezone",
         zones,
-        index=zones.index(current["timezone"]) if current["timezone"] in zones else None,
+        index=zones.index(current.timezone) if current.timezone in zones else None,
         help=help_of("timezone"),
     )
     if st.form_submit_button("Save and recompute"):
         if timezone not in zones:
             st.error("Choose a timezone from the list (an IANA name such as Europe/Paris).")
         else:
-            changed = passive != current["passive_events"] or timezone != current["timezone"]
+            changed = passive != current.passive_events or timezone != current.timezone
             saved({"passive_events": passive, "timezone": timezone}, rebuild=changed)
 
 with st.form("thresholds"):
@@ -129,14 +127,14 @@ with st.form("thresholds"):
             "Dormant after (days)",
             1,
             90,
-            int(current["dormant_days"]),
+            int(current.dormant_days),
             help=help_of("dormant_days"),
         ),
         "at_risk_ratio": cols[1].number_input(
             "At-risk ratio",
             0.05,
             1.0,
-            float(current["at_risk_ratio"]),
+            float(current.at_risk_ratio),
             0.05,
             help=help_of("at_risk_ratio"),
         ),
@@ -144,7 +142,7 @@ with st.form("thresholds"):
             "Wave gate (share at 4 weeks)",
             0.05,
             1.0,
-            float(current["wave_gate_rate"]),
+            float(current.wave_gate_rate),
             0.05,
             help=help_of("wave_gate_rate"),
         ),
@@ -152,21 +150,21 @@ with st.form("thresholds"):
             "People per champion (at most)",
             1,
             100,
-            int(current["max_people_per_champion"]),
+            int(current.max_people_per_champion),
             help=help_of("max_people_per_champion"),
         ),
         "min_group_size": cols[1].number_input(
             "Minimum group size (leadership)",
             2,
             50,
-            int(current["min_group_size"]),
+            int(current.min_group_size),
             help=help_of("min_group_size"),
         ),
         "max_upload_mb": cols[2].number_input(
             "Largest upload (MB)",
             1,
             2000,
-            int(current["max_upload_mb"]),
+            int(current.max_upload_mb),
             help=help_of("max_upload_mb"),
         ),
     }

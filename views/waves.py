@@ -13,7 +13,7 @@ st.title("Rollout waves")
 data = open_view("waves")
 context = data.context
 table = data.waves()
-gate = data.setting("wave_gate_rate")
+gate = data.settings.wave_gate_rate
 
 if table.is_empty():
     st.info(

@@ -7,11 +7,15 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from analytics.db import connection
+from sqlmodel import Session
+
+from analytics.db import connection, scalar
 from analytics.demo import sources
-from analytics.demo.generate import write_sample_files
+from analytics.demo.generate import outreach_contacts, write_sample_files
+from analytics.ingest.command import ingest_paths
 from analytics.ingest.report import FileReport
-from analytics.state.store import get_settings, set_setting
+from analytics.state.models import Outreach
+from analytics.state.store import engine_for, get_settings, outreach_frame, set_setting
 
 SAMPLE_FOLDER = Path("sample_events")
 BUILD_COST = 800_000  # SPEC 2.3: the running example's build cost
@@ -19,8 +23,6 @@ BUILD_COST = 800_000  # SPEC 2.3: the running example's build cost
 
 def ingest_samples(db: Path, paths: Sequence[Path]) -> list[FileReport]:
     """Ingest written sample files (events, roster, plan) through the public ingest API."""
-    from analytics.ingest.command import ingest_paths
-
     by_name = {path.name: path for path in paths}
     events = [by_name[name] for name in sources.EVENT_FILES]
     return ingest_paths(
@@ -54,19 +56,13 @@ def summary_lines(reports: Sequence[FileReport]) -> list[str]:
 
 def set_build_cost(db: Path) -> None:
     """Give the running example its build cost, unless someone already set one."""
-    if get_settings(db)["build_cost"] is None:
+    if get_settings(db).build_cost is None:
         set_setting(db, name="build_cost", value=BUILD_COST)
 
 
 def seed_outreach(db: Path) -> int:
     """Log the running example's outreach contacts, unless contacts are logged already; how
     many were logged. Logged as at 17:00 UTC on the contact day, by "demo"."""
-    from sqlmodel import Session
-
-    from analytics.demo.generate import outreach_contacts
-    from analytics.state.models import Outreach
-    from analytics.state.store import engine_for, outreach_frame
-
     if not outreach_frame(db).is_empty():
         return 0
     fields = ["person_id", "contacted_on", "channel", "owner", "segment", "note"]
@@ -114,7 +110,7 @@ def database_has_events(db: Path) -> bool:
     if not Path(db).exists():
         return False
     with connection(db) as con:
-        return con.execute("SELECT count(*) FROM events").fetchone()[0] > 0
+        return scalar(con, "SELECT count(*) FROM events") > 0
 
 
 def ensure_demo_loaded(db: Path, folder: Path | None = None) -> bool:

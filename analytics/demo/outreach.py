@@ -35,17 +35,19 @@ NOTES = {
     "dormant": "1-on-1 to hear what got in the way",
     "at_risk": "Shared a peer's success story and two workflow tips",
 }
-CONTACT_SCHEMA = {
-    "person_id": pl.String,
-    "contacted_on": pl.Date,
-    "channel": pl.String,
-    "owner": pl.String,
-    "segment": pl.String,
-    "note": pl.String,
-    "comes_back": pl.Boolean,
-    "back_on": pl.Date,
-    "back_until": pl.Date,
-}
+CONTACT_SCHEMA = pl.Schema(
+    {
+        "person_id": pl.String,
+        "contacted_on": pl.Date,
+        "channel": pl.String,
+        "owner": pl.String,
+        "segment": pl.String,
+        "note": pl.String,
+        "comes_back": pl.Boolean,
+        "back_on": pl.Date,
+        "back_until": pl.Date,
+    }
+)
 
 
 def contact_days(rng: np.random.Generator, n: int) -> np.ndarray:

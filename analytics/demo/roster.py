@@ -247,7 +247,7 @@ def _training(people: pl.DataFrame, rng: np.random.Generator) -> pl.Series:
     )
     when = people.select(
         pl.col("wave").replace_strict(starts, return_dtype=pl.Date)
-        + pl.duration(days=pl.Series(offset))
+        + pl.duration(days=pl.lit(pl.Series(offset)))
     ).to_series()
     when = when.clip(upper_bound=LAST_DAY)
     return when.set(pl.Series(~trained), None).alias("training_completed_on")

@@ -170,7 +170,7 @@ def coach_api(events: pl.DataFrame) -> bytes:
     table.write_ndjson(buffer)
     lines = buffer.getvalue().decode("utf-8").splitlines()
     june = _first_row_from(rows, dt.datetime(2026, 6, 22))
-    feedback = june + int(table["event"].slice(june).eq("suggestion_feedback").arg_max())
+    feedback = june + int(table["event"].slice(june).eq("suggestion_feedback").arg_max() or 0)
     original = json.loads(lines[feedback])
     conflicting = {**original, "accepted": not original["accepted"]}
     no_user = {**original, "event_id": "e-null-user", "employee_id": None}
@@ -227,7 +227,7 @@ def web_table(events: pl.DataFrame) -> pl.DataFrame:
         pl.lit("web_app").alias("source"),
     )
     september = _first_row_from(table, dt.datetime(2026, 9, 14))
-    maybe = september + int(table["accepted"].slice(september).is_not_null().arg_max())
+    maybe = september + int(table["accepted"].slice(september).is_not_null().arg_max() or 0)
     return table.with_columns(table["accepted"].scatter(maybe, "maybe"))
 
 

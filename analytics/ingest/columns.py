@@ -40,7 +40,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 _ALIAS_TO_FIELD: dict[str, str] = {a: f for f, names in ALIASES.items() for a in names}
 
-IDENTIFIERS: tuple[str, ...] = ("user_id", "event_id", "event", "source", "session_id")
 USER_PLACEHOLDERS: tuple[str, ...] = ("null", "none", "n/a", "na", "undefined", "nil", "-")
 EVENT_ID_PLACEHOLDERS: tuple[str, ...] = (
     "0", "null", "none", "n/a", "na", "undefined", "nil", "-",
@@ -87,8 +86,9 @@ def _mapping_fields(mapping: Mapping[str, str] | None) -> dict[str, str]:
         field = _ALIAS_TO_FIELD.get(normalise_name(target))
         if field is None:
             raise FileRefused(
+                None,
                 f"the column mapping sends {column!r} to {target!r}, which is not a field "
-                f"(fields: {', '.join(FIELDS)})"
+                f"(fields: {', '.join(FIELDS)})",
             )
         resolved[normalise_name(column)] = field
     return resolved
@@ -318,7 +318,7 @@ def _properties(table: TextTable, plan: ColumnPlan) -> pl.Expr:
     if table.json_values:
         pieces = [pl.lit(json.dumps(name) + ":") + pl.col(f"j{i}") for name, i in pairs]
         body = pl.concat_str(pieces, separator=",", ignore_nulls=True)
-        text = pl.when(body != "").then("{" + body + "}")
+        text: pl.Expr = pl.when(body != "").then("{" + body + "}")
     else:
         text = pl.struct([pl.col(f"c{i}").alias(name) for name, i in pairs]).struct.json_encode()
     return pl.when(pl.col("structural").is_null()).then(text)

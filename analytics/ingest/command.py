@@ -9,19 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import zoneinfo
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
+from polars.exceptions import PanicException, PolarsError
 
-from analytics.activity import rebuild_person_day
-from analytics.db import bump_ingest_version, connection
-from analytics.ingest.load import load_parsed_file, log_refused, transaction
+from analytics.activity import rebuild_with
+from analytics.db import bump_ingest_version, connection, transaction
+from analytics.ingest import read
+from analytics.ingest.load import load_parsed_file, log_refused
 from analytics.ingest.plan import load_plan
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster
+from analytics.settings import Settings, check_timezone
 from analytics.state.store import get_settings, set_setting
 
 MB = 1024 * 1024
@@ -32,36 +34,26 @@ class IngestOptionError(ValueError):
     """A command-line option that cannot be used (e.g. an unknown timezone)."""
 
 
-def check_timezone(name: str) -> str:
-    """The timezone name if the IANA database knows it; IngestOptionError if not."""
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        message = f"unknown timezone {name!r} (use an IANA name such as Europe/Paris)"
-        raise IngestOptionError(message) from error
-    return name
-
-
-def upload_cap_error(path: Path, settings: dict[str, Any]) -> str | None:
+def upload_cap_error(path: Path, settings: Settings) -> str | None:
     """Why the file is refused before reading (missing, or over the upload cap); None if fine."""
     if not path.is_file():
         return f"{path}: no such file"
-    cap = settings["max_upload_mb"]
+    cap = settings.max_upload_mb
     size = path.stat().st_size
     if size > cap * MB:
-        return f"{path}: file is {size / MB:.1f} MB, over the upload cap max_upload_mb = {cap} MB"
+        return f"{path}: file is {size / MB:.1f} MB, over the upload cap max_upload_mb = {cap:g} MB"
     return None
 
 
-def read_options(settings: dict[str, Any], source: str | None) -> dict[str, Any]:
+def read_options(settings: Settings, source: str | None) -> dict[str, Any]:
     """The read layer's per-source options from the settings."""
     name = source or "default"
     return {
         "source": source,
-        "timezone": settings["timezone"],
-        "date_order_setting": settings["date_order"].get(name),
-        "mapping": settings["source_mappings"].get(name),
-        "max_decompressed_bytes": int(settings["max_decompressed_mb"] * MB),
+        "timezone": settings.timezone,
+        "date_order_setting": settings.date_order.get(name),
+        "mapping": settings.source_mappings.get(name),
+        "max_decompressed_bytes": int(settings.max_decompressed_mb * MB),
     }
 
 
@@ -69,21 +61,17 @@ def ingest_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     *,
-    settings: dict[str, Any],
+    settings: Settings,
     source: str | None,
     now: dt.datetime,
 ) -> FileReport:
     """Read, validate and load one event file; a refused file is logged and reported."""
-    from polars.exceptions import PanicException, PolarsError
-
-    from analytics.ingest.read import FileRefused, read_source_file
-
     error = upload_cap_error(path, settings)
     if error is None:
         try:
-            parsed = read_source_file(path, now=now, **read_options(settings, source))
-        except FileRefused as refusal:
-            error = str(refusal) if str(path.name) in str(refusal) else f"{path}: {refusal}"
+            parsed = read.read_source_file(path, now=now, **read_options(settings, source))
+        except read.FileRefused as refusal:
+            error = str(refusal.of(path))
         except (
             ValueError,
             OSError,
@@ -116,7 +104,10 @@ def ingest_paths(
     """Ingest a batch (roster, plan, event files) into db; one report per file, in that order."""
     db = Path(db)
     if tz is not None:
-        check_timezone(tz)
+        try:
+            check_timezone(tz)
+        except ValueError as error:
+            raise IngestOptionError(str(error)) from None
     settings = get_settings(db)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     total = len(files) + (roster is not None) + (plan is not None)
@@ -127,16 +118,15 @@ def ingest_paths(
         if progress is not None:
             progress(len(reports), total, f"{Path(report.file).name}: {report.status}")
 
-    with connection(db, retry_seconds=settings["busy_retry_seconds"]) as con:
+    with connection(db, retry_seconds=settings.busy_retry_seconds) as con:
         if tz is not None:  # stored once the database is ours, so a busy run changes nothing
             set_setting(db, name="timezone", value=tz)
-            settings["timezone"] = tz
-        rebuild = {"timezone": settings["timezone"], "passive_events": settings["passive_events"]}
-        con.execute("SET memory_limit = ?", [settings["duckdb_memory_limit"]])
+            settings = settings.model_copy(update={"timezone": tz})
+        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
         con.execute("SET enable_progress_bar = false")  # the report is the output
         roster_report = None
         if roster is not None:  # roster and person_day change in one transaction
-            roster_report = load_roster(con, Path(roster), rebuild=rebuild)
+            roster_report = load_roster(con, Path(roster), rebuild=settings)
             done(roster_report)
         if plan is not None:
             done(load_plan(db, Path(plan)))
@@ -144,7 +134,7 @@ def ingest_paths(
             done(ingest_file(con, Path(path), settings=settings, source=source, now=now))
         if files or roster_report is None or roster_report.status != "loaded":
             with transaction(con):
-                rebuild_person_day(con, **rebuild)
+                rebuild_with(con, settings)
                 bump_ingest_version(con)
     return reports
 

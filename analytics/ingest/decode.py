@@ -48,10 +48,13 @@ def decode_bytes(data: bytes) -> DecodedText:
     if b"\x00" in data:
         if _looks_utf16(data):
             raise FileRefused(
+                None,
                 "the file looks like UTF-16 without a byte-order mark; save it as UTF-8 "
-                "(or UTF-16 with a byte-order mark)"
+                "(or UTF-16 with a byte-order mark)",
             )
-        raise FileRefused("binary content (NUL bytes) in a file without a UTF-16 byte-order mark")
+        raise FileRefused(
+            None, "binary content (NUL bytes) in a file without a UTF-16 byte-order mark"
+        )
     try:
         return _normalised(data.decode("utf-8"), "utf-8", [])
     except UnicodeDecodeError:
@@ -66,9 +69,11 @@ def _decode_utf16(data: bytes, codec: str = "utf-16") -> str:
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise FileRefused(f"not valid {name} despite its byte-order mark ({exc.reason})") from None
+        raise FileRefused(
+            None, f"not valid {name} despite its byte-order mark ({exc.reason})"
+        ) from None
     if "\x00" in text:
-        raise FileRefused(f"binary content (NUL characters) in a {name} file")
+        raise FileRefused(None, f"binary content (NUL characters) in a {name} file")
     return text
 
 
@@ -218,7 +223,7 @@ def _group_lines(lines: pl.DataFrame, delimiter: str) -> tuple[pl.DataFrame, lis
     warnings: list[str] = []
     if lines["odd"].sum() % 2 == 1:  # the last opened quote never closes: read its lines singly
         last = lines.filter(pl.col("odd") & (open_before == 0))["record"].max()
-        first_line = lines.filter(pl.col("record") == last)["line_no"].min()
+        first_line = lines.filter(pl.col("record") == last).select(pl.col("line_no").min()).item()
         warnings.append(
             f"a quote opened on line {first_line} is never closed; "
             "the lines from there on were read one by one"

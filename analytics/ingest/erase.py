@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version, connection, copy_to_fresh_file, swap_in
+from analytics.db import bump_ingest_version, connection, copy_to_fresh_file, swap_in, transaction
 from analytics.ingest.identity import (
     holds_identity,
     is_identity,
@@ -29,10 +29,10 @@ from analytics.ingest.identity import (
     redact_identities,
 )
 from analytics.ingest.keyring import ErasureKey, erasure_keys
-from analytics.ingest.load import transaction
 
 if TYPE_CHECKING:
     from analytics.privacy.roles import Viewer
+    from analytics.settings import Settings
 
 ERASED_PERSON = "erased-person"
 
@@ -186,9 +186,10 @@ def _store_tombstones(con: duckdb.DuckDBPyConnection, key: ErasureKey, ids: list
 
 
 def _erase_in_database(
-    con: duckdb.DuckDBPyConnection, target: str, settings: dict
+    con: duckdb.DuckDBPyConnection, target: str, settings: Settings
 ) -> tuple[Erasure, Person]:
     """Every DuckDB step of an erasure, inside the caller's transaction."""
+    # deferred: ingest must not import the app state or privacy layers at module load (layer order)
     from analytics.activity import rebuild_person_day
 
     person = resolve_person(con, target)
@@ -210,15 +211,14 @@ def _erase_in_database(
         event_references=_redact_event_properties(con, person),
     )
     _store_tombstones(con, erasure_keys(con, create=True)[0], ids)
-    rebuild_person_day(
-        con, timezone=settings["timezone"], passive_events=settings["passive_events"]
-    )
+    rebuild_person_day(con, timezone=settings.timezone, passive_events=settings.passive_events)
     bump_ingest_version(con)
     return erasure, person
 
 
 def _erase_in_state(db: Path | str, person: Person) -> dict[str, int]:
     """Delete the person's outreach rows, replace references to them, vacuum the state file."""
+    # deferred: ingest must not import the app state or privacy layers at module load (layer order)
     from analytics.state import store
 
     ids = list(person.identities)
@@ -262,13 +262,14 @@ def _redacted(
 def erase_person(db: Path | str, user: str, *, viewer: Viewer | None = None) -> Erasure:
     """Erase one person everywhere (see the module docstring) and return the counts; with a
     viewer, also write the one audit entry of the erasure (counts only, no identity)."""
+    # deferred: ingest must not import the app state or privacy layers at module load (layer order)
     from analytics.state.store import get_settings
 
     settings = get_settings(db)
     target = normalise_user(user)
     if target is None:
         raise ValueError("give the user id or e-mail of the person to erase")
-    with connection(db, retry_seconds=settings["busy_retry_seconds"]) as con:
+    with connection(db, retry_seconds=settings.busy_retry_seconds) as con:
         with transaction(con):
             erasure, person = _erase_in_database(con, target, settings)
         fresh = copy_to_fresh_file(con, db)
@@ -281,6 +282,7 @@ def erase_person(db: Path | str, user: str, *, viewer: Viewer | None = None) -> 
 
 def audit_erasure(db: Path | str, viewer: Viewer, erasure: Erasure) -> None:
     """The audit entry of an erasure: who, role, `erase person`, counts by kind; no identity."""
+    # deferred: ingest must not import the app state or privacy layers at module load (layer order)
     from analytics.privacy.audit import ERASE, audit_view
 
     counts = {k: v for k, v in erasure.counts().items() if v}
@@ -289,6 +291,7 @@ def audit_erasure(db: Path | str, viewer: Viewer, erasure: Erasure) -> None:
 
 def erase_command(*, user: str, db: Path | str) -> int:
     """`adoption erase USER`: erase, audit as the command-line operator, print the counts."""
+    # deferred: ingest must not import the app state or privacy layers at module load (layer order)
     from analytics.privacy.roles import command_line_viewer
 
     try:

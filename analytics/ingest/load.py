@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version, protect_open_database
+from analytics.db import bump_ingest_version, execute, scalar, transaction
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
 from analytics.ingest.report import FileReport
@@ -133,40 +131,15 @@ WHERE is_conflict ORDER BY line_no LIMIT ?
 class ParsedLike(Protocol):
     """What load needs from the read layer's ParsedFile."""
 
-    path: Path | str
+    @property
+    def path(self) -> Path | str:
+        """The file read."""
+
     sha256: str
     rows: pl.DataFrame
     date_order: str | None
     date_order_note: str | None
     warnings: list[str]
-
-
-_OPEN_TRANSACTIONS: set[int] = set()  # connections inside a transaction() block
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """BEGIN ... COMMIT, ROLLBACK on any error; inside another transaction() block, join it."""
-    if id(con) in _OPEN_TRANSACTIONS:
-        yield  # the outer block commits or rolls back
-        return
-    con.execute("BEGIN")
-    _OPEN_TRANSACTIONS.add(id(con))
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    else:
-        con.execute("COMMIT")
-        protect_open_database(con)  # DuckDB creates the .wal with the process umask
-    finally:
-        _OPEN_TRANSACTIONS.discard(id(con))
-
-
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> Any:
-    """The single value of a one-row, one-column query (fully fetched, freeing the connection)."""
-    return con.execute(sql, params or []).fetchall()[0][0]
 
 
 def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -200,7 +173,7 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
             erased=erased, erased_raw=erased_raw, key=DEDUPE_KEY_SQL, content=CONTENT_HASH_SQL
         )
         with registered_keys(con, keys):
-            con.execute(sql)
+            execute(con, sql)
     finally:
         con.unregister("parsed_rows")
         con.unregister("raw_tokens")
@@ -208,7 +181,7 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
 
 def _outcome_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rows per outcome in `staged`."""
-    rows = con.execute("SELECT outcome, count(*) FROM staged GROUP BY outcome").fetchall()
+    rows = execute(con, "SELECT outcome, count(*) FROM staged GROUP BY outcome").fetchall()
     return {outcome: count for outcome, count in rows}
 
 
@@ -218,15 +191,15 @@ def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "SELECT reason, count(*) AS n FROM staged WHERE outcome = 'quarantined' "
         "GROUP BY reason ORDER BY n DESC, reason"
     )
-    return {reason: count for reason, count in con.execute(sql).fetchall()}
+    return {reason: count for reason, count in execute(con, sql).fetchall()}
 
 
 def _conflicts(con: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
     """How many duplicates differ in content from the kept row, and a few readable examples."""
     total = scalar(con, "SELECT count(*) FROM staged WHERE is_conflict")
     examples = []
-    for line_no, stored_file, stored_line, first_line in con.execute(
-        CONFLICT_EXAMPLES_SQL, [CONFLICT_EXAMPLES]
+    for line_no, stored_file, stored_line, first_line in execute(
+        con, CONFLICT_EXAMPLES_SQL, [CONFLICT_EXAMPLES]
     ).fetchall():
         kept = (
             f"the event stored from {stored_file} line {stored_line}"
@@ -262,10 +235,10 @@ def load_parsed_file(
         )
         if not report.balanced():
             raise AssertionError(f"{file_name}: rows read do not balance: {report.to_json()}")
-        con.execute(INSERT_EVENTS_SQL, [file_name, ingest_id])
-        con.execute(INSERT_QUARANTINE_SQL, [ingest_id, file_name])
+        execute(con, INSERT_EVENTS_SQL, [file_name, ingest_id])
+        execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
         write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
-        con.execute("DROP TABLE staged")
+        execute(con, "DROP TABLE staged")
         bump_ingest_version(con)
     return report
 
@@ -279,7 +252,8 @@ def write_log(
     at: dt.datetime,
 ) -> None:
     """One ingest_log row for a file, loaded or refused."""
-    con.execute(
+    execute(
+        con,
         INSERT_LOG_SQL,
         [
             ingest_id,

@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pyarrow.parquet as pq
+from polars._typing import PolarsDataType
 
 from analytics.ingest import reasons
 from analytics.ingest.columns import (
@@ -45,7 +46,7 @@ from analytics.ingest.sniff import (
     safe_gunzip,
     text_kind,
 )
-from analytics.ingest.timestamps import check_timezone
+from analytics.settings import check_timezone
 
 __all__ = ["FileRefused", "ParsedFile", "read_source_file", "ROW_SCHEMA"]
 
@@ -88,13 +89,13 @@ def read_source_file(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FileRefused(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+        raise FileRefused(path, f"cannot read the file ({exc.strerror or exc})") from None
     try:
         compressed = is_gzip(data)
         table = read_table(data, mapping=mapping, max_decompressed_bytes=max_decompressed_bytes)
         plan = plan_columns(table.names, mapping)
         if plan.missing:
-            raise FileRefused(_missing_message(table, plan))
+            raise FileRefused(None, _missing_message(table, plan))
         built = build_rows(
             table,
             plan,
@@ -104,7 +105,7 @@ def read_source_file(
             now=now or datetime.now(UTC),
         )
     except FileRefused as exc:
-        raise FileRefused(f"{path}: {exc}") from None
+        raise exc.of(path) from None
     return ParsedFile(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -139,17 +140,17 @@ def read_table(
             break
         data = safe_gunzip(data, max_bytes=max_decompressed_bytes)
     if not data.strip():
-        raise FileRefused("empty file")
+        raise FileRefused(None, "empty file")
     what = refused_content(data)
     if what is not None:
-        raise FileRefused(f"not a supported format: this is {what}")
+        raise FileRefused(None, f"not a supported format: this is {what}")
     if is_parquet(data):
         return parquet_table(data)
     if data.startswith(PARQUET_MAGIC):
-        raise FileRefused("truncated Parquet: the closing PAR1 marker is missing")
+        raise FileRefused(None, "truncated Parquet: the closing PAR1 marker is missing")
     decoded = decode_bytes(data)
     if not decoded.text.strip():
-        raise FileRefused("empty file")
+        raise FileRefused(None, "empty file")
     kind = text_kind(decoded.text)
     if kind == "csv" and decoded.text.lstrip().startswith("[") and _is_json(decoded.text):
         kind = "json_array"  # an array of something other than objects
@@ -176,9 +177,10 @@ def csv_table(text: str, mapping: dict[str, str] | None) -> TextTable:
     if header is None:
         line, lacking = best_guess_missing(lines, known=known, missing=missing)
         raise FileRefused(
+            None,
             f"no header line with the required columns user, timestamp and event in the first "
             f"{HEADER_SEARCH_LINES} lines (the likeliest, line {line + 1}, lacks "
-            f"{', '.join(lacking)})"
+            f"{', '.join(lacking)})",
         )
     body = lines_frame(lines[header.index + 1 :], first_line_no=header.index + 2)
     records = csv_records(body, header.delimiter)
@@ -266,7 +268,7 @@ def jsonl_table(text: str) -> TextTable:
         whole = pl.DataFrame({"line_no": [1], "raw": [text.strip()]})
         return json_objects_table(whole, kind="json_object")
     raise FileRefused(
-        "not JSON Lines: no line is a JSON object (one event object per line is expected)"
+        None, "not JSON Lines: no line is a JSON object (one event object per line is expected)"
     )
 
 
@@ -275,7 +277,9 @@ def json_array_table(text: str) -> TextTable:
     con = _duckdb()
     try:
         if not con.execute("SELECT json_valid(?)", [text]).fetchall()[0][0]:
-            raise FileRefused("invalid JSON: the file starts like a JSON array but does not parse")
+            raise FileRefused(
+                None, "invalid JSON: the file starts like a JSON array but does not parse"
+            )
         elements = con.sql(
             "WITH d AS (SELECT CAST(?::JSON AS JSON[]) AS a) "
             "SELECT generate_subscripts(a, 1)::BIGINT AS line_no, unnest(a)::VARCHAR AS raw FROM d",
@@ -284,10 +288,10 @@ def json_array_table(text: str) -> TextTable:
     finally:
         con.close()
     if elements.height == 0:
-        raise FileRefused("empty file (an empty JSON array)")
+        raise FileRefused(None, "empty file (an empty JSON array)")
     table = json_objects_table(elements, kind="json_array")
     if not table.names:
-        raise FileRefused("a JSON array, but no element is a JSON object (one per event)")
+        raise FileRefused(None, "a JSON array, but no element is a JSON object (one per event)")
     return table
 
 
@@ -342,7 +346,7 @@ def parquet_table(data: bytes) -> TextTable:
         as_text = _parquet_text_columns(data)
         source = _parquet_as_text(data, as_text) if as_text else pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # polars, pyarrow and DuckDB raise several types for corrupt files
-        raise FileRefused(f"unreadable Parquet: {exc}") from None
+        raise FileRefused(None, f"unreadable Parquet: {exc}") from None
     source = source.select(_jsonable(pl.col(n), t).alias(n) for n, t in source.schema.items())
     names = source.columns
     texts = [_as_text(pl.col(n), source.schema[n]).alias(f"c{i}") for i, n in enumerate(names)]
@@ -386,7 +390,7 @@ def _parquet_as_text(data: bytes, columns: list[str]) -> pl.DataFrame:
             con.close()
 
 
-def _jsonable(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def _jsonable(column: pl.Expr, dtype: PolarsDataType) -> pl.Expr:
     """A column polars can write as JSON: bytes as base64 text, durations as ISO 8601 text
     (`PT5S`), also inside lists, arrays and structs; other types unchanged."""
     if isinstance(dtype, pl.Binary):
@@ -406,7 +410,7 @@ def _jsonable(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return column
 
 
-def _holds_unwritable(dtype: pl.DataType) -> bool:
+def _holds_unwritable(dtype: PolarsDataType) -> bool:
     """True when a type is or contains Binary or Duration (polars panics writing them to JSON)."""
     if isinstance(dtype, (pl.Binary, pl.Duration)):
         return True

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version
+from analytics.activity import rebuild_with
+from analytics.db import bump_ingest_version, execute, transaction
 from analytics.ingest.columns import normalise_name
 from analytics.ingest.decode import csv_records, decode_bytes, lines_frame
 from analytics.ingest.identity import (
@@ -22,7 +23,6 @@ from analytics.ingest.identity import (
     tombstoned_sql,
 )
 from analytics.ingest.keyring import erasure_keys
-from analytics.ingest.load import transaction
 from analytics.ingest.report import FileReport
 from analytics.ingest.sniff import (
     FileRefused,
@@ -33,21 +33,10 @@ from analytics.ingest.sniff import (
     safe_gunzip,
     split_header_line,
 )
+from analytics.settings import Settings
+from analytics.tables import ROSTER, ROSTER_FILE_COLUMNS
 
-COLUMNS = (
-    "user_id",
-    "name",
-    "email",
-    "team",
-    "region",
-    "manager_id",
-    "role",
-    "is_champion",
-    "champion_id",
-    "wave",
-    "training_completed_on",
-    "active",
-)
+COLUMNS = ROSTER_FILE_COLUMNS
 HEADER_ALIASES = {"employee_id": "user_id", "e_mail": "email", "email_address": "email"}
 TRUE_WORDS = ["true", "t", "yes", "y", "1"]
 FALSE_WORDS = ["false", "f", "no", "n", "0"]
@@ -56,7 +45,7 @@ DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
 FLAG_EXAMPLES = 10
 
 
-class RosterRefused(ValueError):
+class RosterRefused(FileRefused):
     """The roster cannot be used as it is; the message says why (the old roster stays)."""
 
 
@@ -66,7 +55,7 @@ def decode_text(data: bytes, *, max_decompressed_bytes: int = 200 * 1024 * 1024)
         data = safe_gunzip(data, max_bytes=max_decompressed_bytes)
     what = refused_content(data)
     if what is not None:
-        raise FileRefused(f"not a supported format: this is {what}")
+        raise FileRefused(None, f"not a supported format: this is {what}")
     return decode_bytes(data).text
 
 
@@ -123,9 +112,9 @@ def read_table_csv(
     try:
         text = decode_text(Path(path).read_bytes())
     except FileRefused as error:
-        raise RosterRefused(f"{path}: {error}") from None
+        raise RosterRefused(path, error.reason) from None
     if not text.strip():
-        raise RosterRefused(f"{path}: the file is empty")
+        raise RosterRefused(path, "the file is empty")
     lines = text.split("\n")
     header = _find_table_header(lines, identifying)
     names = _header_names(header.names)
@@ -138,9 +127,10 @@ def read_table_csv(
     if ragged.height:
         which = "line {} does" if ragged.height == 1 else "lines {} do"
         raise RosterRefused(
-            f"{path}: refused, the previous one is kept: "
+            path,
+            "refused, the previous one is kept: "
             f"{which.format(_listed(ragged['line_no']))} not split into the header's "
-            f"{len(names)} columns"
+            f"{len(names)} columns",
         )
     frame = records.select(
         "line_no",
@@ -306,60 +296,54 @@ def without_erased(
             erased_id=tombstoned_sql("user_id"), erased_email=tombstoned_sql("email")
         )
         with registered_keys(con, keys):
-            erased = [r[0] for r in con.execute(sql).fetchall()]
+            erased = [r[0] for r in execute(con, sql).fetchall()]
     finally:
         con.unregister("new_roster")
     return roster.filter(~pl.col("line_no").is_in(erased)), len(erased)
 
 
-REPLACE_SQL = """
-INSERT INTO roster (user_id, name, email, team, region, manager_id, role, is_champion,
-                    champion_id, wave, training_completed_on, active, flags)
-SELECT user_id, name, email, team, region, manager_id, role, is_champion, champion_id, wave,
-       training_completed_on, active,
+REPLACE_SQL = f"""
+INSERT INTO roster ({", ".join(ROSTER.names)})
+SELECT {", ".join(ROSTER_FILE_COLUMNS)},
        CASE WHEN len(flags) > 0 THEN to_json(flags)::VARCHAR END
 FROM new_roster
-"""
+"""  # flags, the last column, is a list of checks in the frame and JSON text in the table
 
 
 def replace_roster(
     con: duckdb.DuckDBPyConnection,
     roster: pl.DataFrame,
     *,
-    rebuild: dict | None = None,
+    rebuild: Settings | None = None,
 ) -> None:
-    """Swap the stored roster for this one in one transaction (rebuild = person_day options)."""
-    from analytics.activity import rebuild_person_day
-
+    """Swap the stored roster for this one in one transaction (rebuild: person_day's settings)."""
     with transaction(con):
-        con.execute("DELETE FROM roster")
+        execute(con, "DELETE FROM roster")
         con.register("new_roster", roster)
         try:
-            con.execute(REPLACE_SQL)
+            execute(con, REPLACE_SQL)
         finally:
             con.unregister("new_roster")
         if rebuild is not None:
-            rebuild_person_day(con, **rebuild)
+            rebuild_with(con, rebuild)
         bump_ingest_version(con)
 
 
 def load_roster(
-    con: duckdb.DuckDBPyConnection, path: Path, *, rebuild: dict | None = None
+    con: duckdb.DuckDBPyConnection, path: Path, *, rebuild: Settings | None = None
 ) -> FileReport:
     """Read, validate and store a roster file; a refused report leaves the old roster in place."""
     try:
         raw, notes = read_table_csv(path)
         if "user_id" not in raw.columns and "email" not in raw.columns:
             found = ", ".join(c for c in raw.columns if c != "line_no")
-            raise RosterRefused(f"{path}: no user_id or email column (found: {found})")
+            raise RosterRefused(path, f"no user_id or email column (found: {found})")
         roster = clean_roster(raw)
         errors = integrity_errors(roster)
         if roster.height == 0:
             errors.append("the roster has no people (only a header)")
         if errors:
-            raise RosterRefused(
-                f"{path}: roster refused, previous roster kept: {'; '.join(errors)}"
-            )
+            raise RosterRefused(path, f"roster refused, previous roster kept: {'; '.join(errors)}")
     except (RosterRefused, OSError, UnicodeError) as error:
         return FileReport.refused(str(path), str(error), kind="roster")
     read = roster.height

@@ -12,6 +12,7 @@ import gzip
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
@@ -37,7 +38,16 @@ _REFUSED_MAGIC: tuple[tuple[bytes, str], ...] = (
 
 
 class FileRefused(Exception):
-    """The whole file cannot be read; the message names the file and what is wrong."""
+    """The whole file cannot be read: `path` (None until the reader names it) and `reason`."""
+
+    def __init__(self, path: Path | str | None, reason: str) -> None:
+        super().__init__(reason if path is None else f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def of(self, path: Path | str) -> FileRefused:
+        """The same refusal naming the file (kept as is when it names one already)."""
+        return self if self.path is not None else type(self)(path, self.reason)
 
 
 @dataclass(frozen=True)
@@ -78,8 +88,9 @@ def gunzip(data: bytes, *, max_bytes: int) -> bytes:
         total += len(chunk)
         if total > max_bytes:
             raise FileRefused(
+                None,
                 f"decompressed size exceeds the cap of {max_bytes:,} bytes "
-                "(setting max_decompressed_mb)"
+                "(setting max_decompressed_mb)",
             )
         parts.append(chunk)
         pending = inflater.unconsumed_tail
@@ -88,10 +99,12 @@ def gunzip(data: bytes, *, max_bytes: int) -> bytes:
             if not rest.strip(b"\x00"):  # trailing NUL padding is allowed
                 break
             if not is_gzip(rest):
-                raise FileRefused("corrupt gzip: unexpected bytes after the compressed data")
+                raise FileRefused(None, "corrupt gzip: unexpected bytes after the compressed data")
             inflater, pending = zlib.decompressobj(wbits=31), rest
         elif not pending and not chunk:
-            raise FileRefused("truncated gzip: the compressed data ends early; nothing was loaded")
+            raise FileRefused(
+                None, "truncated gzip: the compressed data ends early; nothing was loaded"
+            )
     return b"".join(parts)
 
 
@@ -100,7 +113,7 @@ def safe_gunzip(data: bytes, *, max_bytes: int) -> bytes:
     try:
         return gunzip(data, max_bytes=max_bytes)
     except (zlib.error, gzip.BadGzipFile) as exc:
-        raise FileRefused(f"corrupt gzip: {exc}") from None
+        raise FileRefused(None, f"corrupt gzip: {exc}") from None
 
 
 def text_kind(text: str) -> str:

@@ -22,11 +22,12 @@ anything else is null (the caller quarantines it; a bad value never becomes "now
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
+
+from analytics.settings import check_timezone
 
 DAY_FIRST = "day_first"
 MONTH_FIRST = "month_first"
@@ -82,15 +83,6 @@ class ParsedTimestamps:
     ts: pl.Series
     date_order: str | None
     date_order_note: str | None
-
-
-def check_timezone(timezone: str) -> str:
-    """The timezone name if it is a known IANA zone, else ValueError (a settings mistake)."""
-    try:
-        zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {timezone!r} (use an IANA name such as UTC)") from None
-    return timezone
 
 
 # Common exact shapes parsed directly by strptime before the general regex path (speed only:

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import ACTIVE, Basis, days, prepare, ratio
+from analytics.metrics.population import ACTIVE, Basis, as_day, day_of, days, prepare, ratio
 
 
 def active_counts(basis: Basis) -> dict[str, int]:
@@ -84,7 +84,7 @@ def window_counts(
         for name, width in WINDOWS.items()
     ]
     changes = pl.concat([starts, *stops]).group_by(*by, "day").agg(pl.col(*WINDOWS).sum())
-    earliest = active["day"].min()
+    earliest = as_day(active["day"].min())
     calendar = day_range(min(first, earliest) if earliest is not None else first, last)
     grid = active.select(*by).unique().join(calendar, how="cross") if by else calendar
     running = pl.col(*WINDOWS).fill_null(0).cum_sum()
@@ -99,7 +99,9 @@ def window_counts(
 def active_by_day(activity: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFrame:
     """One row per day: people active that day, in the 7 and in the 28 days ending it."""
     counts = (
-        window_counts(active_days(activity), day_frame["day"].min(), day_frame["day"].max())
+        window_counts(
+            active_days(activity), day_of(day_frame["day"].min()), day_of(day_frame["day"].max())
+        )
         if day_frame.height
         else None
     )

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import EPSILON, Basis, prepare
+from analytics.metrics.population import EPSILON, Basis
 
 TEAM_COLUMNS = [  # the per-team champion figures of the document, in order
     "team",
@@ -92,7 +89,7 @@ def teams_table(basis: Basis) -> pl.DataFrame:
                 "no_champion": pl.Boolean,
             }
         )
-    max_ratio = basis.setting_int("max_people_per_champion", 10)
+    max_ratio = basis.settings.max_people_per_champion
     return (
         with_coverage(basis)
         .group_by("team")
@@ -112,7 +109,7 @@ def champions_summary(basis: Basis) -> dict:
             "members": basis.eligible.height,
             "teams": [],
         }
-    max_ratio = basis.setting_int("max_people_per_champion", 10)
+    max_ratio = basis.settings.max_people_per_champion
     overall = (
         with_coverage(basis)
         .select(champion_aggregates())
@@ -163,15 +160,3 @@ def cohorts_list(basis: Basis) -> list[dict]:
         .sort("champion_id")
         .to_dicts()
     )
-
-
-def teams_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per team: members, champions, people_per_champion, coverage, over_ratio."""
-    return teams_table(prepare(inputs, as_of))
-
-
-def champion_cohort_frame(
-    inputs: MetricInputs, as_of: dt.date | None = None, champion_id: str | None = None
-) -> pl.DataFrame:
-    """One row per assigned person: champion_id, person_id, segment, last active day, ..."""
-    return cohort_rows(prepare(inputs, as_of), champion_id)

@@ -15,8 +15,7 @@ from analytics.metrics.active import (
     series,
     window_counts,
 )
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import EPSILON, Basis, days, prepare
+from analytics.metrics.population import EPSILON, Basis, day_of, days
 from analytics.metrics.targets import path_expr, target_rate
 
 
@@ -49,7 +48,7 @@ def curves_table(basis: Basis) -> pl.DataFrame:
     members = basis.activity.join(wave_members(basis).select("person_id", "wave"), on="person_id")
     spread = (
         window_counts(
-            active_days(members, by=("wave",)), grid["day"].min(), basis.day, ("wave",)
+            active_days(members, by=("wave",)), day_of(grid["day"].min()), basis.day, ("wave",)
         ).select("wave", "day", active=pl.col("mau").cast(pl.Int64))
         if grid.height
         else pl.DataFrame(schema={"wave": pl.Int64, "day": pl.Date, "active": pl.Int64})
@@ -165,18 +164,3 @@ def glide_path(basis: Basis) -> dict:
         else None,
         "milestones": milestones(basis).to_dicts(),
     }
-
-
-def rollout_curves_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per started wave per day since its start: wave, t, day, size, active, rate."""
-    return curves_table(prepare(inputs, as_of))
-
-
-def first_use_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per wave per days-to-first-use value: wave, days (negative = early), people."""
-    return first_use_table(prepare(inputs, as_of))
-
-
-def glide_path_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per Monday from launch to target: path_rate, eligible, active_needed, actual."""
-    return milestones(prepare(inputs, as_of))

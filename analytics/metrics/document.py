@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from analytics.metrics.waves import waves_list
 
 def value_delivered(basis: Basis) -> float | None:
     """build cost x adoption rate at D (null without a build cost or an adoption rate)."""
-    cost = basis.setting_float("build_cost")
+    cost = basis.settings.build_cost
     rate = adoption_rate(basis)
     return None if cost is None or rate is None else cost * rate
 
@@ -70,7 +70,7 @@ def document_from_basis(basis: Basis) -> dict[str, Any]:
         "trust": trust_summary(basis),
         "training": {**training_rates(basis), "counts": training_counts(basis)},
         "value_delivered": value_delivered(basis),
-        "build_cost": basis.setting_float("build_cost"),
+        "build_cost": basis.settings.build_cost,
         "rollout_curves": curves_list(basis),
         "glide_path": glide_path(basis),
         "outreach_effect": outreach_summary(basis),
@@ -79,21 +79,36 @@ def document_from_basis(basis: Basis) -> dict[str, Any]:
     }
 
 
+class MissingKey(KeyError):
+    """A path that is not in the metrics document (a typo, or a key that was renamed)."""
+
+
+def doc_value(document: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path such as 'target.path_rate' (None only for a null value);
+    MissingKey naming the path and the keys there when any part is absent."""
+    value: Any = document
+    walked: list[str] = []
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            known = ", ".join(sorted(value)) if isinstance(value, Mapping) else type(value).__name__
+            where = ".".join(walked) or "the document"
+            raise MissingKey(f"metrics document has no {path!r}: {where} holds {known}")
+        value = value[key]
+        walked.append(key)
+    return value
+
+
 def build_document(inputs: MetricInputs, as_of: dt.date | None = None) -> dict[str, Any]:
     """Every metric as of D as a JSON-ready dict (dates as text, no NaN)."""
     return jsonable(document_from_basis(prepare(inputs, as_of)))
 
 
-def metrics_command(as_of: str | None, db: Path) -> int:
-    """`adoption metrics`: print the document as JSON; 2 for an unreadable --as-of date."""
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        print(f"adoption metrics: --as-of must be YYYY-MM-DD, got {as_of!r}", file=sys.stderr)
-        return 2
+def metrics_command(as_of: dt.date | None, db: Path) -> int:
+    """`adoption metrics`: print the document as JSON (the CLI parsed --as-of); audited."""
+    # deferred: the audit helpers reach the app state; the metrics library path never needs them
     from analytics.privacy.audit import EXPORT_METRICS, audit_command_line
 
-    document = build_document(load_inputs(Path(db)), day)
+    document = build_document(load_inputs(Path(db)), as_of)
     filters = {"as_of": document["as_of"], "format": "json"}
     audit_command_line(db, EXPORT_METRICS, filters, row_count=named_rows(document))
     print(json.dumps(document, indent=2, allow_nan=False))

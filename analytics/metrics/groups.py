@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import Basis, prepare
+from analytics.metrics.population import Basis
 
 GROUPS = ("team", "role", "region")  # roster columns people can be grouped by
 
@@ -54,10 +51,3 @@ def adoption_by_group(basis: Basis, group: str) -> pl.DataFrame:
 def adoption_by_team(basis: Basis) -> list[dict]:
     """Document form: one entry per team of the population with its adoption at D."""
     return adoption_by_group(basis, "team").to_dicts()
-
-
-def adoption_by_group_frame(
-    inputs: MetricInputs, group: str, as_of: dt.date | None = None
-) -> pl.DataFrame:
-    """One row per team (or role, region): eligible, active, adoption_rate, ever_used, ..."""
-    return adoption_by_group(prepare(inputs, as_of), group)

@@ -5,13 +5,19 @@ I/O lives here and only here; every other metrics module is a pure function of t
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
-from analytics.settings import SETTINGS
+from analytics.db import connection, ingest_version, state_path_for
+from analytics.settings import Settings, from_stored
+from analytics.tables import OUTREACH, PLAN, ROSTER
 
 PERSON_DAY_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.String(),
@@ -23,41 +29,9 @@ PERSON_DAY_SCHEMA: dict[str, pl.DataType] = {
     "trailing_rejections": pl.Int64(),
     "matched": pl.Boolean(),
 }
-ROSTER_SCHEMA: dict[str, pl.DataType] = {
-    "user_id": pl.String(),
-    "name": pl.String(),
-    "email": pl.String(),
-    "team": pl.String(),
-    "region": pl.String(),
-    "manager_id": pl.String(),
-    "role": pl.String(),
-    "is_champion": pl.Boolean(),
-    "champion_id": pl.String(),
-    "wave": pl.Int64(),
-    "training_completed_on": pl.Date(),
-    "active": pl.Boolean(),
-    "flags": pl.String(),
-}
-PLAN_SCHEMA: dict[str, pl.DataType] = {
-    "wave": pl.Int64(),
-    "name": pl.String(),
-    "start": pl.Date(),
-    "planned_size": pl.Int64(),
-}
-OUTREACH_SCHEMA: dict[str, pl.DataType] = {
-    "id": pl.Int64(),
-    "person_id": pl.String(),
-    "contacted_on": pl.Date(),
-    "channel": pl.String(),
-    "owner": pl.String(),
-    "segment": pl.String(),
-    "note": pl.String(),
-}
-
-
-def default_settings() -> dict[str, Any]:
-    """Every setting at its default value (what a fresh install uses)."""
-    return {s.name: s.default for s in SETTINGS}
+ROSTER_SCHEMA = ROSTER.schema
+PLAN_SCHEMA = PLAN.schema
+OUTREACH_SCHEMA = OUTREACH.schema
 
 
 def conform(frame: pl.DataFrame | None, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -77,7 +51,7 @@ class MetricInputs:
     person_day: pl.DataFrame = field(default_factory=lambda: conform(None, PERSON_DAY_SCHEMA))
     roster: pl.DataFrame = field(default_factory=lambda: conform(None, ROSTER_SCHEMA))
     plan: pl.DataFrame = field(default_factory=lambda: conform(None, PLAN_SCHEMA))
-    settings: dict[str, Any] = field(default_factory=default_settings)
+    settings: Settings = field(default_factory=Settings)
     outreach: pl.DataFrame = field(default_factory=lambda: conform(None, OUTREACH_SCHEMA))
     ingest_version: int = 0
 
@@ -87,7 +61,7 @@ def make_inputs(
     person_day: pl.DataFrame | None = None,
     roster: pl.DataFrame | None = None,
     plan: pl.DataFrame | None = None,
-    settings: dict[str, Any] | None = None,
+    settings: Settings | Mapping[str, Any] | None = None,
     outreach: pl.DataFrame | None = None,
     ingest_version: int = 0,
 ) -> MetricInputs:
@@ -96,15 +70,10 @@ def make_inputs(
         person_day=conform(person_day, PERSON_DAY_SCHEMA),
         roster=conform(roster, ROSTER_SCHEMA),
         plan=conform(plan, PLAN_SCHEMA),
-        settings={**default_settings(), **(settings or {})},
+        settings=settings if isinstance(settings, Settings) else Settings(**(settings or {})),
         outreach=conform(outreach, OUTREACH_SCHEMA),
         ingest_version=ingest_version,
     )
-
-
-def empty_inputs() -> MetricInputs:
-    """No events, no roster, no plan, default settings, no outreach: the empty-database case."""
-    return make_inputs()
 
 
 # Tables read column by column through numpy: person_day is large (562,029 rows at 10M events:
@@ -119,8 +88,6 @@ def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.Data
     Rows are fetched as Python values rather than through `.pl()`: the Arrow route imports
     pyarrow and numpy (about half a second), longer than the whole metrics command otherwise.
     """
-    import duckdb
-
     columns = ", ".join(f'"{name}"' for name in schema)  # names are constants, not values
     try:
         cursor = con.execute(f"SELECT {columns} FROM {table}")
@@ -137,10 +104,6 @@ def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.Data
 
 def _read_duckdb(db: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
     """person_day, roster and ingest version from the DuckDB file, opened read-only and closed."""
-    import duckdb
-
-    from analytics.db import connection, ingest_version
-
     with connection(db, read_only=True) as con:
         person_day = _read_table(con, "person_day", PERSON_DAY_SCHEMA)
         roster = _read_table(con, "roster", ROSTER_SCHEMA)
@@ -152,10 +115,9 @@ def _read_duckdb(db: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
 
 
 STATE_QUERIES = {  # the SQLModel tables of analytics/state/models.py, read without SQLAlchemy
-    "plan": "SELECT number AS wave, name, start, planned_size FROM wave ORDER BY number",
+    "plan": PLAN.select_sql("wave", order_by="number"),
     "settings": "SELECT name, value_json FROM settingvalue",
-    "outreach": "SELECT id, person_id, contacted_on, channel, owner, segment, note"
-    " FROM outreach ORDER BY id",
+    "outreach": OUTREACH.select_sql("outreach", order_by="id"),
 }
 
 
@@ -169,17 +131,12 @@ def _sqlite_frame(con: Any, query: str, schema: dict[str, pl.DataType]) -> pl.Da
     return conform(frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d")), schema)
 
 
-def read_state_fast(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
+def read_state_fast(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:
     """Plan, settings and outreach straight from the SQLite state file (read-only, stdlib).
 
     Importing SQLModel costs about a second, more than the whole metrics command otherwise;
     tests/metrics/test_metrics_command.py checks this reader against analytics.state.store.
     """
-    import json
-    import sqlite3
-
-    from analytics.db import state_path_for
-
     uri = state_path_for(db).resolve().as_uri() + "?mode=ro"
     con = sqlite3.connect(uri, uri=True)
     try:
@@ -188,28 +145,24 @@ def read_state_fast(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFram
         outreach = _sqlite_frame(con, STATE_QUERIES["outreach"], OUTREACH_SCHEMA)
     finally:
         con.close()
-    settings = default_settings()
-    settings.update({k: json.loads(v) for k, v in stored.items() if k in settings})
-    return plan, settings, outreach
+    return plan, from_stored({k: json.loads(v) for k, v in stored.items()}), outreach
 
 
-def _read_state(db: Path) -> tuple[pl.DataFrame, dict[str, Any], pl.DataFrame]:
+def _read_state(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:
     """Plan, settings and outreach from the app state beside the database (defaults if none)."""
-    import sqlite3
-
-    from analytics.db import state_path_for
-
     if not state_path_for(db).exists():  # reading must not create the state file
-        return conform(None, PLAN_SCHEMA), default_settings(), conform(None, OUTREACH_SCHEMA)
+        return conform(None, PLAN_SCHEMA), Settings(), conform(None, OUTREACH_SCHEMA)
     try:
         return read_state_fast(db)
     except (sqlite3.Error, KeyError, ValueError, pl.exceptions.PolarsError):
         pass  # a state file the fast reader does not understand: ask the store itself
+    # Deferred: the store imports SQLModel (about a second), needed only for a state file the
+    # fast reader does not understand.
     from analytics.state.store import get_settings, outreach_frame, plan_frame
 
     return (
         conform(plan_frame(db), PLAN_SCHEMA),
-        {**default_settings(), **get_settings(db)},
+        get_settings(db),
         conform(outreach_frame(db), OUTREACH_SCHEMA),
     )
 

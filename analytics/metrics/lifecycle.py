@@ -6,8 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import Basis, monday_of, prepare
+from analytics.metrics.population import Basis, day_of, monday_of
 from analytics.metrics.retention import active_weeks
 
 
@@ -54,7 +53,7 @@ def lifecycle_long(basis: Basis) -> pl.DataFrame:
         .agg(dormant=pl.len())
     )
     return (
-        week_range(weeks["week"].min(), monday_of(basis.day))
+        week_range(day_of(weeks["week"].min()), monday_of(basis.day))
         .join(status, on="week", how="left")
         .join(dormant, on="week", how="left")
         .select(
@@ -70,8 +69,3 @@ def lifecycle_long(basis: Basis) -> pl.DataFrame:
 def lifecycle_weeks(basis: Basis) -> list[dict]:
     """Document form: [{week, new, returning, resurrecting, dormant}] by week."""
     return lifecycle_long(basis).drop("active").to_dicts()
-
-
-def lifecycle_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per week: new, returning, resurrecting, dormant (positive), active people."""
-    return lifecycle_long(prepare(inputs, as_of))

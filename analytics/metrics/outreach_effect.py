@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import ACTIVE, Basis, prepare
+from analytics.metrics.population import ACTIVE, Basis
 
-OUTCOME_COLUMNS = {
-    "contact_id": pl.Int64,
-    "person_id": pl.String,
-    "contacted_on": pl.Date,
-    "channel": pl.String,
-    "segment": pl.String,
-    "converted": pl.Boolean,
-    "pending": pl.Boolean,
-    "first_active_after": pl.Date,
-}
+OUTCOME_COLUMNS = pl.Schema(
+    {
+        "contact_id": pl.Int64,
+        "person_id": pl.String,
+        "contacted_on": pl.Date,
+        "channel": pl.String,
+        "segment": pl.String,
+        "converted": pl.Boolean,
+        "pending": pl.Boolean,
+        "first_active_after": pl.Date,
+    }
+)
 
 
 def effect_days(basis: Basis) -> int:
-    """How many days after a contact count (setting outreach_effect_days, default 14)."""
-    return basis.setting_int("outreach_effect_days", 14)
+    """How many days after a contact count (setting outreach_effect_days)."""
+    return basis.settings.outreach_effect_days
 
 
 def outcomes(basis: Basis) -> pl.DataFrame:
@@ -86,8 +85,3 @@ def outreach_summary(basis: Basis) -> dict:
         "by_segment": conversion(frame, "segment").to_dicts(),
         "by_channel": conversion(frame, "channel").to_dicts(),
     }
-
-
-def outreach_effect_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per logged contact up to D: converted, pending, first active day after it."""
-    return outcomes(prepare(inputs, as_of))

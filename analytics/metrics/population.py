@@ -8,13 +8,12 @@ small pure function over it.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
 from analytics.metrics.inputs import MetricInputs
+from analytics.settings import Settings
 
 NO_DATA_DAY = dt.date(1970, 1, 1)  # D used internally when there are no events and no as-of day
 EPSILON = 1e-9  # tolerance for comparisons of rates with float thresholds (exactly half is half)
@@ -38,34 +37,21 @@ def monday_of(day: dt.date) -> dt.date:
     return day - days(day.weekday())
 
 
+def as_day(value: object) -> dt.date | None:
+    """A day from a frame aggregate (Series.min/max of a Date column), None when empty."""
+    return value if isinstance(value, dt.date) else None
+
+
+def day_of(value: object) -> dt.date:
+    """The day of a frame aggregate known to be non-empty (TypeError otherwise)."""
+    if not isinstance(value, dt.date):
+        raise TypeError(f"expected a day, got {value!r}")
+    return value
+
+
 def ratio(numerator: float, denominator: float) -> float | None:
     """numerator / denominator, or None when the denominator is empty."""
     return numerator / denominator if denominator else None
-
-
-def setting_date(value: Any) -> dt.date | None:
-    """A date setting from a date or 'YYYY-MM-DD' text; empty or unparseable -> None."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and value.strip():
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def setting_number(value: Any) -> float | None:
-    """A numeric setting; None, empty text, NaN or garbage -> None."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) or math.isinf(number) else number
 
 
 @dataclass(frozen=True)
@@ -78,7 +64,7 @@ class Basis:
     activity: pl.DataFrame  # one row per population person per day with an event, up to D
     person_day: pl.DataFrame  # one row per person per day up to D, matched or not
     plan: pl.DataFrame  # one row per planned wave, by number
-    settings: dict[str, Any]
+    settings: Settings
     outreach: pl.DataFrame  # one row per logged contact
     has_roster: bool
     has_plan: bool
@@ -92,21 +78,12 @@ class Basis:
         """One row per person eligible at D."""
         return self.people.filter(pl.col("eligible"))
 
-    def setting_int(self, name: str, fallback: int) -> int:
-        """An integer setting (the fallback when unset or invalid)."""
-        number = setting_number(self.settings.get(name))
-        return int(number) if number is not None and number > 0 else fallback
-
-    def setting_float(self, name: str) -> float | None:
-        """A numeric setting or None."""
-        return setting_number(self.settings.get(name))
-
 
 def resolve_as_of(person_day: pl.DataFrame, as_of: dt.date | None) -> dt.date | None:
     """D: the given day, else the day of the latest event of anyone, else None (no events)."""
     if as_of is not None:
         return as_of
-    return person_day.filter(pl.col("events") > 0)["day"].max()
+    return as_day(person_day.filter(pl.col("events") > 0)["day"].max())
 
 
 def population_roster(inputs: MetricInputs, person_day: pl.DataFrame) -> pl.DataFrame:
@@ -254,11 +231,11 @@ def unmatched_frame(person_day: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFr
 
 
 def launch_and_target(
-    plan: pl.DataFrame, first_event_day: dt.date | None, settings: dict[str, Any]
+    plan: pl.DataFrame, first_event_day: dt.date | None, settings: Settings
 ) -> tuple[dt.date | None, dt.date | None]:
     """L (the plan's first wave start, else the first day with events) and T (setting or L+182)."""
-    launch = plan["start"].min() if plan.height else first_event_day
-    target = setting_date(settings.get("target_date"))
+    launch = as_day(plan["start"].min()) if plan.height else first_event_day
+    target = settings.target_date
     if target is None and launch is not None:
         target = launch + days(182)
     return launch, target
@@ -279,15 +256,13 @@ def prepare(inputs: MetricInputs, as_of: dt.date | None = None) -> Basis:
     as_of = resolve_as_of(inputs.person_day, as_of)
     day = as_of or NO_DATA_DAY
     person_day = one_row_per_person_day(inputs.person_day.filter(pl.col("day") <= pl.lit(day)))
-    first_event_day = person_day.filter(pl.col("events") > 0)["day"].min()
+    first_event_day = as_day(person_day.filter(pl.col("events") > 0)["day"].min())
     plan = inputs.plan.filter(pl.col("wave").is_not_null() & pl.col("start").is_not_null())
     plan = plan.sort("wave")
     people = with_waves(population_roster(inputs, person_day), plan, first_event_day)
     activity = person_day.join(people.select("person_id"), on="person_id", how="semi")
-    dormant_days = max(1, int(setting_number(inputs.settings.get("dormant_days")) or 14))
-    at_risk_ratio = setting_number(inputs.settings.get("at_risk_ratio"))
-    summary = activity_summary(activity, day, dormant_days)
-    people = people_frame(people, summary, day, 0.5 if at_risk_ratio is None else at_risk_ratio)
+    summary = activity_summary(activity, day, inputs.settings.dormant_days)
+    people = people_frame(people, summary, day, inputs.settings.at_risk_ratio)
     launch, target = launch_and_target(plan, first_event_day, inputs.settings)
     return Basis(
         as_of=as_of,
@@ -319,8 +294,3 @@ def population_summary(basis: Basis) -> dict[str, int]:
         "never_started": eligible - ever_used,
         "unmatched_users": basis.unmatched.height,
     }
-
-
-def population_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per population person with attributes, activity at D, eligibility and segment."""
-    return prepare(inputs, as_of).people

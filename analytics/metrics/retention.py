@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import ACTIVE, Basis, monday_of, prepare, week_of
+from analytics.metrics.population import ACTIVE, Basis, monday_of, week_of
 
 
 def active_weeks(basis: Basis) -> pl.DataFrame:
@@ -61,8 +58,3 @@ def retention_cohorts(basis: Basis) -> list[dict]:
         .with_columns(partial_last=pl.lit(partial_last))
     )
     return nested.to_dicts()
-
-
-def retention_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per cohort week per week offset k: size, k, week, active, rate, partial."""
-    return retention_long(prepare(inputs, as_of))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import SEGMENTS, Basis, prepare
+from analytics.metrics.population import SEGMENTS, Basis
 
 SEGMENT_COLUMNS = [
     "person_id",
@@ -40,8 +37,3 @@ def segment_counts(basis: Basis) -> dict[str, int]:
     counts = basis.eligible.group_by("segment").len()
     by_segment = dict(zip(counts["segment"].to_list(), counts["len"].to_list(), strict=True))
     return {segment: int(by_segment.get(segment, 0)) for segment in SEGMENTS}
-
-
-def segments_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per eligible person: person_id, segment, last_active_day, active_days_28, ..."""
-    return segment_rows(prepare(inputs, as_of))

@@ -11,9 +11,8 @@ from analytics.metrics.population import EPSILON, Basis, days
 
 
 def target_rate(basis: Basis) -> float:
-    """The adoption target (setting target_rate, default 0.70)."""
-    rate = basis.setting_float("target_rate")
-    return 0.7 if rate is None else rate
+    """The adoption target (setting target_rate)."""
+    return basis.settings.target_rate
 
 
 def path_rate(rate: float, launch: dt.date, target: dt.date, day: dt.date) -> float:

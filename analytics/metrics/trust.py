@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import Basis, acceptance_rate_expr, prepare, week_of
+from analytics.metrics.population import Basis, acceptance_rate_expr, week_of
 
 FEEDBACK = ["accepted", "rejected"]
 
@@ -73,8 +70,3 @@ def trust_summary(basis: Basis) -> dict:
         "by_week": trust_by_week(basis).to_dicts(),
         "by_person": trust_by_person(basis).drop("team").to_dicts(),
     }
-
-
-def trust_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per population person with feedback up to D (see trust_by_person)."""
-    return trust_by_person(prepare(inputs, as_of))

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import ACTIVE, EPSILON, Basis, prepare
+from analytics.metrics.population import ACTIVE, EPSILON, Basis
 
 
 def members_active_between(basis: Basis, first: int, last: int) -> pl.DataFrame:
@@ -47,8 +44,7 @@ def rate_after(basis: Basis, last_offset: int, name: str) -> pl.Expr:
 
 def waves_table(basis: Basis) -> pl.DataFrame:
     """One row per planned wave with every SPEC 4 wave metric (empty without a plan)."""
-    gate = basis.setting_float("wave_gate_rate")
-    gate = 0.6 if gate is None else gate
+    gate = basis.settings.wave_gate_rate
     rate_2w = members_active_between(basis, -14, 13).rename({"active": "rate_2w"})
     rate_4w = members_active_between(basis, 0, 27).rename({"active": "rate_4w"})
     counts = ["size", "eligible", "ever_used", "active"]
@@ -88,8 +84,3 @@ def waves_table(basis: Basis) -> pl.DataFrame:
 def waves_list(basis: Basis) -> list[dict]:
     """Document form of the waves table, one dict per wave."""
     return waves_table(basis).to_dicts()
-
-
-def waves_frame(inputs: MetricInputs, as_of: dt.date | None = None) -> pl.DataFrame:
-    """One row per planned wave: size, start, eligible, ever_used, active, rates, gate."""
-    return waves_table(prepare(inputs, as_of))

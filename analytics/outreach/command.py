@@ -15,16 +15,6 @@ from analytics.outreach.build import worklist_from_inputs
 from analytics.privacy.audit import EXPORT_WORKLIST, audit_command_line
 
 
-def parse_as_of(text: str | None) -> dt.date | None:
-    """The --as-of value as a date (None: the latest event day); ValueError if not YYYY-MM-DD."""
-    if text is None or not text.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from None
-
-
 def worklist_json(worklist: pl.DataFrame) -> str:
     """The worklist as a JSON list of objects (dates as YYYY-MM-DD, missing values null)."""
     rows = worklist.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).to_dicts()
@@ -40,15 +30,10 @@ def _write(data: bytes) -> None:
         sys.stderr.close()
 
 
-def outreach_command(*, as_of: str | None, db: Path, output_format: str = "csv") -> int:
-    """Print the worklist as spreadsheet-safe CSV or JSON; exit 0, or 2 for a bad --as-of."""
-    try:
-        day = parse_as_of(as_of)
-    except ValueError as error:
-        print(f"adoption outreach: {error}", file=sys.stderr)
-        return 2
-    worklist = worklist_from_inputs(load_inputs(Path(db)), day)
-    filters = {"as_of": day, "format": output_format}
+def outreach_command(*, as_of: dt.date | None, db: Path, output_format: str = "csv") -> int:
+    """Print the worklist as spreadsheet-safe CSV or JSON (the CLI parsed --as-of); audited."""
+    worklist = worklist_from_inputs(load_inputs(Path(db)), as_of)
+    filters = {"as_of": as_of, "format": output_format}
     audit_command_line(db, EXPORT_WORKLIST, filters, row_count=worklist.height)
     if output_format == "json":
         _write((worklist_json(worklist) + "\n").encode("utf-8"))

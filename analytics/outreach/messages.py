@@ -128,7 +128,7 @@ def fill_template(text: str) -> pl.Expr:
 
 def by_playbook(templates: Mapping[str, Mapping[str, str]], field: str) -> pl.Expr:
     """The filled `field` (next_step or message) of each row's playbook."""
-    expression = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    expression: Any = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))  # a when/then chain
     for playbook in PLAYBOOKS:
         text = templates[playbook][field]
         expression = expression.when(pl.col("playbook") == playbook).then(fill_template(text))

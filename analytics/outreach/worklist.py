@@ -10,12 +10,12 @@ next step and the message to send, and whether someone already reached out recen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import polars as pl
 
 from analytics.outreach.messages import by_playbook, merged_templates
+from analytics.settings import Settings
 
 OUTREACH_SEGMENTS: tuple[str, ...] = ("never_started", "dormant", "at_risk")
 
@@ -244,7 +244,7 @@ def build_worklist(
     roster: pl.DataFrame,
     outreach: pl.DataFrame,
     as_of: dt.date,
-    settings: Mapping[str, Any] | None = None,
+    settings: Settings | None = None,
 ) -> pl.DataFrame:
     """One row per eligible person to contact (columns WORKLIST_COLUMNS), most valuable first.
 
@@ -253,10 +253,10 @@ def build_worklist(
     `outreach`: the contact log. Settings used: recent_contact_days, dormant_days,
     message_templates.
     """
-    settings = settings or {}
-    recent_contact_days = int(settings.get("recent_contact_days") or 7)
-    window_days = int(settings.get("dormant_days") or 14)
-    templates = merged_templates(settings.get("message_templates"))
+    settings = settings or Settings()
+    recent_contact_days = settings.recent_contact_days
+    window_days = settings.dormant_days
+    templates = merged_templates(settings.message_templates)
     day = pl.lit(as_of)
     candidates = conform_people(people).filter(pl.col("segment").is_in(OUTREACH_SEGMENTS))
     return (

@@ -38,6 +38,7 @@ def audit_view(
     row_count: int = 0,
 ) -> None:
     """Write one audit row for an individual-level view, an export or an erasure."""
+    # deferred: the SQLModel store costs ~1.5 s to import; `adoption metrics` audits without it
     from analytics.state import store
 
     store.audit(
@@ -54,6 +55,7 @@ def audit_log(db: Path | str, viewer: Viewer) -> pl.DataFrame:
     """The audit log, newest first (one row per audited action); product managers only."""
     if viewer.role != PRODUCT_MANAGER:
         raise PermissionError("only a product manager may read the audit log")
+    # deferred: the SQLModel store costs ~1.5 s to import; `adoption metrics` audits without it
     from analytics.state import store
 
     return store.audit_frame(db)
@@ -64,6 +66,7 @@ def audit_command_line(
 ) -> None:
     """Audit a command-line export as its operator (command_line_viewer); nothing when the
     database does not exist (nothing was read, and reading must create no file)."""
+    # deferred: the SQLModel store costs ~1.5 s to import; `adoption metrics` audits without it
     from analytics.db import state_path_for
     from analytics.state.audit_rows import append_audit_row
 

@@ -10,14 +10,14 @@ import getpass
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import polars as pl
 
-PRODUCT_MANAGER = "product_manager"
-CHAMPION = "champion"
-LEADERSHIP = "leadership"
-NO_ACCESS = "none"
+PRODUCT_MANAGER: Final = "product_manager"
+CHAMPION: Final = "champion"
+LEADERSHIP: Final = "leadership"
+NO_ACCESS: Final = "none"
 Role = Literal["product_manager", "champion", "leadership", "none"]
 
 OVERRIDE_ENV = "ADOPTION_VIEWER_EMAIL"

@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from polars._typing import PolarsDataType
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, create_engine, delete, select, update
 
 from analytics.db import state_path_for
 from analytics.files import make_private_dir, protect_file
-from analytics.settings import SETTINGS_BY_NAME
+from analytics.settings import Settings, from_stored, stored_json, validated_value
 from analytics.state.models import AuditEntry, Outreach, SettingValue, Wave
+from analytics.tables import OUTREACH_LOG_SCHEMA, PLAN
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -32,29 +34,25 @@ def engine_for(db_path: Path | str) -> Engine:
     return _ENGINES[key]
 
 
-def get_settings(db_path: Path | str) -> dict[str, Any]:
-    """Every setting: the stored value where one was saved, else the default."""
-    values = {name: setting.default for name, setting in SETTINGS_BY_NAME.items()}
+def get_settings(db_path: Path | str) -> Settings:
+    """Every setting: the stored value where a valid one was saved, else the default."""
     with Session(engine_for(db_path)) as session:
-        for row in session.exec(select(SettingValue)):
-            if row.name in values:
-                values[row.name] = json.loads(row.value_json)
-    return values
+        rows = session.exec(select(SettingValue)).all()
+        return from_stored({row.name: json.loads(row.value_json) for row in rows})
 
 
 def set_setting(db_path: Path | str, *, name: str, value: Any) -> None:
-    """Store one setting (KeyError for a name that is not a setting)."""
-    if name not in SETTINGS_BY_NAME:
-        raise KeyError(f"unknown setting: {name}")
+    """Validate and store one setting (KeyError: not a setting; SettingError: a bad value)."""
+    value = validated_value(name, value)
     with Session(engine_for(db_path)) as session:
-        session.merge(SettingValue(name=name, value_json=json.dumps(value, default=str)))
+        session.merge(SettingValue(name=name, value_json=stored_json(name, value)))
         session.commit()
 
 
 def get_plan(db_path: Path | str) -> list[Wave]:
     """The rollout plan's waves, by number (empty list: no plan)."""
     with Session(engine_for(db_path)) as session:
-        return list(session.exec(select(Wave).order_by(Wave.number)))
+        return list(session.exec(select(Wave).order_by(col(Wave.number))))
 
 
 def save_plan(db_path: Path | str, *, waves: list[Wave]) -> None:
@@ -69,11 +67,10 @@ def save_plan(db_path: Path | str, *, waves: list[Wave]) -> None:
 def plan_frame(db_path: Path | str) -> pl.DataFrame:
     """The plan as a frame: one row per wave (wave, name, start, planned_size)."""
     rows = [
-        {"wave": w.number, "name": w.name, "start": w.start, "planned_size": w.planned_size}
-        for w in get_plan(db_path)
+        {c.name: getattr(wave, c.stored_as or c.name) for c in PLAN.columns}
+        for wave in get_plan(db_path)
     ]
-    schema = {"wave": pl.Int64, "name": pl.String, "start": pl.Date, "planned_size": pl.Int64}
-    return pl.DataFrame(rows, schema=schema)
+    return pl.DataFrame(rows, schema=PLAN.schema)
 
 
 def log_outreach(db_path: Path | str, *, contact: Outreach) -> Outreach:
@@ -88,19 +85,8 @@ def log_outreach(db_path: Path | str, *, contact: Outreach) -> Outreach:
 def outreach_frame(db_path: Path | str) -> pl.DataFrame:
     """Every logged contact: one row per contact."""
     with Session(engine_for(db_path)) as session:
-        rows = [o.model_dump() for o in session.exec(select(Outreach).order_by(Outreach.id))]
-    schema = {
-        "id": pl.Int64,
-        "person_id": pl.String,
-        "contacted_on": pl.Date,
-        "channel": pl.String,
-        "owner": pl.String,
-        "segment": pl.String,
-        "note": pl.String,
-        "logged_at": pl.Datetime("us", "UTC"),
-        "logged_by": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema)
+        rows = [o.model_dump() for o in session.exec(select(Outreach).order_by(col(Outreach.id)))]
+    return pl.DataFrame(rows, schema=OUTREACH_LOG_SCHEMA)
 
 
 def audit(
@@ -125,7 +111,7 @@ def audit_frame(db_path: Path | str) -> pl.DataFrame:
     """The audit log, newest first."""
     with Session(engine_for(db_path)) as session:
         rows = [a.model_dump() for a in session.exec(select(AuditEntry))]
-    schema = {
+    schema: dict[str, PolarsDataType] = {
         "id": pl.Int64,
         "at": pl.Datetime("us", "UTC"),
         "who": pl.String,

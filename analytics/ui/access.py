@@ -59,7 +59,10 @@ def state_version(path: Path | str) -> str:
     if not state_path_for(path).exists():
         return "defaults"
     content = json.dumps(
-        [store.get_settings(path), [w.model_dump() for w in store.get_plan(path)]],
+        [
+            store.get_settings(path).model_dump(mode="json"),
+            [w.model_dump() for w in store.get_plan(path)],
+        ],
         default=str,
         sort_keys=True,
     )

@@ -204,13 +204,11 @@ def insight(
     db: str, version: int, state: str, argv: tuple[str, ...]
 ) -> tuple[dict | None, str | None]:
     """An explore query given as `adoption insight` arguments: (result, None) or (None, error)."""
-    from analytics.cli import build_parser
-    from analytics.insight import run_insight
-    from analytics.insight.command import InsightError
+    from analytics.insight import InsightError, query_from_argv, run_insight
 
-    args = build_parser().parse_args([*argv, "--db", db])
     try:
+        query = query_from_argv(argv[1:] if argv[:1] == ("insight",) else argv)
         with access.db_access():
-            return run_insight(args), None
+            return run_insight(query, db), None
     except InsightError as error:
         return None, str(error)

@@ -31,7 +31,7 @@ from analytics.privacy.release import (
 from analytics.privacy.roles import CHAMPION, PRODUCT_MANAGER, Viewer
 from analytics.privacy.scope import scope_people
 from analytics.privacy.suppression import suppressed_label
-from analytics.settings import default
+from analytics.settings import Settings
 from analytics.ui import frames, loaders, widgets
 from analytics.ui.widgets import PageContext
 
@@ -77,19 +77,14 @@ class PageData:
             raise NotAllowed(f"{what} is for product managers only")
 
     @cached_property
-    def settings(self) -> dict[str, Any]:
-        """The stored settings (app state), defaults filled in by the metric inputs."""
+    def settings(self) -> Settings:
+        """The typed settings in force (app state, defaults filled in)."""
         return loaders.inputs(*self._key).settings
-
-    def setting(self, name: str) -> Any:
-        """One setting's value, its default when unset."""
-        value = self.settings.get(name)
-        return default(name) if value is None else value
 
     @property
     def min_group(self) -> int:
         """The minimum group size for released (group-level) numbers."""
-        return max(1, int(self.setting("min_group_size")))
+        return self.settings.min_group_size
 
     @property
     def hidden(self) -> str | None:
@@ -149,7 +144,7 @@ class PageData:
 
     def wave_verdict(self) -> frames.Verdict:
         """Whether the latest started wave is ready for the next, from the released waves."""
-        return frames.gate_verdict(self.waves(), self.setting("wave_gate_rate"))
+        return frames.gate_verdict(self.waves(), self.settings.wave_gate_rate)
 
     def wave_curves(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Adoption per wave by days since start, and people by days to first use.

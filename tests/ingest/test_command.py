@@ -76,7 +76,7 @@ def test_nothing_to_ingest_is_an_error(db_path: Path) -> None:
 def test_unknown_timezone_is_an_error(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest", "--tz", "Mars/Olympus", "--db", str(db_path)]) == 2
     assert "unknown timezone 'Mars/Olympus'" in capsys.readouterr().err
-    assert get_settings(db_path)["timezone"] == "UTC"
+    assert get_settings(db_path).timezone == "UTC"
 
 
 def test_tz_is_stored_and_person_day_rebuilt(db_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_tz_is_stored_and_person_day_rebuilt(db_path: Path) -> None:
             "VALUES ('k', 's', 'u', '2026-10-02 03:00', 'login')"
         )
     assert main(["ingest", "--tz", "America/New_York", "--db", str(db_path)]) == 0
-    assert get_settings(db_path)["timezone"] == "America/New_York"
+    assert get_settings(db_path).timezone == "America/New_York"
     assert str(_scalar(db_path, "SELECT day FROM person_day")) == "2026-10-01"  # 23:00 local
 
 
@@ -236,7 +236,7 @@ def test_busy_database_exits_3_and_changes_nothing(db_path: Path) -> None:
         done = subprocess.run([*command, "--db", str(db_path)], capture_output=True, text=True)
     assert done.returncode == 3
     assert "database in use" in done.stderr
-    assert get_settings(db_path)["timezone"] == "UTC"
+    assert get_settings(db_path).timezone == "UTC"
 
 
 def test_placeholder_event_ids_fall_back_to_the_composite_key(

@@ -411,3 +411,11 @@ def test_truncated_parquet_and_empty_json_array_are_refused(tmp_path: Path) -> N
         _read(tmp_path, content[:-10], name="cut.parquet")
     with pytest.raises(FileRefused, match="empty JSON array"):
         _read(tmp_path, "[ ]", name="e.json")
+
+
+def test_a_refusal_names_the_file_and_the_reason_as_attributes(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    with pytest.raises(FileRefused) as refused:
+        _read(tmp_path, "")
+    assert (refused.value.path, refused.value.reason) == (path, "empty file")
+    assert str(refused.value) == f"{path}: empty file"

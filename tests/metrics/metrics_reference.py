@@ -36,7 +36,7 @@ class Reference:
         with_events = [r for r in rows if r["events"] > 0]
         self.D = as_of or max(r["day"] for r in with_events)
         self.rows = [r for r in rows if r["day"] <= self.D]
-        self.settings = inputs.settings
+        self.settings = inputs.settings.model_dump()
         roster = inputs.roster.to_dicts()
         self.has_roster = bool(roster)
         self.roster_ids = {r["user_id"] for r in roster}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from metric_frames import build, day
 
 from analytics.metrics.document import build_document
-from analytics.metrics.lifecycle import lifecycle_frame
-from analytics.metrics.retention import retention_frame
-from analytics.metrics.segments import segments_frame
+from analytics.metrics.lifecycle import lifecycle_long
+from analytics.metrics.population import prepare
+from analytics.metrics.retention import retention_long
+from analytics.metrics.segments import segment_rows
 
 # No plan, no roster: the population is everyone seen; eligible from day 0 (first event).
 # D = day 28 (Mon 2024-01-29); windows: WAU [day 22, day 28], MAU [day 1, day 28].
@@ -49,7 +50,7 @@ SEGMENT_ROWS = (
 def test_segments_boundaries() -> None:
     doc = build_document(build(SEGMENT_ROWS, SEGMENT_PEOPLE), day(27))
     assert doc["segments"] == {"never_started": 1, "dormant": 1, "at_risk": 1, "active": 2}
-    frame = segments_frame(build(SEGMENT_ROWS, SEGMENT_PEOPLE), day(27))
+    frame = segment_rows(prepare(build(SEGMENT_ROWS, SEGMENT_PEOPLE), day(27)))
     assert dict(zip(frame["person_id"], frame["segment"], strict=True)) == {
         "s1": "active",
         "s2": "at_risk",
@@ -96,7 +97,7 @@ def test_retention_partial_last_week() -> None:
     ]
     sunday = build_document(build(COHORT_ROWS), day(20))  # D a Sunday: the week is complete
     assert [c["partial_last"] for c in sunday["retention"]] == [False, False]
-    frame = retention_frame(build(COHORT_ROWS), day(16))
+    frame = retention_long(prepare(build(COHORT_ROWS), day(16)))
     assert frame.filter(frame["k"] == 0)["rate"].to_list() == [1.0, 1.0]
 
 
@@ -113,6 +114,6 @@ def test_lifecycle_new_returning_resurrecting_dormant() -> None:
 
 def test_lifecycle_lists_weeks_without_activity() -> None:
     rows = [("q", 0), ("q", 21)]  # active in W0 and W3 only
-    frame = lifecycle_frame(build(rows), day(21))
+    frame = lifecycle_long(prepare(build(rows), day(21)))
     assert frame["dormant"].to_list() == [0, 1, 0, 0]  # W1: q went dormant
     assert frame["resurrecting"].to_list() == [0, 0, 0, 1]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from metric_frames import build, day
 
-from analytics.metrics.champions import champion_cohort_frame, teams_frame
+from analytics.metrics.champions import cohort_rows, teams_table
 from analytics.metrics.document import build_document
+from analytics.metrics.population import prepare
 
 # Plan: wave 1 from day 0, wave 2 from day 14; D = day 5 -> wave 2 not yet eligible.
 WAVES = [(1, "One", 0, None), (2, "Two", 14, None)]
@@ -49,13 +50,13 @@ def test_champion_coverage_and_flags() -> None:
 
 def test_team_over_the_ratio_target_is_flagged() -> None:
     inputs = build(CHAMPION_ROWS, CHAMPION_PEOPLE, WAVES, {"max_people_per_champion": 2})
-    teams = teams_frame(inputs, day(5))
+    teams = teams_table(prepare(inputs, day(5)))
     over = dict(zip(teams["team"], teams["over_ratio"], strict=True))
     assert over == {"A": True, "B": True, "C": False}  # A: 3.0 > 2
 
 
 def test_champion_cohort() -> None:
-    cohort = champion_cohort_frame(build(CHAMPION_ROWS, CHAMPION_PEOPLE, WAVES), day(5), "ch1")
+    cohort = cohort_rows(prepare(build(CHAMPION_ROWS, CHAMPION_PEOPLE, WAVES), day(5)), "ch1")
     assert cohort["person_id"].to_list() == ["a1", "b1", "c1"]
     assert cohort["segment"].to_list() == ["active", "never_started", "not_yet_eligible"]
     assert cohort["last_active_day"].to_list() == [day(2), None, None]

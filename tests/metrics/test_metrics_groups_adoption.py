@@ -7,7 +7,7 @@ import pytest
 from metric_frames import build, day
 
 from analytics.metrics.document import build_document
-from analytics.metrics.groups import adoption_by_group, adoption_by_group_frame
+from analytics.metrics.groups import adoption_by_group
 from analytics.metrics.population import prepare
 
 # Plan: wave 1 from day 0, wave 2 from day 14, wave 3 from day 60.
@@ -43,7 +43,7 @@ def rows_by(frame: pl.DataFrame, group: str) -> dict:
 
 
 def test_adoption_by_team_by_hand() -> None:
-    teams = adoption_by_group_frame(build(ROWS, PEOPLE, WAVES), "team", day(40))
+    teams = adoption_by_group(prepare(build(ROWS, PEOPLE, WAVES), day(40)), "team")
     # D = day 40, MAU window [day 13, day 40].
     # A: a1..a4 eligible (wave 1). Active: a1 (day 15); a2's only use is day 1, before the
     #    window. Ever used: a1, a2; never started: a3, a4 (passive only) -> 4, 1, 1/4, 2, 2.
@@ -61,7 +61,7 @@ def test_adoption_by_team_by_hand() -> None:
 
 
 def test_adoption_by_role_by_hand() -> None:
-    roles = adoption_by_group_frame(build(ROWS, PEOPLE, WAVES), "role", day(40))
+    roles = adoption_by_group(prepare(build(ROWS, PEOPLE, WAVES), day(40)), "role")
     # Roles trimmed and lower-cased (" Manager" -> "manager").
     # executive: n1 -> 1, 1, 1.0, 1, 0
     # manager: a2 (ever used, not active), b2 (active) -> 2, 1, 1/2, 2, 0
@@ -78,7 +78,7 @@ def test_adoption_by_role_by_hand() -> None:
 
 
 def test_earlier_day_for_the_meeting_comparison() -> None:
-    teams = adoption_by_group_frame(build(ROWS, PEOPLE, WAVES), "team", day(12))
+    teams = adoption_by_group(prepare(build(ROWS, PEOPLE, WAVES), day(12)), "team")
     # D = day 12, window [day -15, day 12]; events after D ignored.
     # A: 4 eligible; a1 and a2 used day 1 -> 4, 2, 2/4, 2, 2.
     # B: b1 not invited until day 14 but used day 10 (early access) -> eligible, active;
@@ -119,7 +119,7 @@ def test_without_roster_there_are_no_groups() -> None:
 
 def test_roster_without_events_lists_every_team_with_no_rate() -> None:
     # No events and no plan: nobody is eligible (eligibility starts on the first day with events).
-    teams = adoption_by_group_frame(build([], PEOPLE), "team")
+    teams = adoption_by_group(prepare(build([], PEOPLE)), "team")
     assert teams["team"].to_list() == ["A", "B", "C", None]
     assert teams["eligible"].to_list() == [0, 0, 0, 0]
     assert teams["adoption_rate"].to_list() == [None, None, None, None]

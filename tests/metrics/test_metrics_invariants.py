@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from metric_frames import day, random_rollout
 
 from analytics.metrics.document import build_document
-from analytics.metrics.lifecycle import lifecycle_frame
+from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import prepare
 from analytics.metrics.retention import active_weeks
 
@@ -43,7 +43,7 @@ def test_document_invariants(inputs, as_of: int | None) -> None:
 @settings(max_examples=20, deadline=None)
 @given(inputs=ROLLOUT, as_of=st.integers(0, 100))
 def test_lifecycle_adds_up_to_the_active_people_of_each_week(inputs, as_of: int) -> None:
-    frame = lifecycle_frame(inputs, day(as_of))
+    frame = lifecycle_long(prepare(inputs, day(as_of)))
     weekly = active_weeks(prepare(inputs, day(as_of))).group_by("week").len()
     expected = frame.join(weekly, on="week", how="left").with_columns(pl.col("len").fill_null(0))
     assert (expected["new"] + expected["returning"] + expected["resurrecting"]).to_list() == (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from metric_frames import build, day
 
 from analytics.metrics.document import build_document
-from analytics.metrics.population import population_frame
+from analytics.metrics.population import prepare
 
 # Plan: wave 1 starts day 0 (Mon 2024-01-01), wave 2 starts day 14 (Mon 2024-01-15).
 WAVES = [(1, "Champions", 0, 1), (2, "Everyone", 14, None)]
@@ -79,7 +79,7 @@ def test_events_after_as_of_are_ignored() -> None:
 
 
 def test_population_frame_has_effective_waves() -> None:
-    people = population_frame(build(ROWS, PEOPLE, WAVES), day(5))
+    people = prepare(build(ROWS, PEOPLE, WAVES), day(5)).people
     waves = dict(zip(people["person_id"], people["wave"], strict=True))
     assert waves == {"a1": 2, "b1": 2, "b2": 2, "b3": 2, "c1": 1}
 

@@ -7,11 +7,12 @@ import pytest
 from metric_frames import build, day
 
 from analytics.metrics.active import adoption_series
-from analytics.metrics.curves import first_use_frame, glide_path_frame, rollout_curves_frame
+from analytics.metrics.curves import curves_table, first_use_table, milestones
 from analytics.metrics.document import build_document
-from analytics.metrics.outreach_effect import outreach_effect_frame
+from analytics.metrics.outreach_effect import outcomes
+from analytics.metrics.population import prepare
 from analytics.metrics.targets import path_rate
-from analytics.metrics.waves import waves_frame
+from analytics.metrics.waves import waves_table
 
 # 28 people in one wave from day 0; person k is active only on day k (k = 1..28), so
 # MAU(d) = d for 0 <= d <= 28 and adoption rate(d) = d / 28: a straight line.
@@ -62,14 +63,14 @@ def test_adoption_series_per_day() -> None:
 
 def test_wave_gate_after_four_weeks() -> None:
     # wave 1 (day 0): k01..k28; 4-week rate = active in [day 0, day 27] = k01..k27 -> 27/28
-    waves = waves_frame(build(LINE_ROWS, LINE_PEOPLE, ONE_WAVE), day(27))
+    waves = waves_table(prepare(build(LINE_ROWS, LINE_PEOPLE, ONE_WAVE), day(27)))
     assert waves["rate_4w"].to_list() == [27 / 28]
     assert waves["ready_for_next"].to_list() == [True]  # >= 0.60
     assert waves["rate_2w"].to_list() == [13 / 28]  # [day -14, day 13]: k01..k13
     assert waves["median_days_to_first_use"].to_list() == [14.0]  # median of 1..27
     strict = build(LINE_ROWS, LINE_PEOPLE, ONE_WAVE, {"wave_gate_rate": 27 / 28 + 0.01})
-    assert waves_frame(strict, day(27))["ready_for_next"].to_list() == [False]
-    assert waves_frame(strict, day(26))["ready_for_next"].to_list() == [None]  # day 27 > D
+    assert waves_table(prepare(strict, day(27)))["ready_for_next"].to_list() == [False]
+    assert waves_table(prepare(strict, day(26)))["ready_for_next"].to_list() == [None]  # day 27 > D
 
 
 def test_rollout_curves_and_time_to_first_use() -> None:
@@ -80,14 +81,14 @@ def test_rollout_curves_and_time_to_first_use() -> None:
     ]
     rows = [("w1a", 1), ("w1b", -2), ("w2a", 4)]  # w1b used it 2 days before wave 1 started
     inputs = build(rows, people, [(1, "One", 0, 2), (2, "Two", 3, 1), (3, "Three", 9, 0)])
-    curves = rollout_curves_frame(inputs, day(5))
+    curves = curves_table(prepare(inputs, day(5)))
     rates = curves.group_by("wave", maintain_order=True).agg(pl.col("rate"))
     # wave 1, t = 0..5: day 0 only w1b (day -2) -> 1/2; then both; wave 2 from day 3: w2a on 4
     assert rates.to_dicts() == [
         {"wave": 1, "rate": [0.5, 1.0, 1.0, 1.0, 1.0, 1.0]},
         {"wave": 2, "rate": [0.0, 1.0, 1.0]},
     ]  # wave 3 has not started: no curve
-    first_use = first_use_frame(inputs, day(5))
+    first_use = first_use_table(prepare(inputs, day(5)))
     assert first_use.rows() == [(1, -2, 1), (1, 1, 1), (2, 1, 1)]
 
 
@@ -95,7 +96,7 @@ def test_glide_path_milestones_and_weekly_need() -> None:
     people = [{"user_id": f"g{i}", "wave": 1} for i in range(10)]
     rows = [("g0", 5), ("g1", 6), ("g2", 10)]
     inputs = build(rows, people, [(1, "One", 0, 10)], {"target_date": "2024-01-29"})
-    frame = glide_path_frame(inputs, day(10))
+    frame = milestones(prepare(inputs, day(10)))
     # Mondays day 0..28 over T - L = 28 days: path 0, .175, .35, .525, .7 of 10 eligible
     assert frame["path_rate"].to_list() == pytest.approx([0.0, 0.175, 0.35, 0.525, 0.7])
     assert frame["active_needed"].to_list() == [0, 2, 4, 6, 7]
@@ -135,6 +136,6 @@ def test_outreach_effect_window_and_conversion() -> None:
     assert by_segment == {"at_risk": None, "dormant": 2 / 3, "never_started": 0.0}
     by_channel = {c["channel"]: c["conversion_rate"] for c in effect["by_channel"]}
     assert by_channel == {"call": 0.0, "email": 2 / 3}  # call: o3 of o3 (o4 pending)
-    frame = outreach_effect_frame(inputs, day(30))
+    frame = outcomes(prepare(inputs, day(30)))
     assert frame["converted"].to_list() == [False, True, False, False, True]
     assert build_document(build(rows, people), day(30))["outreach_effect"]["contacts"] == 0

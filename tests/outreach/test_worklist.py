@@ -7,10 +7,11 @@ from outreach_frames import AS_OF, OUTREACH, PEOPLE, ROSTER, d
 
 from analytics.outreach import WORKLIST_COLUMNS, build_worklist, filter_worklist
 from analytics.outreach.worklist import empty_worklist
+from analytics.settings import Settings
 
 
 def _worklist(**settings: object) -> pl.DataFrame:
-    return build_worklist(PEOPLE, ROSTER, OUTREACH, AS_OF, settings)
+    return build_worklist(PEOPLE, ROSTER, OUTREACH, AS_OF, Settings.model_validate(settings))
 
 
 def _row(worklist: pl.DataFrame, person_id: str) -> dict:
@@ -148,7 +149,9 @@ def test_placeholder_text_inside_a_name_is_not_filled_again() -> None:
         .otherwise("name")
     )
     templates = {"dormant": {"message": "Hi {first_name} from {owner_first_name}"}}
-    worklist = build_worklist(people, ROSTER, OUTREACH, AS_OF, {"message_templates": templates})
+    worklist = build_worklist(
+        people, ROSTER, OUTREACH, AS_OF, Settings(message_templates=templates)
+    )
     assert _row(worklist, "d1")["message"] == "Hi {owner_first_name} from Mia"
 
 

@@ -116,13 +116,14 @@ def test_user_data_is_shown_verbatim(tiny: Path, monkeypatch) -> None:
 def test_running_example_worklist_is_the_non_active_segments(example_db: Path, monkeypatch) -> None:
     from analytics.metrics.document import build_document
     from analytics.metrics.inputs import load_inputs
-    from analytics.metrics.segments import segments_frame
+    from analytics.metrics.population import prepare
+    from analytics.metrics.segments import segment_rows
     from analytics.outreach import worklist_from_inputs
 
     inputs = load_inputs(example_db)
     segments = build_document(inputs)["segments"]
     to_contact = segments["never_started"] + segments["dormant"] + segments["at_risk"]
-    people = segments_frame(inputs).filter(pl.col("segment") != "active")
+    people = segment_rows(prepare(inputs)).filter(pl.col("segment") != "active")
     worklist = worklist_from_inputs(inputs)
     assert sorted(worklist["person_id"]) == sorted(people["person_id"])
     assert worklist.height == to_contact

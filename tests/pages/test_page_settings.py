@@ -47,7 +47,7 @@ def test_saving_targets_stores_them(open_page, tiny_db):
     at.button[1].click()  # the targets form's submit button (0 is "Save the plan")
     at.run()
     no_exception(at)
-    assert store.get_settings(tiny_db)["target_rate"] == 0.6
+    assert store.get_settings(tiny_db).target_rate == 0.6
 
 
 def test_changing_the_timezone_rebuilds_person_day(open_page, tiny_db):
@@ -58,6 +58,6 @@ def test_changing_the_timezone_rebuilds_person_day(open_page, tiny_db):
     at.button[2].click()  # "Save and recompute"
     at.run()
     no_exception(at)
-    assert store.get_settings(tiny_db)["timezone"] == "Europe/Paris"
+    assert store.get_settings(tiny_db).timezone == "Europe/Paris"
     with connection(tiny_db, read_only=True) as con:
         assert ingest_version(con) == before + 1
