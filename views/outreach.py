@@ -157,12 +157,15 @@ worklist = scoped_worklist(context.key, context.as_of, log_key(log), data, log)
 if flash := st.session_state.pop("_outreach_flash", None):
     st.success(flash)
 
+settings = data.settings
 st.caption(
-    "Everyone eligible who never started, went dormant (no active day in 14 days), is at risk "
-    "(active on fewer than half as many days as in the 14 before) or lost trust (dormant after "
-    "rejecting their last 3 suggestions), most valuable contacts first: at risk, lost trust, "
-    "dormant (most recent first), never started (longest wait first); people contacted in the "
-    "last 7 days go to the bottom."
+    f"Everyone eligible who never started, went dormant (no active day in "
+    f"{settings.quote('dormant_days')}), is at risk (active on fewer than "
+    f"{settings.quote('at_risk_ratio')} as many days as in the {settings.quote('dormant_days')} "
+    "before) or lost trust (dormant after rejecting their last 3 suggestions), most valuable "
+    "contacts first: at risk, lost trust, dormant (most recent first), never started (longest "
+    f"wait first); people contacted in the last {settings.quote('recent_contact_days')} go to "
+    "the bottom."
     + (" You see the people assigned to you as champion." if viewer.role != PRODUCT_MANAGER else "")
 )
 

@@ -6,9 +6,9 @@ import zoneinfo
 
 import streamlit as st
 
-from analytics.settings import field_of
+from analytics.settings import SettingError, field_of, validated_value
 from analytics.state import store
-from analytics.ui import access, frames, widgets
+from analytics.ui import access, frames, settings_form, widgets
 from analytics.ui.pagedata import open_view, refresh
 
 st.title("Settings")
@@ -19,7 +19,20 @@ current = store.get_settings(db)
 
 
 def saved(changes: dict, *, rebuild: bool = False) -> None:
-    """Store changed settings, rebuild person_day when days or activity change, drop caches."""
+    """Store changed settings, rebuild person_day when days or activity change, drop caches.
+
+    Every value is checked against the settings model first; nothing is stored when one is
+    refused, and the page says which and why.
+    """
+    problems = []
+    for name, value in changes.items():
+        try:
+            validated_value(name, value)
+        except SettingError as error:
+            problems.append(str(error))
+    if problems:
+        st.error("Not saved:\n\n" + "\n".join(f"- {widgets.md_escape(p)}" for p in problems))
+        return
     for name, value in changes.items():
         store.set_setting(db, name=name, value=value)
     if rebuild and context.version:
@@ -63,37 +76,6 @@ if st.button("Save the plan", key="save_plan"):
         refresh()
         st.success(f"Saved a plan of {len(waves)} wave(s).")
 
-with st.form("targets"):
-    st.subheader("Targets")
-    left, middle, right = st.columns(3)
-    rate = left.number_input(
-        "Adoption target (%)",
-        min_value=1.0,
-        max_value=100.0,
-        value=float(current.target_rate) * 100,
-        step=5.0,
-        help=help_of("target_rate"),
-    )
-    default_date = current.target_date
-    target_date = middle.date_input(
-        "Target date (empty: launch + 182 days)", value=default_date, help=help_of("target_date")
-    )
-    cost = right.number_input(
-        "Build cost (empty: no value delivered)",
-        min_value=0.0,
-        value=None if current.build_cost is None else float(current.build_cost),
-        step=10000.0,
-        help=help_of("build_cost"),
-    )
-    if st.form_submit_button("Save targets"):
-        saved(
-            {
-                "target_rate": round(rate / 100, 4),
-                "target_date": target_date.isoformat() if target_date else None,
-                "build_cost": cost,
-            }
-        )
-
 with st.form("activity"):
     st.subheader("What counts as activity, and when a day starts")
     quality = data.data_quality()
@@ -119,54 +101,16 @@ with st.form("activity"):
             changed = passive != current.passive_events or timezone != current.timezone
             saved({"passive_events": passive, "timezone": timezone}, rebuild=changed)
 
-with st.form("thresholds"):
-    st.subheader("Thresholds")
-    cols = st.columns(3)
-    values = {
-        "dormant_days": cols[0].number_input(
-            "Dormant after (days)",
-            1,
-            90,
-            int(current.dormant_days),
-            help=help_of("dormant_days"),
-        ),
-        "at_risk_ratio": cols[1].number_input(
-            "At-risk ratio",
-            0.05,
-            1.0,
-            float(current.at_risk_ratio),
-            0.05,
-            help=help_of("at_risk_ratio"),
-        ),
-        "wave_gate_rate": cols[2].number_input(
-            "Wave gate (share at 4 weeks)",
-            0.05,
-            1.0,
-            float(current.wave_gate_rate),
-            0.05,
-            help=help_of("wave_gate_rate"),
-        ),
-        "max_people_per_champion": cols[0].number_input(
-            "People per champion (at most)",
-            1,
-            100,
-            int(current.max_people_per_champion),
-            help=help_of("max_people_per_champion"),
-        ),
-        "min_group_size": cols[1].number_input(
-            "Minimum group size (leadership)",
-            2,
-            50,
-            int(current.min_group_size),
-            help=help_of("min_group_size"),
-        ),
-        "max_upload_mb": cols[2].number_input(
-            "Largest upload (MB)",
-            1,
-            2000,
-            int(current.max_upload_mb),
-            help=help_of("max_upload_mb"),
-        ),
-    }
-    if st.form_submit_button("Save thresholds"):
-        saved(values)
+for group, fields in settings_form.generated_fields().items():
+    with st.form(f"settings_{group}"):
+        st.subheader(group)
+        columns = st.columns(3)
+        values = {}
+        for index, field in enumerate(fields):
+            with columns[index % 3]:
+                values[field.name] = settings_form.setting_input(
+                    field, getattr(current, field.name), key=f"setting_{field.name}"
+                )
+        if st.form_submit_button(f"Save {group.lower()}"):
+            changed = {n: v for n, v in values.items() if v != getattr(current, n)}
+            saved(changed)

@@ -25,8 +25,8 @@ DEFINITIONS: dict[str, str] = {
     "stickiness": "Mean DAU over the 28 days ending the as-of day ÷ MAU: how many of the "
     "month's users show up on a typical day.",
     "segments": "Each eligible person is in exactly one segment: never started (no active event "
-    "ever), dormant (none in the last 14 days), at risk (active on fewer than half as many days "
-    "in the last 14 as in the 14 before), active (the rest).",
+    "ever), dormant (none in the last {dormant}), at risk (active on fewer than {ratio} as many "
+    "days in the last {dormant} as in the {dormant} before), active (the rest).",
     "retention": "Cohort = week of a person's first active event. Each cell: share of the "
     "cohort active in the k-th week after. Week 0 is 100% by definition.",
     "lifecycle": "Each week: new (first active week), returning (also active the week before), "

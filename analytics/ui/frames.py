@@ -16,6 +16,7 @@ import polars as pl
 
 from analytics.charts import line_frame
 from analytics.metrics.champions import TEAM_COLUMNS
+from analytics.metrics.document import doc_value
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -26,13 +27,9 @@ def md_escape(text: Any) -> str:
 
 
 def dig(document: dict[str, Any], path: tuple[str, ...]) -> Any:
-    """A nested value of the metrics document by key path (None when a key is absent)."""
-    value: Any = document
-    for key in path:
-        if not isinstance(value, dict) or key not in value:
-            return None
-        value = value[key]
-    return value
+    """A nested value of the metrics document by key path; a missing key raises `MissingKey`
+    naming it (a typo must fail loudly, never show as an empty "—")."""
+    return doc_value(document, ".".join(path))
 
 
 def _date(value: Any) -> dt.date | None:

@@ -43,11 +43,37 @@ def test_a_valid_plan_edit_is_saved(open_page, tiny_db):
 
 def test_saving_targets_stores_them(open_page, tiny_db):
     at = open_page("settings", tiny_db)
-    at.number_input[0].set_value(60.0)
-    at.button[1].click()  # the targets form's submit button (0 is "Save the plan")
-    at.run()
+    at.number_input(key="setting_target_rate").set_value(60.0)
+    at.number_input(key="setting_dormant_days").set_value(21)
+    [button] = [b for b in at.button if b.label == "Save targets and thresholds"]
+    button.click().run()
     no_exception(at)
-    assert store.get_settings(tiny_db).target_rate == 0.6
+    stored = store.get_settings(tiny_db)
+    assert (stored.target_rate, stored.dormant_days) == (0.6, 21)
+
+
+def test_a_value_the_model_refuses_is_not_saved_and_says_why(open_page, tiny_db):
+    at = open_page("settings", tiny_db)
+    at.text_area(key="setting_date_order").set_value('{"crm": "sideways"}')
+    [button] = [b for b in at.button if b.label == "Save data and ingest"]
+    button.click().run()
+    no_exception(at)
+    assert any("refused" in e.value and "sideways" in e.value for e in at.error)
+    assert store.get_settings(tiny_db).date_order == {}
+
+
+def test_every_setting_has_an_input_generated_from_the_model(open_page, tiny_db):
+    from analytics.settings import setting_fields
+    from analytics.ui.settings_form import CUSTOM_INPUTS
+
+    at = open_page("settings", tiny_db)
+    keys = {
+        w.key
+        for kind in (at.number_input, at.text_input, at.text_area, at.date_input)
+        for w in kind
+    }
+    expected = {f"setting_{f.name}" for f in setting_fields() if f.name not in CUSTOM_INPUTS}
+    assert expected <= keys
 
 
 def test_changing_the_timezone_rebuilds_person_day(open_page, tiny_db):
@@ -55,7 +81,8 @@ def test_changing_the_timezone_rebuilds_person_day(open_page, tiny_db):
         before = ingest_version(con)
     at = open_page("settings", tiny_db)
     at.selectbox[0].set_value("Europe/Paris")
-    at.button[2].click()  # "Save and recompute"
+    [button] = [b for b in at.button if b.label == "Save and recompute"]
+    button.click()
     at.run()
     no_exception(at)
     assert store.get_settings(tiny_db).timezone == "Europe/Paris"
