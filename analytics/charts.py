@@ -32,7 +32,18 @@ PERCENT = alt.Axis(format="%", grid=True)
 COUNT = alt.Axis(format="d", tickMinStep=1, grid=True)  # people: whole numbers only
 
 
-def projector(chart: alt.TopLevelMixin, *, height: int = HEIGHT) -> alt.TopLevelMixin:
+Chart = (
+    alt.Chart
+    | alt.LayerChart
+    | alt.HConcatChart
+    | alt.VConcatChart
+    | alt.ConcatChart
+    | alt.FacetChart
+    | alt.RepeatChart
+)  # every top-level chart Streamlit's st.altair_chart draws
+
+
+def projector(chart: Chart, *, height: int = HEIGHT) -> Chart:
     """Large type and the shared palette, so a chart reads from the back of a meeting room."""
     return (
         chart.properties(height=height)
@@ -84,7 +95,7 @@ def _target_rule(
 ADOPTION_SERIES = ["Adoption rate", "Target path", "Forecast"]
 
 
-def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> alt.TopLevelMixin:
+def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Chart:
     """Adoption rate over time with the target path and the dashed forecast to the target date.
 
     `lines`: one row per series per day: day (date), rate (0..1), series (one of ADOPTION_SERIES).
@@ -133,7 +144,7 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> alt
     return projector(alt.layer(*layers))
 
 
-def active_users(series: pl.DataFrame) -> alt.TopLevelMixin:
+def active_users(series: pl.DataFrame) -> Chart:
     """DAU, WAU and MAU over time. `series`: one row per day: day, dau, wau, mau."""
     long = series.unpivot(
         index="day", on=["dau", "wau", "mau"], variable_name="measure", value_name="people"
@@ -159,7 +170,7 @@ def active_users(series: pl.DataFrame) -> alt.TopLevelMixin:
     return projector(chart, height=260)
 
 
-def rollout_curves(curves: pl.DataFrame, *, gate_rate: float | None) -> alt.TopLevelMixin:
+def rollout_curves(curves: pl.DataFrame, *, gate_rate: float | None) -> Chart:
     """Each wave's adoption rate by days since its start, overlaid, with the wave gate marked.
 
     `curves`: one row per wave per day since start: wave (label), days_since_start, rate.
@@ -191,7 +202,7 @@ def rollout_curves(curves: pl.DataFrame, *, gate_rate: float | None) -> alt.TopL
     return projector(alt.layer(*layers))
 
 
-def first_use_bars(first_use: pl.DataFrame) -> alt.TopLevelMixin:
+def first_use_bars(first_use: pl.DataFrame) -> Chart:
     """How many days after their wave's start people first used the tool (negative: early).
 
     `first_use`: one row per wave per day count: wave (label), days, people.
@@ -217,7 +228,7 @@ def first_use_bars(first_use: pl.DataFrame) -> alt.TopLevelMixin:
     return projector(chart, height=260)
 
 
-def retention_heatmap(cells: pl.DataFrame) -> alt.TopLevelMixin:
+def retention_heatmap(cells: pl.DataFrame) -> Chart:
     """Weekly cohort triangle: share of each cohort active k weeks later; partial week outlined.
 
     `cells`: one row per cohort per week offset: cohort (label with size), week (k), rate,
@@ -259,7 +270,7 @@ def retention_heatmap(cells: pl.DataFrame) -> alt.TopLevelMixin:
 LIFECYCLE_STATES = ["new", "returning", "resurrecting", "dormant"]
 
 
-def lifecycle_bars(weeks: pl.DataFrame) -> alt.TopLevelMixin:
+def lifecycle_bars(weeks: pl.DataFrame) -> Chart:
     """Weekly lifecycle: new, returning, resurrecting stacked up; dormant drawn below zero.
 
     `weeks`: one row per week: week (Monday), new, returning, resurrecting, dormant (positive).
@@ -304,7 +315,7 @@ def lifecycle_bars(weeks: pl.DataFrame) -> alt.TopLevelMixin:
 
 def active_days_histogram(
     counts: pl.DataFrame, *, x_title: str = "Active days in the last 28"
-) -> alt.TopLevelMixin:
+) -> Chart:
     """How many people were active on exactly k of the last 28 days. `counts`: days, people."""
     chart = (
         alt.Chart(counts)
@@ -331,7 +342,7 @@ def team_bars(
     percent: bool = True,
     flag: str | None = None,
     flag_colour: str = VERMILLION,
-) -> alt.TopLevelMixin:
+) -> Chart:
     """One horizontal bar per team (sorted), a labelled target rule, flagged teams highlighted.
 
     `teams`: one row per team: team, the `value` column and optionally a boolean `flag` column.
@@ -363,7 +374,7 @@ def team_bars(
 
 def series_lines(
     frame: pl.DataFrame, *, x: str, y: str, series: str | None, y_title: str, percent: bool
-) -> alt.TopLevelMixin:
+) -> Chart:
     """A generic line chart for explore queries: one line per `series` value (or one line)."""
     dtype = frame.schema.get(x)
     is_integer = dtype is not None and dtype.is_integer()

@@ -80,7 +80,7 @@ with upload_tab:
         "Files",
         accept_multiple_files=kind == "events",
         key=f"upload_{kind}",
-        max_upload_size=max_mb,
+        max_upload_size=int(max_mb),
     )
     chosen = [f for f in (files if isinstance(files, list) else [files]) if f is not None]
     if st.button("Ingest", type="primary", disabled=not chosen, key="ingest"):

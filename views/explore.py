@@ -25,7 +25,9 @@ KINDS = {
     "stickiness": "Stickiness: how many people were active in exactly n of the periods",
     "active": "Active people per day (trailing window) or per period",
 }
-kind = st.selectbox("Query", list(KINDS), format_func=KINDS.get, key="x_kind")
+kind: str = (
+    st.selectbox("Query", list(KINDS), format_func=lambda k: KINDS[k], key="x_kind") or "retention"
+)
 cols = st.columns(4)
 period = cols[0].selectbox(
     "Period", ["day", "week", "month"], index=1 if kind == "retention" else 0, key="x_period"
@@ -44,7 +46,7 @@ event = cols[3].selectbox(
     format_func=lambda e: "any active event" if e is None else e,
     key="x_event",
 )
-argv = ["insight", kind, "--period", period, "--date-to", str(date_to)]
+argv: list[str] = ["insight", kind, "--period", str(period), "--date-to", str(date_to)]
 argv += ["--date-from", str(date_from)] if date_from else []
 argv += ["--event", event] if event else []
 if kind == "retention":
@@ -72,8 +74,8 @@ elif kind == "active" and period == "day":
     argv += ["--window", str(window)]
 
 result, error = data.insight(tuple(argv))
-if error:
-    st.error(widgets.md_escape(error))
+if result is None:
+    st.error(widgets.md_escape(error or "The query gave no result."))
     st.stop()
 table = frames.insight_table(kind, result)
 if table.is_empty():

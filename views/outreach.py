@@ -86,7 +86,7 @@ def contact_log(db: str) -> pl.DataFrame:
 
 def log_key(log: pl.DataFrame) -> tuple[int, int]:
     """A cache key that changes whenever a contact is logged or erased."""
-    return log.height, int(log["id"].max() or 0)
+    return log.height, int(log.select(pl.col("id").max()).item() or 0)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -312,9 +312,12 @@ else:
 if viewer.role == PRODUCT_MANAGER:
     with st.expander("Edit the messages"):
         templates = merged_templates(data.settings.message_templates)
-        playbook = st.selectbox(
-            "Playbook", list(PLAYBOOKS), format_func=PLAYBOOK_LABELS.get, key="o_tpl_playbook"
-        )
+        playbook: str = st.selectbox(
+            "Playbook",
+            list(PLAYBOOKS),
+            format_func=lambda p: PLAYBOOK_LABELS.get(p, p),
+            key="o_tpl_playbook",
+        ) or next(iter(PLAYBOOKS))
         st.caption("Placeholders: " + ", ".join("{" + p + "}" for p in PLACEHOLDERS))
         next_step = st.text_input(
             "Next step", templates[playbook]["next_step"], key=f"o_tpl_step_{playbook}"

@@ -16,7 +16,7 @@ data = open_view("overview")
 context = data.context
 
 doc = data.headlines()
-week_ago = context.as_of - dt.timedelta(days=7)
+week_ago = data.as_of - dt.timedelta(days=7)
 before = (
     data.headlines(week_ago)
     if context.first_day is not None and week_ago >= context.first_day

@@ -112,5 +112,4 @@ for group, fields in settings_form.generated_fields().items():
                     field, getattr(current, field.name), key=f"setting_{field.name}"
                 )
         if st.form_submit_button(f"Save {group.lower()}"):
-            changed = {n: v for n, v in values.items() if v != getattr(current, n)}
-            saved(changed)
+            saved({n: v for n, v in values.items() if v != getattr(current, n)})

@@ -28,7 +28,7 @@ gap = st.segmented_control(
     format_func=lambda days: f"{days} days ago",
     key="meeting_gap",
 )
-last_meeting = context.as_of - dt.timedelta(days=int(gap or 14))
+last_meeting = data.as_of - dt.timedelta(days=int(gap or 14))
 if context.first_day is not None and last_meeting < context.first_day:
     last_meeting = context.first_day
 doc = data.headlines()

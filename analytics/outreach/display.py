@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from analytics.charts import BLUE, projector
+from analytics.charts import BLUE, Chart, projector
 
 PLAYBOOK_LABELS: dict[str, str] = {
     "at_risk": "At risk",
@@ -49,7 +49,7 @@ def with_names(table: pl.DataFrame, column: str, names: dict[str, str]) -> pl.Da
     return table.with_columns(pl.col(column).replace(names))
 
 
-def conversion_chart(table: pl.DataFrame, by: str, title: str) -> alt.TopLevelMixin:
+def conversion_chart(table: pl.DataFrame, by: str, title: str) -> Chart:
     """Horizontal bars of conversion rate per group, with contacts in the tooltip."""
     shown = table.drop_nulls("conversion_rate").with_columns(pl.col(by).fill_null("(none)"))
     chart = (

@@ -51,12 +51,18 @@ def adoption_lines(history: pl.DataFrame, document: dict[str, Any]) -> pl.DataFr
     parts = [actual.cast({"rate": pl.Float64})]
     target = document.get("target") or {}
     target_date, target_rate = _date(target.get("date")), target.get("rate")
-    launch = history["day"].min() if history.height else None
+    launch = _date(history["day"].min()) if history.height else None
     if launch is not None and target_date is not None and target_rate is not None:
         parts.append(line_frame([launch, target_date], [0.0, float(target_rate)], "Target path"))
-    as_of, rate, forecast = _date(document.get("as_of")), document.get("adoption_rate"), None
+    as_of, rate = _date(document.get("as_of")), document.get("adoption_rate")
     forecast = target.get("forecast_rate")
-    if None not in (as_of, rate, forecast, target_date) and target_date > as_of:
+    if (
+        as_of is not None
+        and target_date is not None
+        and rate is not None
+        and forecast is not None
+        and target_date > as_of
+    ):
         parts.append(line_frame([as_of, target_date], [float(rate), float(forecast)], "Forecast"))
     return pl.concat(parts, how="vertical")
 

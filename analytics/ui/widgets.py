@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -332,7 +332,7 @@ def headline(
     definition: str,
     *,
     delta: str | None = None,
-    delta_color: str = "normal",
+    delta_color: Literal["normal", "inverse", "off"] = "normal",
     note: str | None = None,
 ) -> None:
     """A big number with its definition beside it (caption, and the help tooltip)."""
