@@ -10,15 +10,23 @@ module; `analytics.ui.pagedata.PageData` scopes and suppresses every result for 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
+from analytics.metrics.active import adoption_series
+from analytics.metrics.champions import cohort_rows, teams_table
+from analytics.metrics.curves import curves_table, first_use_table
 from analytics.metrics.document import document_from_basis, jsonable
+from analytics.metrics.groups import adoption_by_group
 from analytics.metrics.inputs import MetricInputs, load_inputs
+from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import Basis, prepare
+from analytics.metrics.retention import retention_long
+from analytics.metrics.waves import waves_table
 from analytics.ui import access, dataviews
 
 
@@ -103,66 +111,31 @@ def document(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
 @st.cache_data(max_entries=16, show_spinner=False)
 def adoption_history(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
     """One row per day from launch to as-of: eligible, dau, wau, mau, adoption_rate."""
-    from analytics.metrics.active import adoption_series
-
     return adoption_series(inputs(db, version, state), end=as_of)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def people(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
-    """One row per population person at the as-of day, with their segment (unscoped)."""
-    return basis(db, version, state, as_of).people
+# One row per ... of the population at D, each a pure metric function of the basis: waves
+# (per planned wave), curves (per wave per day since start), first_use (per wave per
+# days-to-first-use), retention (per cohort per week offset), lifecycle (per week), teams
+# (per team, champions), cohorts (per person assigned to a champion), people (per person).
+BASIS_FRAMES: dict[str, Callable[[Basis], pl.DataFrame]] = {
+    "waves": waves_table,
+    "curves": curves_table,
+    "first_use": first_use_table,
+    "retention": retention_long,
+    "lifecycle": lifecycle_long,
+    "teams": teams_table,
+    "cohorts": cohort_rows,
+    "people": lambda prepared: prepared.people,
+}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def waves(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
-    """One row per planned wave: size, start, eligible, ever used, active, rates, gate."""
-    from analytics.metrics.waves import waves_table
-
-    return waves_table(basis(db, version, state, as_of))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def rollout_curves(
-    db: str, version: int, state: str, as_of: dt.date | None
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per wave per day since start: rate; and per wave per days-to-first-use: people."""
-    from analytics.metrics.curves import curves_table, first_use_table
-
-    prepared = basis(db, version, state, as_of)
-    return curves_table(prepared), first_use_table(prepared)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def retention(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
-    """One row per cohort week per week offset k: size, active, rate, partial."""
-    from analytics.metrics.retention import retention_long
-
-    return retention_long(basis(db, version, state, as_of))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def lifecycle(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
-    """One row per week: new, returning, resurrecting, dormant (positive), active."""
-    from analytics.metrics.lifecycle import lifecycle_long
-
-    return lifecycle_long(basis(db, version, state, as_of))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def teams(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
-    """One row per team: members, champions, people per champion, coverage, flags."""
-    from analytics.metrics.champions import teams_table
-
-    return teams_table(basis(db, version, state, as_of))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cohorts(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
-    """One row per population person assigned to a champion (unscoped)."""
-    from analytics.metrics.champions import cohort_rows
-
-    return cohort_rows(basis(db, version, state, as_of))
+@st.cache_data(max_entries=128, show_spinner=False)
+def basis_frame(
+    name: str, db: str, version: int, state: str, as_of: dt.date | None
+) -> pl.DataFrame:
+    """One metric frame (BASIS_FRAMES[name]) of the basis at a day, full and unscoped."""
+    return BASIS_FRAMES[name](basis(db, version, state, as_of))
 
 
 def clear() -> None:
@@ -180,8 +153,6 @@ def group_adoption(
     without a team or role form their own group, named "(no team)" / "(no role)", so the groups
     add up to the organisation's totals and no total minus the shown groups isolates anyone.
     """
-    from analytics.metrics.groups import adoption_by_group
-
     prepared = basis(db, version, state, as_of)
 
     def ranked(group: str) -> pl.DataFrame:

@@ -72,6 +72,10 @@ class PageData:
     def _key(self) -> tuple[str, int, str]:
         return self.context.db, self.context.version, self.context.state
 
+    def _frame(self, name: str, day: dt.date | None = None) -> pl.DataFrame:
+        """A full, unscoped metric frame (loaders.BASIS_FRAMES) at a day (default: as-of)."""
+        return loaders.basis_frame(name, *self._key, day or self.as_of)
+
     def _require_full_access(self, what: str) -> None:
         if not self.full_access:
             raise NotAllowed(f"{what} is for product managers only")
@@ -99,7 +103,7 @@ class PageData:
         document = loaders.document(*self._key, day)
         if self.full_access:
             return document
-        people = loaders.people(*self._key, day)
+        people = self._frame("people", day)
         roles = loaders.group_adoption(*self._key, day)[1]
         feedback = people.filter(pl.col("accepted") + pl.col("rejected") > 0).height
         return released_headlines(
@@ -130,7 +134,7 @@ class PageData:
 
     def waves(self) -> pl.DataFrame:
         """One row per planned wave with a `started` flag; small waves released by eligible."""
-        table = frames.with_started(loaders.waves(*self._key, self.as_of), self.as_of)
+        table = frames.with_started(self._frame("waves"), self.as_of)
         if self.full_access:
             return table.with_columns(suppressed=pl.lit(False), note=pl.lit(None, pl.String))
         return released_groups(
@@ -152,7 +156,8 @@ class PageData:
         Released: no curve of a suppressed wave; first use counted per week and bins of
         fewer than the minimum dropped.
         """
-        curves, first_use = loaders.rollout_curves(*self._key, self.as_of)
+        curves = self._frame("curves")
+        first_use = self._frame("first_use")
         if self.full_access:
             return curves, first_use
         hidden = self.waves().filter("suppressed")["wave"].implode()
@@ -170,7 +175,7 @@ class PageData:
 
     def retention(self) -> tuple[pl.DataFrame, int]:
         """Cohort cells (one row per cohort per week offset) and how many cohorts were hidden."""
-        cells = loaders.retention(*self._key, self.as_of)
+        cells = self._frame("retention")
         if self.full_access:
             return cells, 0
         small = pl.col("size") < self.min_group
@@ -179,7 +184,7 @@ class PageData:
 
     def lifecycle(self) -> pl.DataFrame:
         """One row per week: new, returning, resurrecting, dormant; small counts released."""
-        weeks = loaders.lifecycle(*self._key, self.as_of)
+        weeks = self._frame("lifecycle")
         if self.full_access:
             return weeks
         released = released_bin_columns(weeks, columns=LIFECYCLE_COUNTS, min_size=self.min_group)
@@ -219,7 +224,7 @@ class PageData:
 
     def teams(self) -> pl.DataFrame:
         """Champions by team: members, champions, ratio, coverage, flags; small teams released."""
-        table = loaders.teams(*self._key, self.as_of)
+        table = self._frame("teams")
         if self.full_access:
             return table.with_columns(suppressed=pl.lit(False), note=pl.lit(None, pl.String))
         return released_groups(table, group="team", count="members", min_size=self.min_group)
@@ -254,23 +259,23 @@ class PageData:
 
     def people(self) -> pl.DataFrame:
         """One row per person the viewer may see individually (leadership: none)."""
-        return scope_people(loaders.people(*self._key, self.as_of), self.viewer)
+        return scope_people(self._frame("people"), self.viewer)
 
     def champion_options(self) -> dict[str, str]:
         """Champions whose cohort the viewer may open: everyone's for a PM, their own for one."""
         if self.viewer.role == CHAMPION:
-            champions = loaders.people(*self._key, self.as_of).filter(
+            champions = self._frame("people").filter(
                 pl.col("person_id") == (self.viewer.person_id or "")
             )
             options = frames.champion_options(champions.with_columns(is_champion=pl.lit(True)))
             return options or ({self.viewer.person_id: "me"} if self.viewer.person_id else {})
         if not self.full_access:
             return {}
-        return frames.champion_options(loaders.people(*self._key, self.as_of))
+        return frames.champion_options(self._frame("people"))
 
     def cohort(self, champion_id: str) -> pl.DataFrame:
         """One row per person assigned to this champion that the viewer may see."""
-        rows = loaders.cohorts(*self._key, self.as_of).filter(pl.col("champion_id") == champion_id)
+        rows = self._frame("cohorts").filter(pl.col("champion_id") == champion_id)
         return scope_people(rows, self.viewer)
 
     def champions_activity(self, teams: list[str]) -> pl.DataFrame:
@@ -282,7 +287,7 @@ class PageData:
         """The most active people to recognise in the meeting: product managers only."""
         if self.viewer.role != PRODUCT_MANAGER:
             raise NotAllowed("Top users are for product managers only")
-        people = scope_people(loaders.people(*self._key, self.as_of), self.viewer)
+        people = scope_people(self._frame("people"), self.viewer)
         return frames.top_users(people, hidden_teams)
 
     def roster_names(self) -> dict[str, str]:

@@ -75,8 +75,8 @@ def true_sizes(db: Path, day: dt.date) -> dict[str, dict[Any, int]]:
     """Unsuppressed group sizes at a day: eligible per team, role and wave; members per team."""
     key = (str(db), access.current_ingest_version(db), access.state_version(db))
     teams, roles = loaders.group_adoption(*key, day)
-    waves = loaders.waves(*key, day)
-    champion_teams = loaders.teams(*key, day)
+    waves = loaders.basis_frame("waves", *key, day)
+    champion_teams = loaders.basis_frame("teams", *key, day)
     return {
         "team": dict(zip(teams["team"], teams["eligible"], strict=True)),
         "role": dict(zip(roles["role"], roles["eligible"], strict=True)),
