@@ -38,7 +38,7 @@ def delta(path: tuple[str, ...], *, as_percent: bool) -> str | None:
 
 
 rate, path_rate = doc["adoption_rate"], target.get("path_rate")
-status = widgets.on_track_text(target.get("on_track"))
+status = widgets.status_text(target)
 top = st.columns(4)
 widgets.headline(
     top[0],

@@ -7,6 +7,7 @@ numbers, and nobody from such a group is named.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 import streamlit as st
@@ -36,31 +37,43 @@ before = data.headlines(last_meeting)
 rate, rate_then = doc["adoption_rate"], before["adoption_rate"]
 change = None if rate is None or rate_then is None else f"{(rate - rate_then) * 100:+.1f} pts"
 widgets.big_numbers_style()
-big = st.container(key="big_headlines").columns(3)
+target = doc["target"]
+big = st.container(key="big_headlines").columns(4)
 widgets.headline(
     big[0],
     "Adoption today",
     widgets.percent(rate, hidden=data.hidden),
     DEFINITIONS["adoption_rate"],
     delta=change,
+    note=widgets.status_text(target),
 )
 widgets.headline(
     big[1],
-    "Target path today",
-    widgets.percent(doc["target"].get("path_rate")),
+    f"Target by {target.get('date') or 'the target date'}",
+    widgets.percent(target.get("rate")),
     DEFINITIONS["path_rate"].format(
-        rate=widgets.percent(doc["target"].get("rate")), date=doc["target"].get("date") or "—"
-    ),
-    note=widgets.on_track_text(doc["target"].get("on_track")),
+        rate=widgets.percent(target.get("rate")), date=target.get("date") or "—"
+    )
+    + f" Today's point on that path: {widgets.percent(target.get('path_rate'))}.",
 )
 widgets.headline(
     big[2],
-    "People using it (28 days)",
-    widgets.count(doc["active"]["mau"], hidden=data.hidden),
-    DEFINITIONS["mau"],
-    delta=None
-    if doc["active"]["mau"] is None or before["active"]["mau"] is None
-    else f"{doc['active']['mau'] - before['active']['mau']:+,}",
+    "Forecast at the target date",
+    widgets.percent(target.get("forecast_rate"), hidden=data.hidden),
+    DEFINITIONS["forecast_rate"],
+)
+needed = target.get("needed")
+widgets.headline(
+    big[3],
+    "More people needed",
+    data.hidden or "—" if needed is None else (f"{needed:,}" if needed > 0 else "none"),
+    "People who must become active (28 days) for today's rate to reach the target: "
+    "target × eligible people, rounded up, minus those active now"
+    + (
+        f"; about {math.ceil(target['needed_per_week'])} a week until the target date."
+        if target.get("needed_per_week") and needed and needed > 0
+        else "."
+    ),
 )
 st.caption(f"As of the end of {doc['as_of']}; changes since {last_meeting.isoformat()}.")
 
@@ -106,18 +119,32 @@ for column, role in zip(lead, ["executive", "manager"], strict=True):
     value = "—" if row.is_empty() else (row["note"][0] or widgets.percent(row["adoption_rate"][0]))
     widgets.headline(column, f"{role.capitalize()}s using it", value, DEFINITIONS["leadership"])
 
-st.subheader("Success stories")
-gains = visible.filter(pl.col("change_pts") > 0).sort("change_pts", descending=True).head(3)
-if gains.is_empty():
-    st.info("No team gained adoption since the last meeting.")
-else:
-    cols = st.columns(gains.height)
-    for column, story in zip(cols, gains.to_dicts(), strict=True):
-        column.metric(
+gains_column, falls_column = st.columns(2)
+with gains_column:
+    st.subheader("Success stories")
+    gains = visible.filter(pl.col("change_pts") >= 0.05).sort("change_pts", descending=True)
+    if gains.is_empty():
+        st.info("No team gained adoption since the last meeting.")
+    for story in gains.head(3).to_dicts():
+        st.metric(
             widgets.md_escape(story["team"]),
             widgets.percent(story["adoption_rate"]),
             delta=f"{story['change_pts']:+.1f} pts",
+            border=True,
         )
+with falls_column:
+    st.subheader("Teams that fell")
+    falls = frames.teams_that_fell(visible)
+    if falls.is_empty():
+        st.success("No team's adoption fell since the last meeting.")
+    for fall in falls.to_dicts():
+        st.metric(
+            widgets.md_escape(fall["team"]),
+            widgets.percent(fall["adoption_rate"]),
+            delta=f"{fall['change_pts']:+.1f} pts",
+            border=True,
+        )
+        st.caption(f"Likely reason: {fall['reason']}.")
 
 if data.viewer.role == PRODUCT_MANAGER:
     st.subheader("Top users to recognise")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import polars as pl
 
@@ -63,18 +64,50 @@ def forecast_rate(basis: Basis) -> float | None:
 
 
 def target_summary(basis: Basis) -> dict:
-    """{rate, date, path_rate, on_track, forecast_rate, launch}: adoption vs the target path."""
+    """{rate, date, path_rate, on_track, forecast_rate, status, needed, needed_per_week,
+    launch}: adoption against the target path and the forecast (SPEC 4, target tracking)."""
     rate = target_rate(basis)
     path = None
     if basis.launch is not None and basis.target_date is not None and basis.as_of is not None:
         path = path_rate(rate, basis.launch, basis.target_date, basis.day)
     current = adoption_rate(basis)
     on_track = None if current is None or path is None else current >= path - EPSILON
+    forecast = forecast_rate(basis)
+    needed = people_needed(rate, basis)
+    weeks_left = whole_weeks_left(basis)
     return {
         "rate": rate,
         "date": basis.target_date,
         "path_rate": path,
         "on_track": on_track,
-        "forecast_rate": forecast_rate(basis),
+        "forecast_rate": forecast,
+        "status": status(on_track, forecast, rate),
+        "needed": needed,
+        "needed_per_week": needed / weeks_left if needed is not None and weeks_left else None,
         "launch": basis.launch,
     }
+
+
+def status(on_path: bool | None, forecast: float | None, rate: float) -> str | None:
+    """`on_track` when on the path and the forecast reaches the target, `at_risk` when exactly
+    one holds, `behind` when neither; None while either is unknown."""
+    if on_path is None or forecast is None:
+        return None
+    holds = int(on_path) + int(forecast >= rate - EPSILON)
+    return ("behind", "at_risk", "on_track")[holds]
+
+
+def people_needed(rate: float, basis: Basis) -> int | None:
+    """ceil(target rate x eligible(D)) - MAU(D): more active people the target needs at D."""
+    if basis.as_of is None:
+        return None
+    eligible = basis.eligible
+    active = int(eligible["active_28"].sum())
+    return math.ceil(rate * eligible.height - EPSILON) - active
+
+
+def whole_weeks_left(basis: Basis) -> int:
+    """Whole weeks from D to the target date T (0 at or after T, or without T)."""
+    if basis.target_date is None:
+        return 0
+    return max(0, (basis.target_date - basis.day).days // 7)

@@ -365,8 +365,17 @@ def cohort_display(cohort: pl.DataFrame) -> pl.DataFrame:
 
 
 def leaderboard(now: pl.DataFrame, before: pl.DataFrame) -> pl.DataFrame:
-    """Teams by adoption now, with the rate at the last meeting and the change in points."""
-    earlier = before.select("team", adoption_before=pl.col("adoption_rate"))
+    """Teams by adoption now, with the rate at the last meeting and the change in points.
+
+    Also the team's eligible and active people at the last meeting (`eligible_before`,
+    `active_before`), which `fell_reason` reads; the projector table does not show them.
+    """
+    earlier = before.select(
+        "team",
+        adoption_before=pl.col("adoption_rate"),
+        eligible_before=pl.col("eligible"),
+        active_before=pl.col("active"),
+    )
     return (
         now.join(earlier, on="team", how="left")
         .with_columns(change_pts=(pl.col("adoption_rate") - pl.col("adoption_before")) * 100)
@@ -375,10 +384,45 @@ def leaderboard(now: pl.DataFrame, before: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+FELL_REASONS = {
+    "joined": "more people became eligible (a new wave joined) than took it up yet",
+    "lapsed": "people who used it have stopped (fewer active than at the last meeting)",
+    "both": "a new wave joined and some who used it have stopped",
+}
+
+
+def fell_reason() -> pl.Expr:
+    """Why a team's rate fell, read from its counts then and now: newcomers, lapsed users or
+    both (a team-level reason; never a person's activity)."""
+    joined = pl.col("eligible") > pl.col("eligible_before")
+    lapsed = pl.col("active") < pl.col("active_before")
+    return (
+        pl.when(joined & lapsed)
+        .then(pl.lit(FELL_REASONS["both"]))
+        .when(joined)
+        .then(pl.lit(FELL_REASONS["joined"]))
+        .when(lapsed)
+        .then(pl.lit(FELL_REASONS["lapsed"]))
+        .otherwise(pl.lit("fewer of its people active in the last 28 days"))
+    )
+
+
+def teams_that_fell(board: pl.DataFrame, limit: int = 3) -> pl.DataFrame:
+    """The shown teams whose adoption fell since the last meeting, biggest fall first, with the
+    likely reason (`board`: `leaderboard` rows; suppressed rows have no change and drop out)."""
+    return (
+        board.filter(pl.col("change_pts") <= -0.05)
+        .sort("change_pts", "team")
+        .head(limit)
+        .with_columns(reason=fell_reason())
+        .select("team", "adoption_rate", "change_pts", "reason")
+    )
+
+
 def leaderboard_display(board: pl.DataFrame) -> pl.DataFrame:
     """The leaderboard for a projector: rates as whole percentages (0-100), one decimal change;
     the note column only when a team is suppressed."""
-    shown = board.with_columns(
+    shown = board.drop("eligible_before", "active_before", strict=False).with_columns(
         (pl.col("adoption_rate") * 100).round(0),
         (pl.col("adoption_before") * 100).round(0),
         pl.col("change_pts").round(1),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -351,13 +352,29 @@ def headline(
         st.caption(definition)
 
 
-def on_track_text(on_track: bool | None) -> str:
-    """The on-track status as a coloured badge (fixed text, never user data)."""
-    if on_track is None:
-        return ":gray-badge[No target path yet]"
-    if on_track:
+def status_text(target: dict[str, Any]) -> str:
+    """The target status as a coloured badge and, off track, what it takes (fixed text only).
+
+    One rule everywhere (SPEC 4): on track only when the path and the forecast both hold.
+    """
+    status, needed, per_week = (
+        target.get("status"),
+        target.get("needed"),
+        target.get("needed_per_week"),
+    )
+    if status is None:
+        return ":gray-badge[No status yet]"
+    if status == "on_track":
         return ":green-badge[:material/check: On track]"
-    return ":orange-badge[:material/warning: Behind the target path]"
+    badge = (
+        ":orange-badge[:material/warning: At risk]"
+        if status == "at_risk"
+        else ":red-badge[:material/error: Behind]"
+    )
+    if needed is None or needed <= 0:
+        return badge
+    pace = f" (about {math.ceil(per_week)} a week)" if per_week else ""
+    return f"{badge} {needed:,} more active people needed by {target.get('date')}{pace}"
 
 
 def table_height(rows: int) -> int:

@@ -53,6 +53,36 @@ def test_forecast_is_the_least_squares_line() -> None:
     assert build_document(at_target, day(20))["target"]["forecast_rate"] == 20 / 28
 
 
+def test_status_needed_and_needed_per_week_by_hand() -> None:
+    # T = day 24 (2024-01-25). At D = day 20: rate 20/28 = 0.714, path 0.7 x 20/24 = 0.583,
+    # forecast 24/28 = 0.857 >= 0.7: both hold -> on_track. needed = ceil(0.7 x 28) - 20
+    # = 20 - 20 = 0; whole weeks left floor(4 / 7) = 0 -> no per-week figure.
+    inputs = build(LINE_ROWS, LINE_PEOPLE, ONE_WAVE, {"target_date": "2024-01-25"})
+    target = build_document(inputs, day(20))["target"]
+    assert (target["status"], target["needed"], target["needed_per_week"]) == ("on_track", 0, None)
+    # Target 0.9 by day 40 (2024-02-10), D = day 10: rate 10/28 = 0.357, path 0.9 x 10/40
+    # = 0.225 (on path); forecast = the line d/28 at d = 40 -> 1.43, clipped to 1.0 >= 0.9:
+    # on_track. needed = ceil(0.9 x 28) - 10 = 26 - 10 = 16; weeks left floor(30 / 7) = 4 -> 4.
+    steep = build(
+        LINE_ROWS, LINE_PEOPLE, ONE_WAVE, {"target_rate": 0.9, "target_date": "2024-02-10"}
+    )
+    target = build_document(steep, day(10))["target"]
+    assert (target["status"], target["needed"], target["needed_per_week"]) == ("on_track", 16, 4.0)
+    # Target 0.9 by day 12 (2024-01-13), D = day 6: rate 6/28 = 0.214 < path 0.9 x 6/12 = 0.45;
+    # forecast 12/28 = 0.43 < 0.9: neither holds -> behind; needed 26 - 6 = 20, 0 weeks left.
+    late = build(
+        LINE_ROWS, LINE_PEOPLE, ONE_WAVE, {"target_rate": 0.9, "target_date": "2024-01-13"}
+    )
+    target = build_document(late, day(6))["target"]
+    assert (target["status"], target["needed"], target["needed_per_week"]) == ("behind", 20, None)
+    # At risk (exactly one of path and forecast holds), on the rule itself:
+    from analytics.metrics.targets import status
+
+    assert status(True, 0.5, 0.7) == "at_risk"  # on the path, forecast short of the target
+    assert status(False, 0.8, 0.7) == "at_risk"  # off the path, forecast reaches it
+    assert status(None, 0.8, 0.7) is None and status(True, None, 0.7) is None
+
+
 def test_adoption_series_per_day() -> None:
     series = adoption_series(build(LINE_ROWS, LINE_PEOPLE, ONE_WAVE), day(0), day(3))
     assert series["eligible"].to_list() == [28, 28, 28, 28]
