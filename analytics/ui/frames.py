@@ -412,7 +412,7 @@ def teams_that_fell(board: pl.DataFrame, limit: int = 3) -> pl.DataFrame:
     likely reason (`board`: `leaderboard` rows; suppressed rows have no change and drop out)."""
     return (
         board.filter(pl.col("change_pts") <= -0.05)
-        .sort("change_pts", "team")
+        .sort(pl.col("change_pts").round(1), "team")  # ties (to the shown decimal) by name
         .head(limit)
         .with_columns(reason=fell_reason())
         .select("team", "adoption_rate", "change_pts", "reason")
