@@ -22,13 +22,13 @@ if table.is_empty():
     )
     st.stop()
 
-verdict = data.wave_verdict()
-if verdict.tone == "success":
-    st.success(verdict.text, icon=":material/check_circle:")
-elif verdict.tone == "warning":
-    st.warning(verdict.text, icon=":material/hourglass_top:")
-else:
-    st.info(verdict.text)
+for verdict in data.wave_verdicts():
+    if verdict.tone == "success":
+        st.success(verdict.text, icon=":material/check_circle:")
+    elif verdict.tone == "warning":
+        st.warning(verdict.text, icon=":material/hourglass_top:")
+    else:
+        st.info(verdict.text)
 st.caption(DEFINITIONS["gate"] + f" Gate: {widgets.percent(gate)} of the wave active 4 weeks in.")
 
 st.subheader("Adoption per wave")

@@ -171,6 +171,48 @@ def gate_verdict(waves: pl.DataFrame, gate: float | None) -> Verdict:
     )
 
 
+def laggard_verdict(
+    waves: pl.DataFrame, curves: pl.DataFrame, gate: float | None
+) -> Verdict | None:
+    """The started wave furthest below its gate or below its own peak, when one is (else None).
+
+    `waves`: released waves rows (`started`, `suppressed`, `adoption_rate`); `curves`: one row
+    per wave per day since start with `rate` (hidden waves already left out). A wave that slid
+    5 points or more from its peak, or sits below the gate 4 weeks in, is a laggard.
+    """
+    peaks = curves.group_by("wave").agg(peak=pl.col("rate").max())
+    rows = (
+        waves.filter(
+            pl.col("started"), ~pl.col("suppressed"), pl.col("adoption_rate").is_not_null()
+        )
+        .join(peaks, on="wave", how="left")
+        .with_columns(
+            below_gate=pl.when(pl.col("rate_4w").is_not_null())
+            .then(pl.lit(gate or 0.0) - pl.col("adoption_rate"))
+            .otherwise(0.0),
+            below_peak=pl.col("peak").fill_null(0.0) - pl.col("adoption_rate"),
+        )
+        .with_columns(gap=pl.max_horizontal("below_gate", "below_peak"))
+        .filter((pl.col("below_peak") >= 0.05) | (pl.col("below_gate") > 0))
+        .sort("gap", "wave", descending=[True, False])
+    )
+    if rows.is_empty():
+        return None
+    worst = rows.row(0, named=True)
+    name, now = _wave_name(worst), _pct(worst["adoption_rate"])
+    if worst["below_peak"] >= 0.05:
+        text = f"{name} has slid from {_pct(worst['peak'])} at its peak to {now}"
+    else:
+        text = f"{name} is at {now}"
+    if worst["below_gate"] > 0:
+        text += f", below the {_pct(gate)} gate"
+    return Verdict(
+        text + ": the wave furthest behind. Look at its lapsed and never-started people on the "
+        "Outreach page.",
+        "warning",
+    )
+
+
 def _last_wave_verdict(last: dict[str, Any], gate: float | None) -> Verdict:
     """Every wave has started: how the last one did against the gate (nothing left to open)."""
     opening = f"All waves have started. {_wave_name(last)} is at {_pct(last['adoption_rate'])}"

@@ -146,9 +146,12 @@ class PageData:
             parts=STARTED_PARTS,
         )
 
-    def wave_verdict(self) -> frames.Verdict:
-        """Whether the latest started wave is ready for the next, from the released waves."""
-        return frames.gate_verdict(self.waves(), self.settings.wave_gate_rate)
+    def wave_verdicts(self) -> list[frames.Verdict]:
+        """The laggard wave (furthest below its gate or peak), if any, then whether the latest
+        started wave is ready for the next; both from the released waves and curves."""
+        gate = self.settings.wave_gate_rate
+        laggard = frames.laggard_verdict(self.waves(), self.wave_curves()[0], gate)
+        return [v for v in (laggard, frames.gate_verdict(self.waves(), gate)) if v is not None]
 
     def wave_curves(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """Adoption per wave by days since start, and people by days to first use.
