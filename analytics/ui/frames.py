@@ -243,8 +243,9 @@ def with_started(waves: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
 
 
 def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
-    """The waves table's columns in reading order, with a gate column in words and the note
-    of a suppressed wave (`waves`: PageData.waves, with `suppressed` and `note`)."""
+    """The waves table's columns in reading order, rates as whole percentages (0-100, one
+    precision rule with the leaderboard), a gate column in words and the note of a suppressed
+    wave (`waves`: PageData.waves, with `suppressed` and `note`)."""
     gate = (
         pl.when(pl.col("suppressed"))
         .then(None)
@@ -263,9 +264,7 @@ def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
         "ever_used",
         "active",
         "never_started",
-        "adoption_rate",
-        "rate_2w",
-        "rate_4w",
+        *(pl.col(c) * 100 for c in ("adoption_rate", "rate_2w", "rate_4w")),  # shown as 0-100
         "median_days_to_first_use",
         gate.alias("gate"),
         "note",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import no_exception
 
 from analytics.metrics.document import build_document
@@ -14,7 +15,10 @@ def test_waves_table_has_one_row_per_planned_wave(open_page, example_db):
     no_exception(at)
     table = at.dataframe[0].value
     assert list(table["wave"]) == [w["wave"] for w in doc["waves"]]
-    assert list(table["adoption_rate"]) == [w["adoption_rate"] for w in doc["waves"]]
+    # shown as whole percentages (0-100), the same rates as the document
+    assert list(table["adoption_rate"]) == pytest.approx(
+        [w["adoption_rate"] * 100 for w in doc["waves"]]
+    )
     assert len(at.get("vega_lite_chart")) == 2
 
 
