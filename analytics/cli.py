@@ -7,9 +7,11 @@ the other commands (SQLModel alone costs about a second).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from analytics.asof import AsOfOutOfRange
 from analytics.db import DEFAULT_DB, DatabaseBusy
 from analytics.ingest.keyring import ErasureKeyMissing
 from analytics.insight.query import add_insight_arguments, iso_date, query_from_args
@@ -120,14 +122,42 @@ def _dispatch(args: argparse.Namespace) -> int:
     return insight_command(query_from_args(args), args.db)
 
 
+READ_COMMANDS = frozenset({"erase", "metrics", "outreach", "insight"})
+
+
+def missing_database(args: argparse.Namespace) -> str | None:
+    """Why a command that reads the database cannot run (no such file), else None."""
+    if args.command in READ_COMMANDS and not Path(args.db).exists():
+        return (
+            f"no database at {args.db}: check --db, or load data first with `adoption ingest` "
+            "or `adoption demo`"
+        )
+    return None
+
+
+def _quiet_stdout() -> None:
+    """After the reader of our output went away (`| head`): send the rest nowhere, quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `adoption` script; returns the process exit code (2: bad options)."""
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # argparse printed usage or the error; --help exits 0
         return stop.code if isinstance(stop.code, int) else 2
+    if problem := missing_database(args):
+        print(f"adoption {args.command}: {problem}", file=sys.stderr)
+        return 2
     try:
         return _dispatch(args)
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+    except AsOfOutOfRange as error:
+        print(f"adoption {args.command}: {error}", file=sys.stderr)
+        return 2
     except DatabaseBusy as error:
         print(f"adoption: {error}", file=sys.stderr)
         return 3

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from analytics.asof import check_as_of
 from analytics.metrics.active import active_counts, active_days_histogram, adoption_rate, stickiness
 from analytics.metrics.champions import champions_summary, cohorts_list
 from analytics.metrics.curves import curves_list, glide_path
 from analytics.metrics.groups import adoption_by_team
-from analytics.metrics.inputs import MetricInputs, load_inputs
+from analytics.metrics.inputs import MetricInputs, last_event_day, load_inputs
 from analytics.metrics.leadership import leadership_rates
 from analytics.metrics.lifecycle import lifecycle_weeks
 from analytics.metrics.outreach_effect import outreach_summary
@@ -108,7 +110,10 @@ def metrics_command(as_of: dt.date | None, db: Path) -> int:
     # deferred: the audit helpers reach the app state; the metrics library path never needs them
     from analytics.privacy.audit import EXPORT_METRICS, audit_command_line
 
-    document = build_document(load_inputs(Path(db)), as_of)
+    inputs = load_inputs(Path(db))
+    if note := check_as_of(as_of, last_event_day(inputs)):
+        print(note, file=sys.stderr)
+    document = build_document(inputs, as_of)
     filters = {"as_of": document["as_of"], "format": "json"}
     audit_command_line(db, EXPORT_METRICS, filters, row_count=named_rows(document))
     print(json.dumps(document, indent=2, allow_nan=False))

@@ -5,6 +5,7 @@ I/O lives here and only here; every other metrics module is a pure function of t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -187,3 +188,10 @@ def load_inputs(db: Path) -> MetricInputs:
         outreach=outreach,
         ingest_version=version,
     )
+
+
+def last_event_day(inputs: MetricInputs) -> dt.date | None:
+    """The latest day on which anyone had an event (None without events)."""
+    days = inputs.person_day.filter(pl.col("events") > 0)["day"]
+    latest = days.max() if days.len() else None
+    return latest if isinstance(latest, dt.date) else None

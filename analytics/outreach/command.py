@@ -9,8 +9,9 @@ from pathlib import Path
 
 import polars as pl
 
+from analytics.asof import check_as_of
 from analytics.exports import to_safe_csv
-from analytics.metrics.inputs import load_inputs
+from analytics.metrics.inputs import last_event_day, load_inputs
 from analytics.outreach.build import worklist_from_inputs
 from analytics.privacy.audit import EXPORT_WORKLIST, audit_command_line
 
@@ -32,7 +33,10 @@ def _write(data: bytes) -> None:
 
 def outreach_command(*, as_of: dt.date | None, db: Path, output_format: str = "csv") -> int:
     """Print the worklist as spreadsheet-safe CSV or JSON (the CLI parsed --as-of); audited."""
-    worklist = worklist_from_inputs(load_inputs(Path(db)), as_of)
+    inputs = load_inputs(Path(db))
+    if note := check_as_of(as_of, last_event_day(inputs)):
+        print(note, file=sys.stderr)
+    worklist = worklist_from_inputs(inputs, as_of)
     filters = {"as_of": as_of, "format": output_format}
     audit_command_line(db, EXPORT_WORKLIST, filters, row_count=worklist.height)
     if output_format == "json":
