@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics.db import DatabaseBusy
 from analytics.ui import access, gate, loaders, widgets
-from analytics.ui.navigation import views_for
+from analytics.ui.navigation import default_view, views_for
 
 st.set_page_config(
     page_title="Adoption analytics", page_icon=":material/trending_up:", layout="wide"
@@ -52,7 +52,8 @@ def navigation() -> None:
         return
     sections: dict[str, list] = {}
     for view in views_for(context.viewer.role):
-        page = st.Page(view.path, title=view.title, icon=view.icon, default=view.name == "overview")
+        home = view.name == default_view(context.viewer.role)
+        page = st.Page(view.path, title=view.title, icon=view.icon, default=home)
         sections.setdefault(view.section, []).append(page)
     page = st.navigation(sections)
     with widgets.routed(context):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import polars as pl
 
+from analytics.metrics.active import series
 from analytics.metrics.population import EPSILON, Basis
 
 TEAM_COLUMNS = [  # the per-team champion figures of the document, in order
@@ -160,3 +164,36 @@ def cohorts_list(basis: Basis) -> list[dict]:
         .sort("champion_id")
         .to_dicts()
     )
+
+
+def cohort_adoption(basis: Basis) -> pl.DataFrame:
+    """One row per champion with assigned people: eligible, active (28 days), adoption rate and
+    the champion's rank among champions by that rate (1 = highest; ties share the best rank;
+    champions whose cohort has nobody eligible yet are unranked)."""
+    assigned = basis.people.filter(
+        pl.col("champion_id").is_not_null(), pl.col("person_id") != pl.col("champion_id")
+    )
+    rate = pl.when(pl.col("eligible") > 0).then(pl.col("active") / pl.col("eligible"))
+    return (
+        assigned.group_by("champion_id")
+        .agg(
+            eligible=pl.col("eligible").sum().cast(pl.Int64),
+            active=(pl.col("eligible") & pl.col("active_28")).sum().cast(pl.Int64),
+        )
+        .with_columns(adoption_rate=rate.otherwise(None))
+        .with_columns(rank=pl.col("adoption_rate").rank("min", descending=True).cast(pl.Int64))
+        .sort("champion_id")
+    )
+
+
+def cohort_series(basis: Basis, champion_id: str, start: dt.date) -> pl.DataFrame:
+    """One row per day from `start` to D for one champion's cohort: eligible, mau, adoption rate
+    (the organisation's daily series, restricted to the people assigned to the champion)."""
+    members = basis.people.filter(
+        pl.col("champion_id") == champion_id, pl.col("person_id") != champion_id
+    )
+    ids = members["person_id"].implode()
+    cohort = dataclasses.replace(
+        basis, people=members, activity=basis.activity.filter(pl.col("person_id").is_in(ids))
+    )
+    return series(cohort, start, basis.day).select("day", "eligible", "mau", "adoption_rate")

@@ -18,7 +18,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.metrics.active import adoption_series
-from analytics.metrics.champions import cohort_rows, teams_table
+from analytics.metrics.champions import cohort_adoption, cohort_rows, teams_table
 from analytics.metrics.curves import curves_table, first_use_table
 from analytics.metrics.document import document_from_basis, jsonable
 from analytics.metrics.groups import adoption_by_group
@@ -127,6 +127,7 @@ BASIS_FRAMES: dict[str, Callable[[Basis], pl.DataFrame]] = {
     "teams": teams_table,
     "cohorts": cohort_rows,
     "people": lambda prepared: prepared.people,
+    "cohort_adoption": cohort_adoption,
 }
 
 

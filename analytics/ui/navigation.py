@@ -35,7 +35,10 @@ class View:
         return VIEWS_DIR / f"{self.name}.py"
 
 
+CHAMPIONS: frozenset[Role] = frozenset({CHAMPION})
+
 VIEWS: tuple[View, ...] = (
+    View("my_cohort", "My cohort", ":material/person_pin:", "Rollout", CHAMPIONS),
     View("overview", "Overview", ":material/dashboard:", "Rollout", EVERYONE),
     View("waves", "Rollout waves", ":material/waves:", "Rollout", EVERYONE),
     View("retention", "Retention and lifecycle", ":material/replay:", "Rollout", EVERYONE),
@@ -58,3 +61,8 @@ def may_open(role: Role, name: str) -> bool:
     """Whether this role may open the named view (unknown names: no)."""
     view = VIEWS_BY_NAME.get(name)
     return view is not None and role in view.roles
+
+
+def default_view(role: Role) -> str:
+    """The view a role lands on: a champion's own cohort, everyone else's overview."""
+    return "my_cohort" if role == CHAMPION else "overview"

@@ -13,6 +13,7 @@ Views import this module and `widgets`/`charts` only; they hold layout, no priva
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +21,9 @@ from typing import Any
 
 import polars as pl
 
+from analytics.metrics.champions import cohort_series
+from analytics.metrics.inputs import OUTREACH_SCHEMA, conform
+from analytics.outreach.effect import outcomes_with_owner
 from analytics.privacy.release import (
     hide_small_count,
     rate_if_enough,
@@ -32,6 +36,7 @@ from analytics.privacy.roles import CHAMPION, PRODUCT_MANAGER, Viewer
 from analytics.privacy.scope import scope_people
 from analytics.privacy.suppression import suppressed_label
 from analytics.settings import Settings
+from analytics.state import store
 from analytics.ui import frames, loaders, widgets
 from analytics.ui.widgets import PageContext
 
@@ -300,6 +305,39 @@ class PageData:
             allowed = set(self.people()["person_id"].to_list()) | {self.viewer.person_id}
             roster = roster.filter(pl.col("user_id").is_in(list(allowed - {None})))
         return dict(roster.select("user_id", "name").drop_nulls("name").iter_rows())
+
+    # ---- a champion's home ----------------------------------------------------------------
+
+    def champion_home(self) -> dict[str, Any]:
+        """The signed-in champion's cohort: adoption, their team's (released), their rank among
+        champions (their own position only) and the cohort's daily rate over 12 weeks."""
+        me = self.viewer.person_id
+        if self.viewer.role != CHAMPION or me is None:
+            raise NotAllowed("A champion's home is for that champion")
+        table = self._frame("cohort_adoption")
+        mine = table.filter(pl.col("champion_id") == me)
+        row = mine.row(0, named=True) if mine.height else {}
+        own = self._frame("people").filter(pl.col("person_id") == me)
+        team = own["team"][0] if own.height else None
+        teams = self._group_board(self.as_of, "team").filter(pl.col("team") == team)
+        start = self.as_of - dt.timedelta(days=83)
+        return {
+            "eligible": row.get("eligible", 0),
+            "active": row.get("active", 0),
+            "adoption_rate": row.get("adoption_rate"),
+            "rank": row.get("rank"),
+            "champions_ranked": table["rank"].drop_nulls().len(),
+            "team": team,
+            "team_rate": teams["adoption_rate"][0] if teams.height else None,
+            "series": cohort_series(loaders.basis(*self._key, self.as_of), me, start),
+        }
+
+    def contact_outcomes(self) -> pl.DataFrame:
+        """One row per logged contact up to D with its outcome, for the people the viewer may
+        see (the contact log read fresh: it changes between reruns)."""
+        log = conform(store.outreach_frame(self.context.db), OUTREACH_SCHEMA)
+        basis = dataclasses.replace(self.basis(), outreach=log)
+        return scope_people(outcomes_with_owner(basis), self.viewer, roster=self.roster())
 
     # ---- outreach -------------------------------------------------------------------------
 

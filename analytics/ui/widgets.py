@@ -425,3 +425,11 @@ def audit_once(db: str, viewer: Viewer, what: str, filters: dict[str, Any], row_
 def db_path_text(context: PageContext) -> str:
     """The database file name for captions (never the full path of a server)."""
     return Path(context.db).name
+
+
+def link_to_view(path: str, label: str, icon: str) -> None:
+    """A link to another view of the menu (under the router); run on its own, a plain caption."""
+    if _ROUTED.get() is None:
+        st.caption(label)
+        return
+    st.page_link(path, label=label, icon=icon)
