@@ -268,20 +268,25 @@ def retention_heatmap(cells: pl.DataFrame) -> Chart:
 
 
 LIFECYCLE_STATES = ["new", "returning", "resurrecting", "dormant"]
+# On screen, the lifecycle's "dormant" (active last week, not this week) reads "lapsed": the word
+# dormant belongs to the segment (no active day in the dormant window), one meaning per word.
+LIFECYCLE_LABELS = ["new", "returning", "resurrecting", "lapsed"]
 
 
 def lifecycle_bars(weeks: pl.DataFrame) -> Chart:
-    """Weekly lifecycle: new, returning, resurrecting stacked up; dormant drawn below zero.
+    """Weekly lifecycle: new, returning, resurrecting stacked up; lapsed drawn below zero.
 
     `weeks`: one row per week: week (Monday), new, returning, resurrecting, dormant (positive).
     """
-    long = weeks.unpivot(
-        index="week", on=LIFECYCLE_STATES, variable_name="state", value_name="people"
-    ).with_columns(
-        pl.when(pl.col("state") == "dormant")
-        .then(-pl.col("people"))
-        .otherwise(pl.col("people"))
-        .alias("signed")
+    long = (
+        weeks.unpivot(index="week", on=LIFECYCLE_STATES, variable_name="state", value_name="people")
+        .with_columns(
+            pl.when(pl.col("state") == "dormant")
+            .then(-pl.col("people"))
+            .otherwise(pl.col("people"))
+            .alias("signed")
+        )
+        .with_columns(pl.col("state").replace(LIFECYCLE_STATES, LIFECYCLE_LABELS))
     )
     bars = (
         alt.Chart(long)
@@ -292,11 +297,11 @@ def lifecycle_bars(weeks: pl.DataFrame) -> Chart:
                 title="Week (Monday)",
                 axis=alt.Axis(format="%b %d", labelAngle=0),
             ),
-            y=alt.Y("signed:Q", title="People (dormant below zero)", stack=True, axis=COUNT),
+            y=alt.Y("signed:Q", title="People (lapsed below zero)", stack=True, axis=COUNT),
             color=alt.Color(
                 "state:N",
                 title=None,
-                scale=alt.Scale(domain=LIFECYCLE_STATES, range=[GREEN, BLUE, SKY, VERMILLION]),
+                scale=alt.Scale(domain=LIFECYCLE_LABELS, range=[GREEN, BLUE, SKY, VERMILLION]),
             ),
             order=alt.Order("state_order:Q"),
             tooltip=[
@@ -306,7 +311,7 @@ def lifecycle_bars(weeks: pl.DataFrame) -> Chart:
             ],
         )
         .transform_calculate(
-            state_order="indexof(['new','returning','resurrecting','dormant'], datum.state)"
+            state_order="indexof(['new','returning','resurrecting','lapsed'], datum.state)"
         )
     )
     zero = alt.Chart(pl.DataFrame({"y": [0]})).mark_rule(color="black").encode(y="y:Q")

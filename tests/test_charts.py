@@ -73,11 +73,16 @@ def test_lifecycle_bars_stack_states_and_draw_dormant_below_zero():
     spec = chart.to_dict()
     assert marks(spec) == ["bar", "rule"]
     bars = spec["layer"][0]
-    assert bars["encoding"]["color"]["scale"]["domain"] == charts.LIFECYCLE_STATES
+    assert bars["encoding"]["color"]["scale"]["domain"] == charts.LIFECYCLE_LABELS
     # the data drawn: dormant 4 is plotted as -4, the others as they are
     data = next(iter(spec["datasets"].values()))
     signed = {row["state"]: row["signed"] for row in data}
-    assert signed == {"new": 3, "returning": 2, "resurrecting": 1, "dormant": -4}
+    assert signed == {
+        "new": 3,
+        "returning": 2,
+        "resurrecting": 1,
+        "lapsed": -4,
+    }  # the lifecycle word on screen
 
 
 def test_retention_heatmap_marks_the_partial_week():

@@ -30,7 +30,8 @@ DEFINITIONS: dict[str, str] = {
     "retention": "Cohort = week of a person's first active event. Each cell: share of the "
     "cohort active in the k-th week after. Week 0 is 100% by definition.",
     "lifecycle": "Each week: new (first active week), returning (also active the week before), "
-    "resurrecting (back after a gap); dormant (active last week, not this week) below zero.",
+    "resurrecting (back after a gap); lapsed (active last week, not this week) below zero. "
+    "Lapsed is a one-week change; the dormant segment is no use in the whole dormant window.",
     "active_days": "Eligible people active on exactly k of the 28 days ending the as-of day.",
     "wave_rate": "Members of the wave with an active event in the 28 days ending the as-of day "
     "÷ members of the wave.",
@@ -46,6 +47,39 @@ DEFINITIONS: dict[str, str] = {
     "acceptance_rate": "Accepted ÷ (accepted + rejected) AI suggestions, over all feedback up to "
     "the as-of day.",
     "lost_trust": "Eligible people whose last 3 feedback events were rejections and who are now "
-    "dormant.",
+    "dormant. They are counted among the dormant segment; the worklist gives them their own "
+    "playbook, so its dormant count leaves them out.",
     "training": "Adoption rate among people trained on or before the as-of day vs the others.",
+}
+
+# One word, one meaning: every term the views use, defined once (the Glossary view shows them;
+# {dormant}, {ratio} and {min_group} are filled from the settings in force).
+GLOSSARY: dict[str, str] = {
+    "Eligible": DEFINITIONS["eligible"],
+    "Active event": "Any event not listed as passive in the settings.",
+    "DAU, WAU, MAU": "Eligible people with an active event on the day, in the 7 days, in the "
+    "28 days ending the as-of day.",
+    "Adoption rate": DEFINITIONS["adoption_rate"],
+    "Ever used": DEFINITIONS["ever_used"],
+    "Never started": DEFINITIONS["never_started"],
+    "Dormant": "A segment: eligible, used it once, but no active event in the last {dormant}.",
+    "At risk": "A segment: active in the last {dormant} on fewer than {ratio} as many days as in "
+    "the {dormant} before.",
+    "Active (segment)": "Eligible people in none of the other segments.",
+    "Lost trust": DEFINITIONS["lost_trust"],
+    "New, returning, resurrecting": "Lifecycle, per week: first active week; also active the "
+    "week before; back after at least one week without use.",
+    "Lapsed": "Lifecycle, per week: active the week before and not this week (a one-week change, "
+    "not the dormant segment).",
+    "Stickiness": DEFINITIONS["stickiness"],
+    "Retention cohort": DEFINITIONS["retention"],
+    "Wave gate": DEFINITIONS["gate"],
+    "Coverage": DEFINITIONS["coverage"],
+    "On track, at risk, behind": "The target status: on track when adoption is on the target "
+    "path and the forecast reaches the target; at risk when only one of the two holds; behind "
+    "when neither.",
+    "Quarantined": "A row kept aside with a reason instead of loaded (no user, a bad time, ...); "
+    "it can be fixed and loaded again.",
+    "Fewer than {min_group} people": "A group too small to show without singling people out: "
+    "team-level views show no numbers for it (and hide the next-smallest group too).",
 }

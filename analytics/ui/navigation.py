@@ -48,6 +48,7 @@ VIEWS: tuple[View, ...] = (
     View("explore", "Explore", ":material/query_stats:", "Analyse and manage", MANAGERS),
     View("data", "Data", ":material/upload_file:", "Analyse and manage", MANAGERS),
     View("settings", "Settings", ":material/settings:", "Analyse and manage", MANAGERS),
+    View("glossary", "Glossary", ":material/menu_book:", "Help", EVERYONE),
 )
 VIEWS_BY_NAME: dict[str, View] = {v.name: v for v in VIEWS}
 
