@@ -401,3 +401,35 @@ def line_frame(days: list[dt.date], rates: list[float | None], series: str) -> p
         {"day": days, "rate": rates, "series": [series] * len(days)},
         schema={"day": pl.Date, "rate": pl.Float64, "series": pl.String},
     )
+
+
+def training_bars(teams: pl.DataFrame) -> Chart:
+    """Adoption of trained vs untrained people per team, side by side.
+
+    `teams`: one row per team: team, trained_rate, untrained_rate (null rates are not drawn).
+    """
+    long = (
+        teams.select("team", Trained="trained_rate", Untrained="untrained_rate")
+        .unpivot(index="team", variable_name="group", value_name="rate")
+        .drop_nulls("rate")
+    )
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("team:N", title=None, sort="ascending"),
+            yOffset=alt.YOffset("group:N"),
+            x=alt.X("rate:Q", title="Adoption rate (28 days)", axis=PERCENT),
+            color=alt.Color(
+                "group:N",
+                title=None,
+                scale=alt.Scale(domain=["Trained", "Untrained"], range=[BLUE, GREY]),
+            ),
+            tooltip=[
+                alt.Tooltip("team:N", title="Team"),
+                alt.Tooltip("group:N", title="People"),
+                alt.Tooltip("rate:Q", title="Adoption", format=".0%"),
+            ],
+        )
+    )
+    return projector(chart, height=max(260, 34 * teams.height))

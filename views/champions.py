@@ -97,6 +97,41 @@ orphans = frames.teams_without_champion(team_table)
 if orphans:
     st.warning("Teams with members and no champion: " + ", ".join(map(widgets.md_escape, orphans)))
 
+st.subheader("Training and trust by team")
+drivers = data.training_and_trust()
+left, right = st.columns([3, 2])
+with left:
+    if drivers.drop_nulls("trained_rate").is_empty():
+        st.info("No team has both trained people and a rate to show yet.")
+    else:
+        st.altair_chart(charts.training_bars(drivers), width="stretch")
+        st.caption(DEFINITIONS["training"])
+with right:
+    weeks = data.acceptance_by_week()
+    if weeks.is_empty():
+        st.info("No feedback on AI suggestions yet.")
+    else:
+        st.altair_chart(
+            charts.series_lines(
+                weeks,
+                x="week",
+                y="acceptance_rate",
+                series=None,
+                y_title="Suggestions accepted",
+                percent=True,
+            ),
+            width="stretch",
+        )
+        st.caption(DEFINITIONS["acceptance_rate"] + " Per week.")
+st.dataframe(
+    drivers,
+    hide_index=True,
+    width="stretch",
+    column_config=widgets.DRIVER_COLUMNS,
+    placeholder="—",
+)
+st.caption(DEFINITIONS["lost_trust"])
+
 if not viewer.sees_individuals:
     st.info("Champions' own activity and cohorts show individual people; your role sees teams.")
     st.stop()

@@ -51,3 +51,48 @@ def adoption_by_group(basis: Basis, group: str) -> pl.DataFrame:
 def adoption_by_team(basis: Basis) -> list[dict]:
     """Document form: one entry per team of the population with its adoption at D."""
     return adoption_by_group(basis, "team").to_dicts()
+
+
+def training_and_trust_by_team(basis: Basis) -> pl.DataFrame:
+    """One row per team with eligible people: adoption among its trained and untrained eligible
+    people; acceptance of AI suggestions over the team's feedback (the population's, as the
+    document's trust.by_team) with how many people gave feedback; lost trust (eligible)."""
+    eligible, active = pl.col("eligible"), pl.col("active_28")
+    trained = eligible & pl.col("trained")
+    untrained = eligible & ~pl.col("trained")
+    accepted, rejected = pl.col("accepted").sum(), pl.col("rejected").sum()
+
+    def rate(numerator: str, denominator: str) -> pl.Expr:
+        return pl.when(pl.col(denominator) > 0).then(pl.col(numerator) / pl.col(denominator))
+
+    return (
+        basis.people.with_columns(pl.col("team").fill_null("(no team)"))
+        .group_by("team")
+        .agg(
+            eligible=eligible.sum().cast(pl.Int64),
+            trained=trained.sum().cast(pl.Int64),
+            trained_active=(trained & active).sum().cast(pl.Int64),
+            untrained=untrained.sum().cast(pl.Int64),
+            untrained_active=(untrained & active).sum().cast(pl.Int64),
+            feedback_people=((pl.col("accepted") + pl.col("rejected")) > 0).sum().cast(pl.Int64),
+            acceptance_rate=pl.when(accepted + rejected > 0).then(accepted / (accepted + rejected)),
+            lost_trust=(eligible & pl.col("lost_trust")).sum().cast(pl.Int64),
+        )
+        .filter(pl.col("eligible") > 0)
+        .with_columns(
+            trained_rate=rate("trained_active", "trained"),
+            untrained_rate=rate("untrained_active", "untrained"),
+        )
+        .select(
+            "team",
+            "eligible",
+            "trained",
+            "trained_rate",
+            "untrained",
+            "untrained_rate",
+            "feedback_people",
+            "acceptance_rate",
+            "lost_trust",
+        )
+        .sort("team")
+    )

@@ -70,3 +70,15 @@ def trust_summary(basis: Basis) -> dict:
         "by_week": trust_by_week(basis).to_dicts(),
         "by_person": trust_by_person(basis).drop("team").to_dicts(),
     }
+
+
+def acceptance_weeks(basis: Basis) -> pl.DataFrame:
+    """One row per week (Monday) with feedback: people who gave feedback, accepted, rejected,
+    acceptance_rate (the rates of trust_by_week, with the people they rest on)."""
+    return (
+        basis.activity.filter((pl.col("accepted") + pl.col("rejected")) > 0)
+        .group_by(week=week_of(pl.col("day")))
+        .agg(pl.col("person_id").n_unique().cast(pl.Int64).alias("people"), *feedback_sums())
+        .with_columns(acceptance_rate=acceptance_rate_expr())
+        .sort("week")
+    )

@@ -21,11 +21,12 @@ from analytics.metrics.active import adoption_series
 from analytics.metrics.champions import cohort_adoption, cohort_rows, teams_table
 from analytics.metrics.curves import curves_table, first_use_table
 from analytics.metrics.document import document_from_basis, jsonable
-from analytics.metrics.groups import adoption_by_group
+from analytics.metrics.groups import adoption_by_group, training_and_trust_by_team
 from analytics.metrics.inputs import MetricInputs, load_inputs
 from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import Basis, prepare
 from analytics.metrics.retention import retention_long
+from analytics.metrics.trust import acceptance_weeks
 from analytics.metrics.waves import waves_table
 from analytics.ui import access, dataviews
 
@@ -128,6 +129,8 @@ BASIS_FRAMES: dict[str, Callable[[Basis], pl.DataFrame]] = {
     "cohorts": cohort_rows,
     "people": lambda prepared: prepared.people,
     "cohort_adoption": cohort_adoption,
+    "training_trust": training_and_trust_by_team,
+    "trust_weeks": acceptance_weeks,
 }
 
 

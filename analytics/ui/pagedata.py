@@ -263,6 +263,41 @@ class PageData:
         roles = self._group_board(self.as_of, "role")
         return roles.filter(pl.col("role").is_in(["executive", "manager"]))
 
+    def training_and_trust(self) -> pl.DataFrame:
+        """Per team: adoption of trained vs untrained people, acceptance of AI suggestions and
+        lost trust. Released: a team below the minimum is hidden whole; a rate whose group
+        (trained, untrained, people with feedback) is below the minimum is hidden, and so is a
+        lost-trust count of 1 to min-1."""
+        table = self._frame("training_trust")
+        if self.full_access:
+            return table.with_columns(suppressed=pl.lit(False), note=pl.lit(None, pl.String))
+        low = self.min_group
+        released = released_groups(
+            table, group="team", count="eligible", min_size=low, parts=("trained", "untrained")
+        )
+        return released.with_columns(
+            pl.when(pl.col(size) >= low).then(pl.col(rate)).otherwise(None).alias(rate)
+            for rate, size in (
+                ("trained_rate", "trained"),
+                ("untrained_rate", "untrained"),
+                ("acceptance_rate", "feedback_people"),
+            )
+        ).with_columns(
+            pl.when(pl.col("lost_trust").is_between(1, low - 1))
+            .then(None)
+            .otherwise(pl.col("lost_trust"))
+            .alias("lost_trust")
+        )
+
+    def acceptance_by_week(self) -> pl.DataFrame:
+        """One row per week with AI feedback: people, accepted, rejected, acceptance rate (the
+        whole population's feedback). Released: weeks resting on fewer people than the minimum
+        are left out."""
+        weeks = self._frame("trust_weeks")
+        if self.full_access:
+            return weeks
+        return weeks.filter(pl.col("people") >= self.min_group)
+
     # ---- people ---------------------------------------------------------------------------
 
     def people(self) -> pl.DataFrame:

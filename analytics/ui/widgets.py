@@ -275,6 +275,19 @@ TEAM_COLUMNS = {
     "note": st.column_config.TextColumn("Note"),
     "suppressed": None,
 }
+DRIVER_COLUMNS = {
+    "team": st.column_config.TextColumn("Team"),
+    "eligible": st.column_config.NumberColumn("Eligible", width="small"),
+    "trained": st.column_config.NumberColumn("Trained", width="small"),
+    "trained_rate": st.column_config.NumberColumn("Adoption, trained", format="percent"),
+    "untrained": st.column_config.NumberColumn("Not trained", width="small"),
+    "untrained_rate": st.column_config.NumberColumn("Adoption, not trained", format="percent"),
+    "feedback_people": st.column_config.NumberColumn("Gave feedback", width="small"),
+    "acceptance_rate": st.column_config.NumberColumn("Suggestions accepted", format="percent"),
+    "lost_trust": st.column_config.NumberColumn("Lost trust", width="small"),
+    "note": st.column_config.TextColumn("Note"),
+    "suppressed": None,
+}
 BOARD_COLUMNS = {
     "team": st.column_config.TextColumn("Team"),
     "eligible": st.column_config.NumberColumn("Eligible"),
