@@ -8,11 +8,16 @@ of people outside what the role may see must appear nowhere on the screen.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import duckdb
 import pytest
 from oidc import settle, sign_in
 
 from analytics.ui.navigation import VIEWS, views_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 
@@ -73,14 +78,21 @@ def names_on_screen(page, names: list[str]) -> set[str]:
     return {name for name in names if name in text}
 
 
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ROOT / "build" / "screenshots"))
+
+
 def check_every_url(page, base_url: str, role: str, example: dict, allowed_names: set[str]):
-    """Each view's URL shows the view to a role that may open it, and no view otherwise."""
+    """Each view's URL shows the view to a role that may open it, and no view otherwise; every
+    view a role may open is saved as a screenshot (build/screenshots/ROLE-VIEW-WIDTH.png)."""
     allowed = {v.name for v in views_for(role)}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for view in VIEWS:
         open_url(page, f"{base_url}/{view.name}")
         shown = title(page)
         if view.name in allowed:
             assert shown == view.title, (role, view.name, shown)
+            width = page.viewport_size["width"] if page.viewport_size else 0
+            page.screenshot(path=SCREENSHOTS / f"{role}-{view.name}-{width}.png")
         else:
             assert shown != view.title, (role, view.name)
         leaked = names_on_screen(page, example["names"]) - allowed_names
@@ -115,7 +127,7 @@ def test_each_role_sees_exactly_its_pages_by_url_and_after_a_restart(
         "stranger": set(),
     }[who]
     with oidc_app(example["db"], extra_secrets=PM_SECRETS) as app:
-        page = fresh_page()
+        page = fresh_page(width=1440, height=900)
         sign_in(page, app.url, email)
         if who == "stranger":
             assert "not part of this rollout" in page.locator("body").inner_text()
@@ -152,3 +164,15 @@ def test_served_on_the_network_without_sign_in_it_shows_nothing(oidc_app, fresh_
             assert "sign-in is not configured" in page.locator("body").inner_text()
             assert not names_on_screen(page, example["names"])
             assert page.locator("[data-testid='stMetric']").count() == 0
+
+
+def test_the_team_meeting_on_a_projector(oidc_app, fresh_page, example):
+    """The meeting view at 1920x1080, as leadership would project it (screenshot kept)."""
+    with oidc_app(example["db"], extra_secrets=PM_SECRETS) as app:
+        page = fresh_page(width=1920, height=1080)
+        sign_in(page, app.url, example["executive"])
+        open_url(page, f"{app.url}/team_meeting")
+        assert title(page) == "Team meeting"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "leadership-team_meeting-1920.png")
+        assert not names_on_screen(page, example["names"])
