@@ -50,11 +50,23 @@ def navigation() -> None:
     if not context.viewer.has_access:
         st.navigation([gate.no_access_page()]).run()
         return
-    sections: dict[str, list] = {}
+    pages = {
+        view.name: st.Page(view.path, title=view.title, icon=view.icon)
+        for view in views_for(context.viewer.role)
+    }
+    home = pages[default_view(context.viewer.role)]
+    # The root URL is a hidden page that moves on to the role's home view, so every view,
+    # the home view included, keeps its own URL (`/overview`): bookmarks work for every role.
+    landing = st.Page(
+        lambda: st.switch_page(home),
+        title=home.title,
+        url_path="start",
+        default=True,
+        visibility="hidden",
+    )
+    sections: dict[str, list] = {"": [landing]}
     for view in views_for(context.viewer.role):
-        home = view.name == default_view(context.viewer.role)
-        page = st.Page(view.path, title=view.title, icon=view.icon, default=home)
-        sections.setdefault(view.section, []).append(page)
+        sections.setdefault(view.section, []).append(pages[view.name])
     page = st.navigation(sections)
     with widgets.routed(context):
         page.run()

@@ -33,12 +33,12 @@ period = cols[0].selectbox(
     "Period", ["day", "week", "month"], index=1 if kind == "retention" else 0, key="x_period"
 )
 last = context.as_of or dt.date.today()
-date_to = cols[1].date_input(
-    "To", value=last, min_value=context.first_day, max_value=context.last_day, key="x_to"
-)
 default_from = max(context.first_day or last, last - dt.timedelta(days=55))
-date_from = cols[2].date_input(
-    "From", value=default_from, min_value=context.first_day, max_value=date_to, key="x_from"
+date_from = cols[1].date_input(
+    "From", value=default_from, min_value=context.first_day, max_value=last, key="x_from"
+)
+date_to = cols[2].date_input(
+    "To", value=last, min_value=date_from, max_value=context.last_day, key="x_to"
 )
 event = cols[3].selectbox(
     "Event",

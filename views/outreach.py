@@ -169,12 +169,7 @@ st.caption(
     + (" You see the people assigned to you as champion." if viewer.role != PRODUCT_MANAGER else "")
 )
 
-counts = playbook_counts(worklist)
-cols = st.columns(len(counts) + 1)
-cols[0].metric("To contact", f"{worklist.height:,}")
-for column, (label, number) in zip(cols[1:], counts.items(), strict=True):
-    column.metric(label, f"{number:,}")
-
+headline_row = st.container()  # filled below, once the filters are known
 filters = st.columns(4)
 teams = multiselect(filters[0], "Team", sorted(worklist["team"].drop_nulls().unique()), "o_teams")
 champion_ids = sorted(worklist["champion_id"].drop_nulls().unique())
@@ -184,6 +179,11 @@ segments = multiselect(filters[3], "Segment", list(PLAYBOOKS), "o_segments", PLA
 chosen = {"team": teams, "champion": champions, "wave": waves, "segment": segments}
 shown = filter_worklist(worklist, teams=teams, champions=champions, waves=waves, segments=segments)
 widgets.audit_once(db, viewer, VIEW_WORKLIST, {**chosen, "as_of": context.as_of}, shown.height)
+counts = playbook_counts(shown)  # the headline counts follow the filters
+cols = headline_row.columns(len(counts) + 1)
+cols[0].metric("To contact", f"{shown.height:,}")
+for column, (label, number) in zip(cols[1:], counts.items(), strict=True):
+    column.metric(label, f"{number:,}")
 
 if shown.is_empty():
     st.info("Nobody to contact with these filters.")
@@ -244,7 +244,11 @@ if ids:
         left, middle = st.columns(2)
         channel = left.selectbox("Channel", list(CHANNELS), key="o_channel")
         contacted_on = middle.date_input(
-            "Contacted on", value=dt.date.today(), max_value=dt.date.today(), key="o_date"
+            "Contacted on",
+            value=min(context.as_of or dt.date.today(), dt.date.today()),
+            max_value=dt.date.today(),
+            key="o_date",
+            help="Defaults to the as-of day, so the contact shows in the log and its effect.",
         )
         note = st.text_area("Note (optional)", max_chars=2000, key="o_note")
         submitted = st.form_submit_button("Log contact")
@@ -274,8 +278,8 @@ days = data.settings.outreach_effect_days
 st.caption(
     f"A contact converts when the person has an active day in the {days} days after it (the "
     "contact day itself does not count). Contacts whose window is still open with no activity "
-    "yet are pending and left out of the rate. Same definition as the metrics document's "
-    "outreach_effect."
+    "yet are pending and left out of the rate. Same definition as the outreach effect in "
+    "docs/metrics.md."
 )
 if outcomes.is_empty():
     st.info("No contacts logged yet. Log one above and its effect shows here.")

@@ -93,7 +93,10 @@ def _change(now: Any, then: Any, is_rate: bool) -> str:
     """The difference as text: percentage points for rates, a signed count otherwise."""
     if now is None or then is None:
         return "—"
-    return f"{(now - then) * 100:+.1f} pts" if is_rate else f"{now - then:+,}"
+    if is_rate:
+        points = round((now - then) * 100, 1) + 0.0  # + 0.0: -0.0 reads 0.0, never "-0.0"
+        return f"{points:+.1f} pts"
+    return f"{now - then:+,}"
 
 
 def changes_table(now: dict[str, Any], before: dict[str, Any]) -> pl.DataFrame:

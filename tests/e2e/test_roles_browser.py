@@ -91,6 +91,7 @@ def check_every_url(page, base_url: str, role: str, example: dict, allowed_names
         shown = title(page)
         if view.name in allowed:
             assert shown == view.title, (role, view.name, shown)
+            assert page.get_by_text("Page not found").count() == 0, (role, view.name)
             width = page.viewport_size["width"] if page.viewport_size else 0
             page.screenshot(path=SCREENSHOTS / f"{role}-{view.name}-{width}.png")
         else:
