@@ -64,6 +64,7 @@ edited = st.data_editor(
     width="stretch",
     key="plan_editor",
     column_config=widgets.PLAN_COLUMNS,
+    placeholder="everyone else",  # an empty planned size: the last wave takes everyone else
 )
 if st.button("Save the plan", key="save_plan"):
     waves, errors = frames.plan_from_editor(edited)
