@@ -46,6 +46,24 @@ def _add_ingest(commands: argparse._SubParsersAction) -> None:
     ingest.add_argument("--roster", type=Path, metavar="FILE", help="roster CSV: who is in it")
     ingest.add_argument("--plan", type=Path, metavar="FILE", help="rollout plan CSV (waves)")
     ingest.add_argument(
+        "--kpis",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="weekly KPIs per person: person (id or e-mail), week (its Monday), numeric columns"
+        " (repeatable)",
+    )
+    ingest.add_argument(
+        "--survey",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="ADKAR pulse survey: person or team, date, awareness, desire, knowledge, ability,"
+        " reinforcement 1-5 (repeatable)",
+    )
+    ingest.add_argument(
         "--source", metavar="NAME", help="source system of rows without a source column"
     )
     ingest.add_argument("--tz", metavar="ZONE", help="set the organisation timezone (IANA)")
@@ -102,6 +120,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             tz=args.tz,
             db=args.db,
             output_format=args.format,
+            kpis=args.kpis,
+            survey=args.survey,
         )
     if args.command == "erase":
         from analytics.ingest.erase import erase_command
