@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     outreach.add_argument("--format", choices=["csv", "json"], default="csv", help="output format")
     _add_db(outreach)
 
+    impact = commands.add_parser("impact", help="the effect of the rollout on a sales KPI")
+    impact.add_argument("--kpi", required=True, metavar="NAME", help="the KPI column to analyse")
+    _add_as_of(impact)
+    impact.add_argument("--format", choices=["json", "text"], default="text", help="output format")
+    _add_db(impact)
+
     insight = commands.add_parser("insight", help="explore queries, as in product analytics")
     add_insight_arguments(insight)
     insight.add_argument("--format", choices=["json"], default="json", help="output format")
@@ -135,6 +141,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from analytics.outreach import outreach_command
 
         return outreach_command(as_of=args.as_of, db=args.db, output_format=args.format)
+    if args.command == "impact":
+        from analytics.impact.command import impact_command
+
+        return impact_command(kpi=args.kpi, as_of=args.as_of, db=args.db, output_format=args.format)
     from analytics.insight.command import insight_command
 
     return insight_command(query_from_args(args), args.db)

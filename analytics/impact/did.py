@@ -51,7 +51,7 @@ class Interval:
 @dataclass(frozen=True)
 class DidResult:
     """The simple aggregate, the event study (weeks since start -> interval), the parallel
-    trends check, the design's size and the untreated mean (for relative effects)."""
+    trends check, the design's size, the untreated mean (for relative effects)."""
 
     overall: Interval
     event_study: dict[int, Interval]
@@ -60,6 +60,7 @@ class DidResult:
     units: int
     weeks: int
     untreated_mean: float
+    smallest_group: int  # people in the smallest group used (for releasing to leadership)
 
 
 @dataclass(frozen=True)
@@ -178,4 +179,5 @@ def estimate(panel: Panel, *, draws: int = 499, seed: int = 0) -> DidResult:
         units=n_units,
         weeks=n_weeks,
         untreated_mean=float(np.nanmean(untreated)) if untreated.size else float("nan"),
+        smallest_group=int(size[0, usable].min()),
     )
