@@ -48,7 +48,13 @@ def test_two_runs_write_identical_bytes(tmp_path: Path) -> None:
 
 def test_write_returns_event_files_then_roster_and_plan(tmp_path: Path) -> None:
     names = [p.name for p in write_sample_files(tmp_path)]
-    assert names == [*src.EVENT_FILES, src.ROSTER_FILE, src.PLAN_FILE]
+    assert names == [
+        *src.EVENT_FILES,
+        src.ROSTER_FILE,
+        src.PLAN_FILE,
+        src.KPIS_FILE,
+        src.SURVEY_FILE,
+    ]
 
 
 def test_generation_is_quick() -> None:

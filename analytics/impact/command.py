@@ -30,7 +30,7 @@ def impact_command(*, kpi: str, as_of: dt.date | None, db: Path, output_format: 
     document, _, unmatched = analyse(kpi, load_inputs(Path(db)), read_kpis(db), as_of)
     if unmatched:
         print(
-            f"adoption impact: {unmatched} people in the KPI file match nobody in the roster "
+            f"adoption impact: {unmatched} person(s) in the KPI file match nobody in the roster "
             "and are left out",
             file=sys.stderr,
         )
