@@ -133,4 +133,3 @@ def reason_counts(quarantined: pl.DataFrame) -> dict[str, int]:
     """Quarantined rows per reason."""
     counts = quarantined.group_by("reason").len()
     return dict(zip(counts["reason"], counts["len"], strict=True))
-
