@@ -429,7 +429,7 @@ def test_demo_command_prints_the_database_and_ensure_loads_once(
         pytest.skip(f"ingest not complete: {missing}")
     out = capsys.readouterr().out
     assert str((tmp_path / "data" / "demo.duckdb").resolve()) in out
-    assert "quarantined 11" in out.splitlines()[-3]  # the totals line: 4 + 2 + 2 + 2 + 1
+    assert "quarantined 12" in out.splitlines()[-3]  # totals: 4 + 2 + 2 + 2 + 1, KPIs 1
     assert (tmp_path / "sample_events" / src.CRM_FILE).exists()
     assert ensure_demo_loaded(Path("data/demo.duckdb")) is False  # not empty: nothing loaded
     assert ensure_demo_loaded(Path("data/fresh.duckdb")) is True

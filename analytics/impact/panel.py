@@ -31,18 +31,24 @@ def identity_keys(people: pl.DataFrame) -> pl.DataFrame:
     return both.unique("key", keep="first").drop("rank")
 
 
+def with_person_id(frame: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """The frame with `person_id`: its `person` matched by id, else by e-mail (null: nobody)."""
+    keys = identity_keys(people)
+    exact = keys.rename({"key": "person", "person_id": "exact_id"})
+    folded = keys.rename({"key": "_folded", "person_id": "folded_id"})
+    return (
+        frame.with_columns(_folded=pl.col("person").str.to_lowercase())
+        .join(exact, on="person", how="left")
+        .join(folded, on="_folded", how="left")
+        .with_columns(person_id=pl.coalesce("exact_id", "folded_id"))
+        .drop("_folded", "exact_id", "folded_id")
+    )
+
+
 def matched_kpis(kpis: pl.DataFrame, people: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """KPI rows with their person_id (one row per person and week, mean of any repeats), and
     how many distinct KPI persons matched nobody in the population."""
-    keys = identity_keys(people)
-    exact = keys.rename({"key": "person", "person_id": "exact_id"})
-    folded = keys.rename({"key": "folded", "person_id": "folded_id"})
-    rows = (
-        kpis.with_columns(folded=pl.col("person").str.to_lowercase())
-        .join(exact, on="person", how="left")
-        .join(folded, on="folded", how="left")
-        .with_columns(person_id=pl.coalesce("exact_id", "folded_id"))
-    )
+    rows = with_person_id(kpis, people)
     unmatched = rows.filter(pl.col("person_id").is_null())["person"].n_unique()
     matched = rows.drop_nulls("person_id").group_by("person_id", "week").agg(pl.col("value").mean())
     return matched, unmatched
