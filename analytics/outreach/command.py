@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 
 from analytics.exports import to_safe_csv
+from analytics.impact.data import read_survey
 from analytics.metrics.inputs import load_inputs
 from analytics.outreach.build import worklist_from_inputs
 from analytics.privacy.audit import EXPORT_WORKLIST, audit_command_line
@@ -32,7 +33,7 @@ def _write(data: bytes) -> None:
 
 def outreach_command(*, as_of: dt.date | None, db: Path, output_format: str = "csv") -> int:
     """Print the worklist as spreadsheet-safe CSV or JSON (the CLI parsed --as-of); audited."""
-    worklist = worklist_from_inputs(load_inputs(Path(db)), as_of)
+    worklist = worklist_from_inputs(load_inputs(Path(db)), as_of, read_survey(db))
     filters = {"as_of": as_of, "format": output_format}
     audit_command_line(db, EXPORT_WORKLIST, filters, row_count=worklist.height)
     if output_format == "json":
