@@ -49,6 +49,9 @@ else:
             f"sit around zero (parallel-trends check: {trend}). Design: {design['waves']} "
             f"waves, {design['units']} people, {design['weeks']} weeks. See docs/impact.md."
         )
+    unmatched = data.impact_unmatched()
+    if unmatched:
+        st.caption(f"{unmatched} person(s) in the KPI file match nobody in the roster: left out.")
 
 st.subheader("Pulse survey: each team's barrier")
 barriers = data.survey_barriers()

@@ -47,6 +47,7 @@ def test_product_manager_sees_the_estimate_chart_and_barriers(open_page, example
     barriers = at.dataframe[0].value
     assert {"team", "answers", "knowledge", "barrier"} <= set(barriers.columns)
     assert barriers["barrier"].notna().all()
+    assert any("match nobody in the roster" in c.value for c in at.caption)  # the contractor
 
 
 def test_no_kpis_says_how_to_add_them(open_page, tiny_db):
