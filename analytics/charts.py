@@ -433,3 +433,41 @@ def training_bars(teams: pl.DataFrame) -> Chart:
         )
     )
     return projector(chart, height=max(260, 34 * teams.height))
+
+
+def event_study(points: pl.DataFrame, *, kpi: str) -> Chart:
+    """Effect on a KPI by weeks since the wave started: estimates with 95% interval bars, a
+    zero line, and a dotted line where the wave starts (before it: the parallel-trends check)."""
+    data = points.with_columns(
+        period=pl.when(pl.col("week") < 0)
+        .then(pl.lit("before the start"))
+        .otherwise(pl.lit("after the start"))
+    )
+    x = alt.X("week:Q", title="Weeks since the wave started", axis=alt.Axis(format="d"))
+    colour = alt.Color(
+        "period:N",
+        title=None,
+        scale=alt.Scale(domain=["before the start", "after the start"], range=[GREY, BLUE]),
+    )
+    tooltip = [
+        alt.Tooltip("week:Q", title="Weeks since start"),
+        alt.Tooltip("estimate:Q", title="Effect", format=",.2f"),
+        alt.Tooltip("ci_low:Q", title="95% interval from", format=",.2f"),
+        alt.Tooltip("ci_high:Q", title="95% interval to", format=",.2f"),
+    ]
+    base = alt.Chart(data).encode(x=x)
+    bars = base.mark_rule(strokeWidth=2).encode(
+        y=alt.Y("ci_low:Q", title=f"Effect on {kpi} per person-week"),
+        y2="ci_high:Q",
+        color=colour,
+    )
+    dots = base.mark_circle(size=70, opacity=1).encode(
+        y="estimate:Q", color=colour, tooltip=tooltip
+    )
+    zero = alt.Chart(pl.DataFrame({"y": [0.0]})).mark_rule(color=TARGET).encode(y="y:Q")
+    start = (
+        alt.Chart(pl.DataFrame({"x": [-0.5]}))
+        .mark_rule(color=LIGHT, strokeDash=[4, 4])
+        .encode(x="x:Q")
+    )
+    return projector(alt.layer(zero, start, bars, dots))

@@ -48,6 +48,24 @@ def _add_ingest(commands: argparse._SubParsersAction) -> None:
     ingest.add_argument("--roster", type=Path, metavar="FILE", help="roster CSV: who is in it")
     ingest.add_argument("--plan", type=Path, metavar="FILE", help="rollout plan CSV (waves)")
     ingest.add_argument(
+        "--kpis",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="weekly KPIs per person: person (id or e-mail), week (its Monday), numeric columns"
+        " (repeatable)",
+    )
+    ingest.add_argument(
+        "--survey",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="ADKAR pulse survey: person or team, date, awareness, desire, knowledge, ability,"
+        " reinforcement 1-5 (repeatable)",
+    )
+    ingest.add_argument(
         "--source", metavar="NAME", help="source system of rows without a source column"
     )
     ingest.add_argument("--tz", metavar="ZONE", help="set the organisation timezone (IANA)")
@@ -79,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     outreach.add_argument("--format", choices=["csv", "json"], default="csv", help="output format")
     _add_db(outreach)
 
+    impact = commands.add_parser("impact", help="the effect of the rollout on a sales KPI")
+    impact.add_argument("--kpi", required=True, metavar="NAME", help="the KPI column to analyse")
+    _add_as_of(impact)
+    impact.add_argument("--format", choices=["json", "text"], default="text", help="output format")
+    _add_db(impact)
+
     insight = commands.add_parser("insight", help="explore queries, as in product analytics")
     add_insight_arguments(insight)
     insight.add_argument("--format", choices=["json"], default="json", help="output format")
@@ -104,6 +128,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             tz=args.tz,
             db=args.db,
             output_format=args.format,
+            kpis=args.kpis,
+            survey=args.survey,
         )
     if args.command == "erase":
         from analytics.ingest.erase import erase_command
@@ -117,6 +143,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from analytics.outreach import outreach_command
 
         return outreach_command(as_of=args.as_of, db=args.db, output_format=args.format)
+    if args.command == "impact":
+        from analytics.impact.command import impact_command
+
+        return impact_command(kpi=args.kpi, as_of=args.as_of, db=args.db, output_format=args.format)
     from analytics.insight.command import insight_command
 
     return insight_command(query_from_args(args), args.db)

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from analytics.files import make_private_dir, protect_database_files
-from analytics.tables import ROSTER
+from analytics.tables import KPIS, ROSTER, SURVEY
 
 DEFAULT_DB = Path(os.environ.get("ADOPTION_DB", "data/adoption.duckdb"))
 
@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     warnings VARCHAR, ingested_at TIMESTAMP
 );
 {ROSTER.ddl()}
+{KPIS.ddl()}
+{SURVEY.ddl()}
 CREATE TABLE IF NOT EXISTS tombstones (identity_hash VARCHAR PRIMARY KEY, erased_at TIMESTAMP);
 ALTER TABLE tombstones ADD COLUMN IF NOT EXISTS key_id VARCHAR;  -- the erasure key that hashed it
 CREATE TABLE IF NOT EXISTS person_day (

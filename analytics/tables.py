@@ -18,6 +18,7 @@ SQL_TYPES: dict[type[pl.DataType], str] = {  # DuckDB types of the polars types 
     pl.Int64: "BIGINT",
     pl.Int32: "INTEGER",
     pl.Date: "DATE",
+    pl.Float64: "DOUBLE",
 }
 
 
@@ -119,3 +120,35 @@ OUTREACH_LOG_SCHEMA: dict[str, pl.DataType] = {  # the store's full log, with wh
     "logged_at": pl.Datetime("us", "UTC"),
     "logged_by": pl.String(),
 }
+
+KPIS = Table(  # one row per person, week and KPI (SPEC 13); `person` as written, normalised
+    "kpis",
+    _columns(
+        person=pl.String(),
+        week=pl.Date(),  # its Monday
+        kpi=pl.String(),
+        value=pl.Float64(),
+        file_name=pl.String(),
+        line_no=pl.Int64(),
+        ingest_id=pl.Int64(),
+    ),
+)
+
+SURVEY = Table(  # one row per pulse-survey answer (SPEC 13): a person's, or anonymous with team
+    "survey",
+    _columns(
+        response_key=pl.String(),  # person|date, or team|date|answers|occurrence (dedupe key)
+        person=pl.String(),
+        team=pl.String(),
+        date=pl.Date(),
+        awareness=pl.Int64(),
+        desire=pl.Int64(),
+        knowledge=pl.Int64(),
+        ability=pl.Int64(),
+        reinforcement=pl.Int64(),
+        file_name=pl.String(),
+        line_no=pl.Int64(),
+        ingest_id=pl.Int64(),
+    ),
+)
+ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")

@@ -48,7 +48,13 @@ def test_two_runs_write_identical_bytes(tmp_path: Path) -> None:
 
 def test_write_returns_event_files_then_roster_and_plan(tmp_path: Path) -> None:
     names = [p.name for p in write_sample_files(tmp_path)]
-    assert names == [*src.EVENT_FILES, src.ROSTER_FILE, src.PLAN_FILE]
+    assert names == [
+        *src.EVENT_FILES,
+        src.ROSTER_FILE,
+        src.PLAN_FILE,
+        src.KPIS_FILE,
+        src.SURVEY_FILE,
+    ]
 
 
 def test_generation_is_quick() -> None:
@@ -423,7 +429,7 @@ def test_demo_command_prints_the_database_and_ensure_loads_once(
         pytest.skip(f"ingest not complete: {missing}")
     out = capsys.readouterr().out
     assert str((tmp_path / "data" / "demo.duckdb").resolve()) in out
-    assert "quarantined 11" in out.splitlines()[-3]  # the totals line: 4 + 2 + 2 + 2 + 1
+    assert "quarantined 12" in out.splitlines()[-3]  # totals: 4 + 2 + 2 + 2 + 1, KPIs 1
     assert (tmp_path / "sample_events" / src.CRM_FILE).exists()
     assert ensure_demo_loaded(Path("data/demo.duckdb")) is False  # not empty: nothing loaded
     assert ensure_demo_loaded(Path("data/fresh.duckdb")) is True

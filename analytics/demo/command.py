@@ -22,7 +22,8 @@ BUILD_COST = 800_000  # SPEC 2.3: the running example's build cost
 
 
 def ingest_samples(db: Path, paths: Sequence[Path]) -> list[FileReport]:
-    """Ingest written sample files (events, roster, plan) through the public ingest API."""
+    """Ingest written sample files (events, roster, plan, KPIs, survey) through the public
+    ingest API."""
     by_name = {path.name: path for path in paths}
     events = [by_name[name] for name in sources.EVENT_FILES]
     return ingest_paths(
@@ -32,6 +33,8 @@ def ingest_samples(db: Path, paths: Sequence[Path]) -> list[FileReport]:
         plan=by_name[sources.PLAN_FILE],
         source=None,
         tz=None,
+        kpis=[by_name[sources.KPIS_FILE]],
+        survey=[by_name[sources.SURVEY_FILE]],
     )
 
 
@@ -43,7 +46,7 @@ def summary_lines(reports: Sequence[FileReport]) -> list[str]:
         if report.status == "refused":
             lines.append(f"  {report.file}: refused: {report.error}")
             continue
-        if report.kind != "events":
+        if report.kind not in ("events", "kpis", "survey"):
             continue
         counts = {key: getattr(report, key) for key in totals}
         totals = {key: totals[key] + counts[key] for key in totals}

@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 
 from analytics.demo import sources
+from analytics.demo.outcomes import kpi_frame, kpis_csv, survey_csv, survey_frame
 from analytics.demo.outreach import choose_contacts, with_response
 from analytics.demo.roster import build_roster, plan_frame
 from analytics.demo.scenario import (
@@ -42,7 +43,8 @@ def outreach_contacts() -> pl.DataFrame:
 
 
 def sample_files() -> dict[str, bytes]:
-    """Every sample file's name and exact bytes: event sources first, then roster and plan."""
+    """Every sample file's name and exact bytes: event sources first, then roster and plan,
+    then the KPIs and the survey."""
     roster = build_roster()
     events = scenario_events(roster)
     web_first, web_second = sources.web_exports(events)
@@ -54,6 +56,8 @@ def sample_files() -> dict[str, bytes]:
         sources.CALLS_FILE: sources.call_analyzer(events),
         sources.ROSTER_FILE: sources.roster_csv(roster),
         sources.PLAN_FILE: sources.plan_csv(plan_frame()),
+        sources.KPIS_FILE: kpis_csv(kpi_frame(roster)),
+        sources.SURVEY_FILE: survey_csv(survey_frame(roster)),
     }
 
 

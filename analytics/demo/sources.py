@@ -23,6 +23,8 @@ WEB_FILES = ("web_app_2026-06_2026-08.csv", "web_app_2026-08_2026-10.csv")
 CALLS_FILE = "call_analyzer.parquet"
 ROSTER_FILE = "roster.csv"
 PLAN_FILE = "plan.csv"
+KPIS_FILE = "kpis.csv"  # weekly sales KPIs per rep (SPEC 13)
+SURVEY_FILE = "survey.csv"  # one ADKAR pulse-survey round (SPEC 13)
 EVENT_FILES = (CRM_FILE, COACH_FILE, *WEB_FILES, CALLS_FILE)
 
 WEB_SPLIT = (dt.datetime(2026, 9, 1), dt.datetime(2026, 8, 1))  # file 1 before, file 2 from

@@ -1,7 +1,8 @@
 """`adoption ingest` and the ingest entry point the demo and the app call (ingest_paths).
 
 Order of work: settings (`--tz` first), roster, plan, then each event file in its own
-transaction (a refused file is reported and the batch goes on), then person_day once.
+transaction (a refused file is reported and the batch goes on), then person_day once; KPI and
+survey files (SPEC 13) last, each in its own transaction (they do not touch person_day).
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from polars.exceptions import PanicException, PolarsError
 from analytics.activity import rebuild_with
 from analytics.db import bump_ingest_version, connection, transaction
 from analytics.ingest import read
+from analytics.ingest.kpis import ingest_kpi_file
 from analytics.ingest.load import load_parsed_file, log_refused
 from analytics.ingest.plan import load_plan
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster
+from analytics.ingest.sniff import FileRefused
+from analytics.ingest.survey import ingest_survey_file
 from analytics.settings import Settings, check_timezone
 from analytics.state.store import get_settings, set_setting
 
@@ -91,6 +95,27 @@ def ingest_file(
     return report
 
 
+TableLoader = Callable[..., FileReport]
+TABLE_LOADERS: dict[str, TableLoader] = {"kpis": ingest_kpi_file, "survey": ingest_survey_file}
+
+
+def ingest_table_file(
+    con: duckdb.DuckDBPyConnection, path: Path, *, kind: str, settings: Settings, now: dt.datetime
+) -> FileReport:
+    """Read, validate and load one KPI or survey file; a refused file is logged and reported."""
+    error = upload_cap_error(path, settings)
+    if error is None:
+        try:
+            return TABLE_LOADERS[kind](con, path, now=now)
+        except FileRefused as refusal:
+            error = str(refusal.of(path))
+        except (ValueError, OSError, EOFError, UnicodeError, duckdb.Error, PolarsError) as failure:
+            error = f"{path}: could not be read ({type(failure).__name__}: {failure})"
+    report = FileReport.refused(str(path), error, kind=kind)
+    log_refused(con, report, sha256=None, at=now)
+    return report
+
+
 def ingest_paths(
     db: Path | str,
     files: Sequence[Path | str],
@@ -100,8 +125,11 @@ def ingest_paths(
     source: str | None = None,
     tz: str | None = None,
     progress: Progress | None = None,
+    kpis: Sequence[Path | str] = (),
+    survey: Sequence[Path | str] = (),
 ) -> list[FileReport]:
-    """Ingest a batch (roster, plan, event files) into db; one report per file, in that order."""
+    """Ingest a batch (roster, plan, event files, KPI and survey files) into db; one report per
+    file, in that order."""
     db = Path(db)
     if tz is not None:
         try:
@@ -110,7 +138,9 @@ def ingest_paths(
             raise IngestOptionError(str(error)) from None
     settings = get_settings(db)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    total = len(files) + (roster is not None) + (plan is not None)
+    tables = [("kpis", Path(p)) for p in kpis] + [("survey", Path(p)) for p in survey]
+    total = len(files) + (roster is not None) + (plan is not None) + len(tables)
+    only_tables = bool(tables) and not files and roster is None and plan is None and tz is None
     reports: list[FileReport] = []
 
     def done(report: FileReport) -> None:
@@ -132,11 +162,16 @@ def ingest_paths(
             done(load_plan(db, Path(plan)))
         for path in files:
             done(ingest_file(con, Path(path), settings=settings, source=source, now=now))
-        if files or roster_report is None or roster_report.status != "loaded":
+        if not only_tables and (files or roster_report is None or roster_report.status != "loaded"):
             with transaction(con):
                 rebuild_with(con, settings)
                 bump_ingest_version(con)
+        for kind, path in tables:
+            done(ingest_table_file(con, path, kind=kind, settings=settings, now=now))
     return reports
+
+
+FILE_KINDS = ("events", "kpis", "survey")  # reported with counts (JSON on stdout)
 
 
 def print_reports(reports: Sequence[FileReport], output_format: str) -> None:
@@ -145,9 +180,9 @@ def print_reports(reports: Sequence[FileReport], output_format: str) -> None:
         print("\n".join(r.to_text() for r in reports))
         return
     for report in reports:
-        if report.kind != "events":
+        if report.kind not in FILE_KINDS:
             print(report.to_text(), file=sys.stderr)
-    print(json.dumps([r.to_json() for r in reports if r.kind == "events"], indent=2))
+    print(json.dumps([r.to_json() for r in reports if r.kind in FILE_KINDS], indent=2))
 
 
 def terminal_progress(stream: TextIO | None = None) -> Progress | None:
@@ -174,10 +209,15 @@ def ingest_command(
     tz: str | None,
     db: Path,
     output_format: str = "text",
+    kpis: Sequence[Path] = (),
+    survey: Sequence[Path] = (),
 ) -> int:
     """`adoption ingest`: exit 0 when every file was readable, 2 when any was refused."""
-    if not files and roster is None and plan is None and tz is None:
-        message = "adoption ingest: give event FILEs, --roster FILE and/or --plan FILE"
+    if not files and roster is None and plan is None and tz is None and not kpis and not survey:
+        message = (
+            "adoption ingest: give event FILEs, --roster FILE, --plan FILE, --kpis FILE "
+            "and/or --survey FILE"
+        )
         print(message, file=sys.stderr)
         return 2
     try:
@@ -189,6 +229,8 @@ def ingest_command(
             source=source,
             tz=tz,
             progress=terminal_progress(),
+            kpis=kpis,
+            survey=survey,
         )
     except IngestOptionError as error:
         print(f"adoption ingest: {error}", file=sys.stderr)

@@ -30,3 +30,25 @@ ALL_REASONS: tuple[str, ...] = (
 
 FIELD_MAX_BYTES = 1_000_000  # "1 MB": UTF-8 bytes of one field
 IDENTIFIER_MAX_CHARS = 256  # user_id, event_id, event, source, session_id
+
+# KPI and survey files (SPEC 13): checked after the structural reasons above, in this order
+BAD_WEEK = "unparseable week (YYYY-MM-DD)"
+WEEK_NOT_MONDAY = "week is not a Monday"
+DATE_OUT_OF_RANGE = "date out of range"  # before 2000-01-01 or more than 1 day after ingest
+BAD_DATE = "unparseable date (YYYY-MM-DD)"
+NOT_A_NUMBER = "KPI value is not a number"
+NO_VALUES = "no KPI value"
+MISSING_PERSON_OR_TEAM = "missing person and team"
+BAD_ANSWER = "survey answer not 1 to 5"
+NO_ANSWERS = "no survey answer"
+TABLE_REASONS: tuple[str, ...] = (
+    BAD_WEEK,
+    WEEK_NOT_MONDAY,
+    DATE_OUT_OF_RANGE,
+    BAD_DATE,
+    NOT_A_NUMBER,
+    NO_VALUES,
+    MISSING_PERSON_OR_TEAM,
+    BAD_ANSWER,
+    NO_ANSWERS,
+)

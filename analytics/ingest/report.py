@@ -37,7 +37,7 @@ class FileReport:
     conflicts: int = 0
     date_order: str | None = None
     warnings: list[str] = field(default_factory=list)
-    kind: str = "events"  # "events" | "roster" | "plan"; not part of the JSON contract
+    kind: str = "events"  # "events" | "roster" | "plan" | "kpis" | "survey"; not in the JSON
 
     @classmethod
     def refused(cls, file: str, error: str, *, kind: str = "events") -> FileReport:
@@ -56,7 +56,7 @@ class FileReport:
         """A few readable lines for the terminal."""
         if self.status == "refused":
             return f"{self.file}: refused: {self.error}"
-        if self.kind != "events":
+        if self.kind in ("roster", "plan"):
             lines = [f"{self.file}: {self.kind} loaded ({self.loaded} rows)"]
             lines += [f"  warning: {w}" for w in self.warnings]
             return "\n".join(lines)

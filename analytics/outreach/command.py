@@ -11,6 +11,7 @@ import polars as pl
 
 from analytics.asof import check_as_of
 from analytics.exports import to_safe_csv
+from analytics.impact.data import read_survey
 from analytics.metrics.inputs import last_event_day, load_inputs
 from analytics.outreach.build import worklist_from_inputs
 from analytics.privacy.audit import EXPORT_WORKLIST, audit_command_line
@@ -36,7 +37,7 @@ def outreach_command(*, as_of: dt.date | None, db: Path, output_format: str = "c
     inputs = load_inputs(Path(db))
     if note := check_as_of(as_of, last_event_day(inputs)):
         print(note, file=sys.stderr)
-    worklist = worklist_from_inputs(inputs, as_of)
+    worklist = worklist_from_inputs(inputs, as_of, read_survey(db))
     filters = {"as_of": as_of, "format": output_format}
     audit_command_line(db, EXPORT_WORKLIST, filters, row_count=worklist.height)
     if output_format == "json":

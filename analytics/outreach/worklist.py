@@ -239,19 +239,51 @@ def _sort_key() -> pl.Expr:
     )
 
 
+def with_barrier(worklist: pl.DataFrame, barriers: pl.DataFrame | None) -> pl.DataFrame:
+    """The worklist with each person's survey barrier (SPEC 13) added to reason and next step.
+
+    `barriers`: one row per person (person_id, barrier, barrier_source `own`|`team`,
+    barrier_step), from analytics.impact.survey.person_barriers; people without one unchanged.
+    """
+    if barriers is None or barriers.is_empty():
+        return worklist
+    whose = (
+        pl.when(pl.col("barrier_source") == "own")
+        .then(pl.lit("their"))
+        .otherwise(pl.lit("their team's"))
+    )
+    note = pl.format("; survey: {} lowest score is {}", whose, pl.col("barrier"))
+    step = pl.format(
+        "{} ({} barrier); then: {}", pl.col("barrier_step"), pl.col("barrier"), pl.col("next_step")
+    )
+    return (
+        worklist.join(barriers, on="person_id", how="left")
+        .with_columns(
+            reason=pl.when(pl.col("barrier").is_null())
+            .then(pl.col("reason"))
+            .otherwise(pl.col("reason") + note),
+            next_step=pl.when(pl.col("barrier").is_null())
+            .then(pl.col("next_step"))
+            .otherwise(step),
+        )
+        .select(worklist.columns)
+    )
+
+
 def build_worklist(
     people: pl.DataFrame,
     roster: pl.DataFrame,
     outreach: pl.DataFrame,
     as_of: dt.date,
     settings: Settings | None = None,
+    barriers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """One row per eligible person to contact (columns WORKLIST_COLUMNS), most valuable first.
 
     `people`: one row per eligible person at D with segment and activity counts (the metrics'
     eligible people; see PEOPLE_SCHEMA). `roster`: owners' names and champion status.
     `outreach`: the contact log. Settings used: recent_contact_days, dormant_days,
-    message_templates.
+    message_templates. `barriers`: survey barriers per person (see with_barrier), optional.
     """
     settings = settings or Settings()
     recent_contact_days = settings.recent_contact_days
@@ -287,6 +319,7 @@ def build_worklist(
             nulls_last=True,
         )
         .with_row_index("rank", offset=1)
+        .pipe(with_barrier, barriers)
         .select(pl.col(c).cast(d) for c, d in WORKLIST_SCHEMA.items())
     )
 

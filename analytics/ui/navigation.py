@@ -15,6 +15,7 @@ from analytics.privacy.roles import CHAMPION, LEADERSHIP, PRODUCT_MANAGER, Role
 
 VIEWS_DIR = Path(__file__).resolve().parents[2] / "views"
 EVERYONE: frozenset[Role] = frozenset({PRODUCT_MANAGER, LEADERSHIP, CHAMPION})
+DECIDERS: frozenset[Role] = frozenset({PRODUCT_MANAGER, LEADERSHIP})  # group-level results
 PEOPLE: frozenset[Role] = frozenset({PRODUCT_MANAGER, CHAMPION})
 MANAGERS: frozenset[Role] = frozenset({PRODUCT_MANAGER})
 
@@ -45,6 +46,7 @@ VIEWS: tuple[View, ...] = (
     View("champions", "Champions", ":material/groups:", "Rollout", EVERYONE),
     View("outreach", "Outreach worklist", ":material/campaign:", "Rollout", PEOPLE),
     View("team_meeting", "Team meeting", ":material/co_present:", "Rollout", EVERYONE),
+    View("impact", "Impact", ":material/trending_up:", "Rollout", DECIDERS),
     View("explore", "Explore", ":material/query_stats:", "Analyse and manage", MANAGERS),
     View("data", "Data", ":material/upload_file:", "Analyse and manage", MANAGERS),
     View("settings", "Settings", ":material/settings:", "Analyse and manage", MANAGERS),

@@ -37,7 +37,7 @@ from analytics.privacy.scope import scope_people
 from analytics.privacy.suppression import suppressed_label
 from analytics.settings import Settings
 from analytics.state import store
-from analytics.ui import frames, loaders, widgets
+from analytics.ui import frames, impact_loaders, loaders, widgets
 from analytics.ui.widgets import PageContext
 
 LIFECYCLE_COUNTS = ("new", "returning", "resurrecting", "dormant")
@@ -414,6 +414,42 @@ class PageData:
         """An explore query over every user (unscoped): product managers only."""
         self._require_full_access("Explore queries")
         return loaders.insight(*self._key, argv)
+
+    # ---- impact and surveys (SPEC 13; issue 14) -------------------------------------------
+    # Kept together at the end of the class: estimates are group-level (whole waves), released
+    # to leadership only when every wave used holds at least the minimum group size; survey
+    # numbers per team only for teams with at least that many answers (release.py).
+
+    def kpi_names(self) -> list[str]:
+        """The KPIs ingested (`adoption ingest --kpis`), alphabetically."""
+        return impact_loaders.names(self.context.db, self.context.version)
+
+    def impact(self, kpi: str) -> dict[str, Any]:
+        """The impact document of SPEC 14 for one KPI, or {kpi, error} with the reason."""
+        document, smallest, _ = impact_loaders.impact(*self._key, kpi, self.as_of)
+        if self.full_access or "error" in document or smallest >= self.min_group:
+            return document
+        label = suppressed_label(self.min_group)
+        return {"kpi": kpi, "error": f"a wave in the comparison has {label}"}
+
+    def impact_unmatched(self) -> int:
+        """KPI people who match nobody in the roster (left out); 0 for all but product managers."""
+        names = self.kpi_names()
+        if not names or not self.full_access:
+            return 0
+        return impact_loaders.impact(*self._key, names[0], self.as_of)[2]
+
+    def survey_barriers(self) -> pl.DataFrame:
+        """One row per team: answers, mean per ADKAR element, barrier; small teams released."""
+        table = impact_loaders.barriers(*self._key, self.as_of)[0]
+        if self.full_access:
+            return table.with_columns(suppressed=pl.lit(False), note=pl.lit(None, pl.String))
+        return released_groups(table, group="team", count="answers", min_size=self.min_group)
+
+    def segment_barriers(self) -> pl.DataFrame:
+        """One row per team and segment (named answers): product managers only, else empty."""
+        table = impact_loaders.barriers(*self._key, self.as_of)[1]
+        return table if self.full_access else table.clear()
 
 
 def open_view(name: str, *, needs_data: bool = True, room: bool = False) -> PageData:

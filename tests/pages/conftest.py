@@ -18,6 +18,7 @@ PAGES = [
     "retention",
     "champions",
     "team_meeting",
+    "impact",
     "explore",
     "data",
     "settings",
