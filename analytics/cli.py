@@ -152,7 +152,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     return insight_command(query_from_args(args), args.db)
 
 
-READ_COMMANDS = frozenset({"erase", "metrics", "outreach", "insight"})
+READ_COMMANDS = frozenset({"metrics", "outreach", "insight"})  # erase may precede any data
 
 
 def missing_database(args: argparse.Namespace) -> str | None:

@@ -101,7 +101,9 @@ def scoped_worklist(
     basis = _data.basis()
     if basis.as_of is None:
         return empty_worklist()
-    full = build_worklist(basis.eligible, _data.roster(), _log, basis.as_of, _data.settings)
+    full = build_worklist(
+        basis.eligible, _data.roster(), _log, basis.as_of, _data.settings, _data.barriers()
+    )
     scoped = scope_people(full, _data.viewer)
     if _data.full_access:
         return scoped

@@ -67,11 +67,20 @@ class Erasure:
     event_references: int = 0
     outreach_references: int = 0
     audit_entries: int = 0
+    kpi_rows: int = 0
+    survey_rows: int = 0
 
     @property
     def deleted(self) -> int:
-        """Rows deleted: events, quarantine rows, roster rows and outreach rows."""
-        return self.events + self.quarantine_rows + self.roster_rows + self.outreach_rows
+        """Rows deleted: events, quarantine, roster, outreach, KPI and named survey rows."""
+        return (
+            self.events
+            + self.quarantine_rows
+            + self.roster_rows
+            + self.outreach_rows
+            + self.kpi_rows
+            + self.survey_rows
+        )
 
     @property
     def references(self) -> int:
@@ -97,6 +106,8 @@ class Erasure:
                 f"  quarantine rows deleted: {self.quarantine_rows}",
                 f"  roster rows deleted: {self.roster_rows}",
                 f"  outreach rows deleted: {self.outreach_rows}",
+                f"  KPI rows deleted: {self.kpi_rows}",
+                f"  survey answers deleted: {self.survey_rows}",
                 f"  champion references replaced: {self.champion_references}",
                 f"  manager references replaced: {self.manager_references}",
                 f"  event property references replaced: {self.event_references}",
@@ -209,6 +220,8 @@ def _erase_in_database(
         champion_references=_replace_roster_reference(con, "champion_id", ids),
         manager_references=_replace_roster_reference(con, "manager_id", ids),
         event_references=_redact_event_properties(con, person),
+        kpi_rows=_count(con, "DELETE FROM kpis WHERE person IN (SELECT unnest(?))", [ids]),
+        survey_rows=_count(con, "DELETE FROM survey WHERE person IN (SELECT unnest(?))", [ids]),
     )
     _store_tombstones(con, erasure_keys(con, create=True)[0], ids)
     rebuild_person_day(con, timezone=settings.timezone, passive_events=settings.passive_events)

@@ -17,6 +17,9 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from analytics.impact.data import read_survey
+from analytics.impact.survey import answers_with_team
+from analytics.impact.survey import person_barriers as person_barriers_of
 from analytics.metrics.active import adoption_series
 from analytics.metrics.champions import cohort_adoption, cohort_rows, teams_table
 from analytics.metrics.curves import curves_table, first_use_table
@@ -187,3 +190,14 @@ def insight(
             return run_insight(query, db), None
     except InsightError as error:
         return None, str(error)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def person_barriers(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
+    """Each eligible person's survey barrier (their own answers, else their team's); empty
+    without a survey. Unscoped: the worklist that uses it is scoped."""
+    survey = read_survey(db)
+    if not survey.height:
+        return pl.DataFrame()
+    prepared = basis(db, version, state, as_of)
+    return person_barriers_of(answers_with_team(survey, prepared.people), prepared.eligible)

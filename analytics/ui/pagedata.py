@@ -382,6 +382,13 @@ class PageData:
             raise NotAllowed("The outreach worklist is individual-level")
         return loaders.basis(*self._key, self.as_of)
 
+    def barriers(self) -> pl.DataFrame | None:
+        """Each eligible person's survey barrier, for the worklist (None without a survey)."""
+        if self.viewer.role not in (PRODUCT_MANAGER, CHAMPION):
+            raise NotAllowed("Survey barriers per person are individual-level")
+        found = loaders.person_barriers(*self._key, self.as_of)
+        return found if found.height else None
+
     def roster(self) -> pl.DataFrame:
         """The roster, for building the worklist and scoping it (never shown whole)."""
         if self.viewer.role not in (PRODUCT_MANAGER, CHAMPION):

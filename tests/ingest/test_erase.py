@@ -112,3 +112,27 @@ def test_erasing_someone_unknown_still_suppresses_them_later(db_path: Path) -> N
 
 def test_erase_of_an_empty_user_is_an_error(db_path: Path) -> None:
     assert erase_command(user="  ", db=db_path) == 2
+
+
+def test_erasure_deletes_the_persons_kpi_rows_and_named_survey_answers(tmp_path):
+    from analytics.db import connection
+    from analytics.ingest.command import ingest_paths
+    from analytics.ingest.erase import erase_person
+
+    db = tmp_path / "adoption.duckdb"
+    kpis = tmp_path / "kpis.csv"
+    kpis.write_text(
+        "person,week,calls\nann@example.com,2026-01-05,4\nbo@example.com,2026-01-05,2\n"
+    )
+    survey = tmp_path / "survey.csv"
+    survey.write_text(
+        "person,team,date,awareness,desire,knowledge,ability,reinforcement\n"
+        "ann@example.com,,2026-01-06,4,3,2,3,4\n,Team A,2026-01-06,5,4,4,4,4\n"
+    )
+    ingest_paths(db, [], kpis=[kpis], survey=[survey])
+    erasure = erase_person(db, "ann@example.com")
+    # one KPI row and one named answer of Ann's; Bo's row and the anonymous answer stay
+    assert (erasure.kpi_rows, erasure.survey_rows) == (1, 1)
+    with connection(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM kpis").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM survey").fetchone()[0] == 1
