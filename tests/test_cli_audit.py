@@ -62,5 +62,5 @@ def test_metrics_export_is_audited_with_its_person_rows(
 
 
 def test_a_missing_database_is_not_audited_and_nothing_is_created(db_path: Path) -> None:
-    assert main(["outreach", "--db", str(db_path)]) == 0
+    assert main(["outreach", "--db", str(db_path)]) == 2  # refused: no such database
     assert not db_path.exists() and not state_path_for(db_path).exists()

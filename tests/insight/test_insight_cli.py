@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from analytics.cli import main
 from analytics.db import connection, state_path_for
 from analytics.state.store import set_setting
 
@@ -146,12 +147,11 @@ def test_unknown_event_gives_zero_counts(
     ]
 
 
-def test_missing_database_reads_as_empty_and_is_not_created(
-    tmp_path: Path, insight: Callable[..., Any]
-) -> None:
+def test_a_missing_database_is_an_error_and_is_not_created(tmp_path: Path, capsys) -> None:
     db = tmp_path / "none.duckdb"
-    doc = insight(db, "stickiness", "--date-from", "2024-01-01", "--date-to", "2024-01-03")
-    assert (doc["periods"], doc["counts"]) == (3, [0, 0, 0])
+    args = ["insight", "stickiness", "--date-from", "2024-01-01", "--date-to", "2024-01-03"]
+    assert main([*args, "--db", str(db)]) == 2  # a mistyped --db: no document of zeros
+    assert "no database at" in capsys.readouterr().err
     assert not db.exists() and not state_path_for(db).exists()
 
 

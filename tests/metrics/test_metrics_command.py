@@ -19,12 +19,9 @@ def run_metrics(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, di
     return code, json.loads(out) if out.strip() else {}
 
 
-def test_absent_database_prints_an_empty_document(db_path: Path, capsys) -> None:
-    code, doc = run_metrics(capsys, "--db", str(db_path))
-    assert code == 0
-    assert doc["as_of"] is None
-    assert doc["population"]["roster"] == 0 and doc["adoption_rate"] is None
-    assert doc["active_days_histogram"] == [0] * 28
+def test_absent_database_is_an_error_not_a_document_of_nulls(db_path: Path, capsys) -> None:
+    assert main(["metrics", "--db", str(db_path)]) == 2
+    assert "no database at" in capsys.readouterr().err
     assert not db_path.exists() and not state_path_for(db_path).exists()  # reading creates none
 
 

@@ -127,6 +127,10 @@ def test_as_of_earlier_changes_the_list(small_db: Path, capsysbinary) -> None:
 def test_bad_as_of_and_missing_database(db_path: Path, capsysbinary) -> None:
     assert main(["outreach", "--db", str(db_path), "--as-of", "31/03/2026"]) == 2
     assert b"YYYY-MM-DD" in capsysbinary.readouterr().err
+    assert main(["outreach", "--db", str(db_path), "--format", "json"]) == 2  # no such file
+    assert b"no database at" in capsysbinary.readouterr().err
+    with connection(db_path):
+        pass  # an empty database: an empty worklist
     assert main(["outreach", "--db", str(db_path), "--format", "json"]) == 0
     assert json.loads(capsysbinary.readouterr().out) == []
     rows = _csv(capsysbinary, "--db", str(db_path), "--format", "csv")
