@@ -25,10 +25,12 @@ from analytics.state.store import get_settings
 # trailing_rejections: rejections strictly after the day's last acceptance (all of
 # the day's rejections when nothing was accepted), so "the last 3 feedback events were
 # rejections" can be read by walking back over a person's days.
-PERSON_DAY_SQL = """
+EVENT_DAY_SQL = "coalesce(vendor_day, local_day(ts, $tz))"
+IS_ACTIVE_SQL = "NOT list_contains($passive, event) AND NOT coalesce(passive, false)"
+PERSON_DAY_SQL = f"""
 INSERT INTO person_day
 WITH located AS (
-    SELECT person_id, matched, {day} AS day, ts, accepted, {is_active} AS is_active
+    SELECT person_id, matched, {EVENT_DAY_SQL} AS day, ts, accepted, {IS_ACTIVE_SQL} AS is_active
     FROM resolved_events()
 ),
 daily AS (
@@ -50,8 +52,6 @@ SELECT person_id, day, events, active_events, accepted, rejected,
        matched
 FROM daily
 """
-EVENT_DAY_SQL = "coalesce(vendor_day, local_day(ts, $tz))"
-IS_ACTIVE_SQL = "NOT list_contains($passive, event) AND NOT coalesce(passive, false)"
 GENERIC_TOOL = "events"  # the tool of ordinary event files (no vendor preset)
 
 # One row per person per day per tool: the split by tool (SPEC 10); the grain is the source's.
@@ -79,7 +79,7 @@ def rebuild_person_day(
     """Replace person_day from events and roster, inside the caller's transaction; returns rows."""
     params: dict[str, object] = {"passive": list(passive_events), "tz": timezone}
     execute(con, "DELETE FROM person_day")
-    execute(con, PERSON_DAY_SQL.format(day=EVENT_DAY_SQL, is_active=IS_ACTIVE_SQL), params)
+    execute(con, PERSON_DAY_SQL, params)
     execute(con, "DELETE FROM tool_day")
     execute(con, TOOL_DAY_SQL, params)
     execute(con, "DELETE FROM licence_holders")

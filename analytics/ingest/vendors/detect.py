@@ -11,6 +11,7 @@ from pathlib import Path
 
 from analytics.ingest.columns import normalise_name
 from analytics.ingest.decode import decode_bytes
+from analytics.ingest.sniff import FileRefused
 
 SNIFF_BYTES = 65_536
 GITHUB_USAGE_KEYS = {"day", "user_login"}
@@ -33,9 +34,9 @@ def head_text(path: Path) -> str:
         if data.startswith(b"\x1f\x8b"):
             with gzip.open(path, "rb") as handle:
                 data = handle.read(SNIFF_BYTES)
-    except (OSError, EOFError):
+        return decode_bytes(data).text if data else ""
+    except (OSError, EOFError, FileRefused):  # the ordinary reader explains what is wrong
         return ""
-    return decode_bytes(data).text if data else ""
 
 
 def _json_keys(line: str) -> set[str]:
