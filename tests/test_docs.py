@@ -74,9 +74,13 @@ def example_document() -> dict[str, Any]:
         outreach=outreach,
         settings={"build_cost": 1000},
         tool_day=person_day.select(
-            "person_id", "day", "events", "active_events", tool=pl.lit("chatgpt-enterprise"),
+            "person_id",
+            "day",
+            "events",
+            "active_events",
+            tool=pl.lit("chatgpt-enterprise"),
             grain=pl.lit("period"),
-        ),  # fmt: skip
+        ),
         licences=pl.DataFrame({"person_id": ["a", "b"], "tool": ["chatgpt-enterprise"] * 2}),
     )
     return build_document(inputs)
