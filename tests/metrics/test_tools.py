@@ -49,3 +49,14 @@ def test_without_licences_the_funnel_counts_the_eligible_population() -> None:
     # no roster: the users seen (a, b) are the population; b only had a passive event.
     assert doc["funnel"] == {"licensed": 2, "first_use": 1, "weekly_active": 1, "habitual": 0}
     assert doc["tools"] == [] and doc["lower_bounds"] == []
+
+
+def test_without_a_roster_licence_holders_are_the_population() -> None:
+    # a used the tool; n holds a licence and never used it: both are the population.
+    person_day = pl.DataFrame({"person_id": ["a"], "day": [D], "events": [1], "active_events": [1]})
+    licences = pl.DataFrame({"person_id": ["a", "n"], "tool": ["github-copilot"] * 2})
+    doc = build_document(make_inputs(person_day=person_day, licences=licences), D)
+    assert doc["population"]["roster"] == 2
+    assert doc["population"]["never_started"] == 1
+    assert doc["adoption_rate"] == 0.5
+    assert doc["funnel"] == {"licensed": 2, "first_use": 1, "weekly_active": 1, "habitual": 0}
