@@ -225,3 +225,21 @@ def test_gemini_active_and_passive_actions(db_path: Path, tmp_path: Path) -> Non
     assert _query(db_path, "SELECT DISTINCT grain FROM tool_day") == [("event",)]
     props = _query(db_path, "SELECT properties FROM events WHERE event_id = '111|0'")[0][0]
     assert json.loads(str(props))["event_name"] == "feature_utilization"
+
+
+def test_erasure_deletes_licence_rows_and_suppresses_github_rows(
+    db_path: Path, tmp_path: Path
+) -> None:
+    from analytics.ingest.erase import erase_person
+
+    _ingest(db_path, tmp_path, {"copilot_1.ndjson": f.GITHUB_FIRST, "seats.json": f.GITHUB_SEATS})
+    erase_person(db_path, "E1")
+    assert _query(db_path, "SELECT count(*) FROM licences WHERE user_id = 'github:octo-ann'") == [
+        (0,)
+    ]
+    assert _query(db_path, "SELECT count(*) FROM events WHERE user_id = 'github:octo-ann'") == [
+        (0,)
+    ]
+    (again,) = _ingest(db_path, tmp_path, {"copilot_again.ndjson": f.GITHUB_FIRST})
+    # Ann's two user-days come back suppressed; bob's row of zeros is a duplicate.
+    assert _counts(again) == (3, 0, 1, 0, 2, 0)
