@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from analytics.ingest.sniff import FileRefused
-from analytics.ingest.vendors.common import EVENT, email_user, finish
+from analytics.ingest.vendors.common import EVENT, email_user, finish, json_document
 
 TOOL = "gemini-workspace"
 
@@ -58,6 +58,9 @@ def _param_sql(name: str) -> str:
 
 def entries(text: str) -> pl.DataFrame:
     """The activity JSON's events[] entries, one row each, with their item's id and actor."""
+    document = json_document(text)
+    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
+        raise FileRefused(None, "not a Reports API activity document: no items[] list")
     sql = EVENTS_SQL.format(params=", ".join(_param_sql(n) for n in PARAMETERS))
     con = duckdb.connect(config={"autoinstall_known_extensions": False})
     try:

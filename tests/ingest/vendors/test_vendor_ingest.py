@@ -243,3 +243,14 @@ def test_erasure_deletes_licence_rows_and_suppresses_github_rows(
     (again,) = _ingest(db_path, tmp_path, {"copilot_again.ndjson": f.GITHUB_FIRST})
     # Ann's two user-days come back suppressed; bob's row of zeros is a duplicate.
     assert _counts(again) == (3, 0, 1, 0, 2, 0)
+
+
+def test_wrong_or_incomplete_files_are_refused_clearly(db_path: Path, tmp_path: Path) -> None:
+    no_login = f.GITHUB_FIRST.replace('"user_login"', '"login"')
+    (github,) = _ingest(db_path, tmp_path, {"copilot.ndjson": no_login}, preset="github-copilot")
+    assert "missing column user_login" in (github.error or "")
+    (gemini,) = _ingest(
+        db_path, tmp_path, {"weekly.csv": f.CHATGPT_WEEKLY}, preset="gemini-workspace"
+    )
+    assert gemini.status == "refused" and "invalid JSON" in (gemini.error or "")
+    assert _query(db_path, "SELECT count(*) FROM events") == [(0,)]
