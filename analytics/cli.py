@@ -14,6 +14,7 @@ from pathlib import Path
 from analytics.asof import AsOfOutOfRange
 from analytics.db import DEFAULT_DB, DatabaseBusy
 from analytics.ingest.keyring import ErasureKeyMissing
+from analytics.ingest.vendors import PRESETS
 from analytics.insight.query import add_insight_arguments, iso_date, query_from_args
 
 DESCRIPTION = "Adoption analytics for an internal tool rollout: ingest usage, compute adoption."
@@ -69,6 +70,12 @@ def _add_ingest(commands: argparse._SubParsersAction) -> None:
         "--source", metavar="NAME", help="source system of rows without a source column"
     )
     ingest.add_argument("--tz", metavar="ZONE", help="set the organisation timezone (IANA)")
+    ingest.add_argument(
+        "--preset",
+        choices=PRESETS,
+        help="read every FILE as this vendor's usage export (docs/vendors.md); without it a "
+        "vendor export is detected from its header or shape when that is unambiguous",
+    )
     ingest.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     _add_db(ingest)
 
@@ -130,6 +137,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             output_format=args.format,
             kpis=args.kpis,
             survey=args.survey,
+            preset=args.preset,
         )
     if args.command == "erase":
         from analytics.ingest.erase import erase_command

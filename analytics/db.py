@@ -52,6 +52,26 @@ CREATE TABLE IF NOT EXISTS ingest_log (
 {ROSTER.ddl()}
 {KPIS.ddl()}
 {SURVEY.ddl()}
+ALTER TABLE roster ADD COLUMN IF NOT EXISTS github_login VARCHAR;  -- SPEC 10: GitHub identity
+-- Vendor exports (SPEC 10, analytics/ingest/vendors): the UTC calendar day a vendor gives
+-- without a time (never shifted by the organisation timezone), a per-row passive mark, the
+-- tool and the source's grain (event, day, period, snapshot); null for ordinary event files.
+ALTER TABLE events ADD COLUMN IF NOT EXISTS vendor_day DATE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS passive BOOLEAN;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS tool VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS grain VARCHAR;
+CREATE TABLE IF NOT EXISTS licences (  -- one row per licence holder per tool per snapshot/period
+    dedupe_key VARCHAR NOT NULL, content_hash VARCHAR, source VARCHAR NOT NULL,
+    tool VARCHAR NOT NULL, user_id VARCHAR NOT NULL, since DATE, properties VARCHAR,
+    file_name VARCHAR, line_no BIGINT, ingest_id BIGINT
+);
+CREATE TABLE IF NOT EXISTS tool_day (  -- one row per person per day per tool (rebuilt)
+    person_id VARCHAR NOT NULL, day DATE NOT NULL, tool VARCHAR NOT NULL, grain VARCHAR NOT NULL,
+    events INTEGER NOT NULL, active_events INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS licence_holders (  -- one row per person per tool holding a licence
+    person_id VARCHAR NOT NULL, tool VARCHAR NOT NULL, since DATE, matched BOOLEAN NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tombstones (identity_hash VARCHAR PRIMARY KEY, erased_at TIMESTAMP);
 ALTER TABLE tombstones ADD COLUMN IF NOT EXISTS key_id VARCHAR;  -- the erasure key that hashed it
 CREATE TABLE IF NOT EXISTS person_day (
@@ -75,9 +95,9 @@ Params = Sequence[object] | dict[str, object] | None
 # macros on every connection, read-only ones included:
 # - local_day(ts, tz): the calendar day of a naive UTC instant in a timezone (in UTC the cast
 #   alone: the same day without two zone conversions per event).
-# - identities(): one row per key a user value can take (roster user_id, lower-cased e-mail, and
-#   a lower-cased e-mail used as user_id) -> person_id; an id match wins over an e-mail match of
-#   someone else, and among equals the smallest user_id (deterministic).
+# - identities(): one row per key a user value can take (roster user_id, lower-cased e-mail, a
+#   lower-cased e-mail used as user_id, 'github:' + github_login) -> person_id; an id match wins
+#   over an e-mail match of someone else, and among equals the smallest user_id (deterministic).
 # - resolved_events(): every event with its person (the roster user_id when matched, else the
 #   user value) and whether it matched.
 RULES_SQL = """
@@ -92,6 +112,7 @@ CREATE OR REPLACE TEMP MACRO identities() AS TABLE
         SELECT lower(user_id), user_id, 0 FROM roster WHERE user_id LIKE '%@%'
         UNION ALL
         SELECT lower(trim(email)), user_id, 1 FROM roster WHERE nullif(trim(email), '') IS NOT NULL
+        {github}
     )
     GROUP BY key;
 """
@@ -100,7 +121,11 @@ CREATE OR REPLACE TEMP MACRO resolved_events() AS TABLE
     SELECT coalesce(i.person_id, e.user_id) AS person_id, i.person_id IS NOT NULL AS matched, e.*
     FROM events AS e LEFT JOIN identities() AS i ON i.key = e.user_id;
 """
-NO_ROSTER_SQL = "CREATE TEMP TABLE roster (user_id VARCHAR, email VARCHAR)"
+# GitHub Copilot users arrive as 'github:<login>' (SPEC 10); an older roster lacks the column.
+GITHUB_IDENTITIES_SQL = """UNION ALL
+        SELECT 'github:' || lower(trim(github_login)), user_id, 2 FROM roster
+        WHERE nullif(trim(github_login), '') IS NOT NULL"""
+NO_ROSTER_SQL = "CREATE TEMP TABLE roster (user_id VARCHAR, email VARCHAR, github_login VARCHAR)"
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -115,7 +140,11 @@ def define_rules(con: duckdb.DuckDBPyConnection) -> None:
     tables = table_names(con)
     if "roster" not in tables:
         execute(con, NO_ROSTER_SQL)
-    execute(con, RULES_SQL)
+    columns = execute(
+        con, "SELECT column_name FROM information_schema.columns WHERE table_name = 'roster'"
+    ).fetchall()
+    github = GITHUB_IDENTITIES_SQL if ("github_login",) in columns else ""
+    execute(con, RULES_SQL.format(github=github))
     if "events" in tables:
         execute(con, RESOLVED_EVENTS_SQL)
 

@@ -90,10 +90,12 @@ ROSTER = Table(
             training_completed_on=pl.Date(),
             active=pl.Boolean(),
             flags=pl.String(),  # JSON list of the roster checks a row failed
+            github_login=pl.String(),  # optional: GitHub login, lower-cased (SPEC 10)
         ),
     ),
 )
 ROSTER_FILE_COLUMNS = tuple(name for name in ROSTER.names if name != "flags")  # a roster CSV's
+ROSTER_OPTIONAL_COLUMNS = ("github_login",)  # written to a roster CSV only when it has values
 
 PLAN = Table(  # one row per wave; SQLModel table `wave` (analytics/state/models.py)
     "plan",

@@ -176,6 +176,7 @@ def test_roster_columns_ids_and_emails(roster: pl.DataFrame) -> None:
     assert roster.columns == [
         "user_id", "name", "email", "team", "region", "manager_id", "role", "is_champion",
         "champion_id", "wave", "training_completed_on", "active",
+        "github_login",  # SPEC 10: the champions' GitHub logins (GitHub Copilot sample export)
     ]  # fmt: skip
     assert roster["user_id"].str.contains(r"^E0\d{4}$").all()  # leading zeros kept
     assert roster["user_id"].n_unique() == roster.height

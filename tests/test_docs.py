@@ -73,6 +73,15 @@ def example_document() -> dict[str, Any]:
         plan=plan,
         outreach=outreach,
         settings={"build_cost": 1000},
+        tool_day=person_day.select(
+            "person_id",
+            "day",
+            "events",
+            "active_events",
+            tool=pl.lit("chatgpt-enterprise"),
+            grain=pl.lit("period"),
+        ),
+        licences=pl.DataFrame({"person_id": ["a", "b"], "tool": ["chatgpt-enterprise"] * 2}),
     )
     return build_document(inputs)
 

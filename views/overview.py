@@ -114,3 +114,28 @@ else:
     st.dataframe(
         changes, hide_index=True, width="stretch", height=widgets.table_height(changes.height)
     )
+
+by_tool = data.tools()  # SPEC 10: a mixed rollout is one population, split here by tool
+if by_tool["tools"].height:
+    st.subheader("By tool")
+    funnel = by_tool["funnel"]
+    for column, (label, step) in zip(
+        st.columns(4),
+        (
+            ("Licensed", "licensed"),
+            ("First use", "first_use"),
+            ("Weekly active", "weekly_active"),
+            ("Habitual", "habitual"),
+        ),
+        strict=True,
+    ):
+        widgets.headline(
+            column, label, widgets.count(funnel[step], hidden=data.hidden), DEFINITIONS[step]
+        )
+    st.dataframe(by_tool["tools"], hide_index=True, width="stretch")
+    if by_tool["lower_bounds"]:
+        st.caption(
+            f"Lower bounds: {', '.join(by_tool['lower_bounds'])} rest on "
+            f"{', '.join(by_tool['sources'])}, which give a week, a month or a last-activity "
+            "date rather than every active day (docs/vendors.md)."
+        )

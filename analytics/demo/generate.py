@@ -6,10 +6,10 @@ from pathlib import Path
 
 import polars as pl
 
-from analytics.demo import sources
+from analytics.demo import sources, vendors
 from analytics.demo.outcomes import kpi_frame, kpis_csv, survey_csv, survey_frame
 from analytics.demo.outreach import choose_contacts, with_response
-from analytics.demo.roster import build_roster, plan_frame
+from analytics.demo.roster import LAST_DAY, build_roster, plan_frame
 from analytics.demo.scenario import (
     activity_draws,
     activity_probability,
@@ -54,7 +54,10 @@ def sample_files() -> dict[str, bytes]:
         sources.WEB_FILES[0]: web_first,
         sources.WEB_FILES[1]: web_second,
         sources.CALLS_FILE: sources.call_analyzer(events),
-        sources.ROSTER_FILE: sources.roster_csv(roster),
+        vendors.COPILOT_FILE: vendors.copilot_usage(events, roster),
+        vendors.COPILOT_SEATS_FILE: vendors.copilot_seats(roster),
+        vendors.CHATGPT_FILE: vendors.chatgpt_weekly(events, roster, LAST_DAY),
+        sources.ROSTER_FILE: sources.roster_csv(vendors.with_github_logins(roster)),
         sources.PLAN_FILE: sources.plan_csv(plan_frame()),
         sources.KPIS_FILE: kpis_csv(kpi_frame(roster)),
         sources.SURVEY_FILE: survey_csv(survey_frame(roster)),

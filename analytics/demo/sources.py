@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from analytics.demo.roster import rng_for
+from analytics.demo.vendors import CHATGPT_FILE, COPILOT_FILE, COPILOT_SEATS_FILE, VENDOR_FILES
 
 CRM_FILE = "crm_plugin_export.csv"
 COACH_FILE = "coach_api_events.jsonl.gz"
@@ -25,7 +26,7 @@ ROSTER_FILE = "roster.csv"
 PLAN_FILE = "plan.csv"
 KPIS_FILE = "kpis.csv"  # weekly sales KPIs per rep (SPEC 13)
 SURVEY_FILE = "survey.csv"  # one ADKAR pulse-survey round (SPEC 13)
-EVENT_FILES = (CRM_FILE, COACH_FILE, *WEB_FILES, CALLS_FILE)
+EVENT_FILES = (CRM_FILE, COACH_FILE, *WEB_FILES, CALLS_FILE, *VENDOR_FILES)  # vendors: SPEC 10
 
 WEB_SPLIT = (dt.datetime(2026, 9, 1), dt.datetime(2026, 8, 1))  # file 1 before, file 2 from
 # bad rows planted per file, by what the ingest should do with them (hand-counted in tests)
@@ -35,6 +36,10 @@ PLANTED = {
     WEB_FILES[0]: {"quarantined": 2, "duplicates": 0, "conflicts": 0, "warnings": 0},
     WEB_FILES[1]: {"quarantined": 2, "duplicates": 1, "conflicts": 0, "warnings": 1},
     CALLS_FILE: {"quarantined": 1, "duplicates": 1, "conflicts": 0, "warnings": 0},
+    # the vendor exports are clean, as vendors write them (docs/vendors.md lists their pitfalls)
+    COPILOT_FILE: {"quarantined": 0, "duplicates": 0, "conflicts": 0, "warnings": 0},
+    COPILOT_SEATS_FILE: {"quarantined": 0, "duplicates": 0, "conflicts": 0, "warnings": 0},
+    CHATGPT_FILE: {"quarantined": 0, "duplicates": 0, "conflicts": 0, "warnings": 0},
 }
 DEAL_STAGES = ["Prospecting", "Discovery", "Proposal", "Negotiation", "Closed Won", None]
 

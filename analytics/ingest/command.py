@@ -27,6 +27,9 @@ from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster
 from analytics.ingest.sniff import FileRefused
 from analytics.ingest.survey import ingest_survey_file
+from analytics.ingest.vendors.detect import detect_preset
+from analytics.ingest.vendors.load import load_vendor_file
+from analytics.ingest.vendors.read import read_vendor_file
 from analytics.settings import Settings, check_timezone
 from analytics.state.store import get_settings, set_setting
 
@@ -68,11 +71,17 @@ def ingest_file(
     settings: Settings,
     source: str | None,
     now: dt.datetime,
+    preset: str | None = None,
 ) -> FileReport:
-    """Read, validate and load one event file; a refused file is logged and reported."""
+    """Read, validate and load one event file (a vendor export with its preset, given or
+    detected); a refused file is logged and reported."""
     error = upload_cap_error(path, settings)
     if error is None:
+        preset = preset or detect_preset(path)
         try:
+            if preset is not None:
+                vendor = read_vendor_file(path, preset=preset, now=now)
+                return load_vendor_file(con, vendor, ingest_time=now)
             parsed = read.read_source_file(path, now=now, **read_options(settings, source))
         except read.FileRefused as refusal:
             error = str(refusal.of(path))
@@ -127,6 +136,7 @@ def ingest_paths(
     progress: Progress | None = None,
     kpis: Sequence[Path | str] = (),
     survey: Sequence[Path | str] = (),
+    preset: str | None = None,
 ) -> list[FileReport]:
     """Ingest a batch (roster, plan, event files, KPI and survey files) into db; one report per
     file, in that order."""
@@ -161,7 +171,10 @@ def ingest_paths(
         if plan is not None:
             done(load_plan(db, Path(plan)))
         for path in files:
-            done(ingest_file(con, Path(path), settings=settings, source=source, now=now))
+            report = ingest_file(
+                con, Path(path), settings=settings, source=source, now=now, preset=preset
+            )
+            done(report)
         if not only_tables and (files or roster_report is None or roster_report.status != "loaded"):
             with transaction(con):
                 rebuild_with(con, settings)
@@ -211,6 +224,7 @@ def ingest_command(
     output_format: str = "text",
     kpis: Sequence[Path] = (),
     survey: Sequence[Path] = (),
+    preset: str | None = None,
 ) -> int:
     """`adoption ingest`: exit 0 when every file was readable, 2 when any was refused."""
     if not files and roster is None and plan is None and tz is None and not kpis and not survey:
@@ -231,6 +245,7 @@ def ingest_command(
             progress=terminal_progress(),
             kpis=kpis,
             survey=survey,
+            preset=preset,
         )
     except IngestOptionError as error:
         print(f"adoption ingest: {error}", file=sys.stderr)

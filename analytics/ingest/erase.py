@@ -122,13 +122,15 @@ class Erasure:
 def resolve_person(con: duckdb.DuckDBPyConnection, user: str) -> Person:
     """The person (roster id when on the roster), every identity they appear under, names."""
     rows = con.execute(
-        "SELECT user_id, email, name FROM roster WHERE user_id = ? OR email = lower(?)",
+        "SELECT user_id, email, name, github_login FROM roster "
+        "WHERE user_id = ? OR email = lower(?)",
         [user, user],
     ).fetchall()
     if not rows:
         return Person(user, (user,), ())
-    person, email, name = rows[0]
-    identities = tuple(dict.fromkeys(v for v in (person, email, user) if v))
+    person, email, name, login = rows[0]
+    github = f"github:{login}" if login else None  # how GitHub Copilot rows name them (SPEC 10)
+    identities = tuple(dict.fromkeys(v for v in (person, email, github, user) if v))
     return Person(person, identities, (name.strip(),) if name and name.strip() else ())
 
 
@@ -206,6 +208,8 @@ def _erase_in_database(
     person = resolve_person(con, target)
     ids = list(person.identities)
     events = _count(con, "DELETE FROM events WHERE user_id IN (SELECT unnest(?))", [ids])
+    # licence rows of vendor exports (SPEC 10) are the person's rows too: counted with the events
+    events += _count(con, "DELETE FROM licences WHERE user_id IN (SELECT unnest(?))", [ids])
     erasure = Erasure(
         person=person.person_id,
         identities=person.identities,

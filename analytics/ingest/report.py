@@ -38,6 +38,8 @@ class FileReport:
     date_order: str | None = None
     warnings: list[str] = field(default_factory=list)
     kind: str = "events"  # "events" | "roster" | "plan" | "kpis" | "survey"; not in the JSON
+    preset: str | None = None  # a vendor preset (SPEC 10): the JSON adds preset and revisions
+    revisions: int = 0  # loaded rows that replaced a stored row of the same key (vendor files)
 
     @classmethod
     def refused(cls, file: str, error: str, *, kind: str = "events") -> FileReport:
@@ -49,8 +51,12 @@ class FileReport:
         return self.read == self.loaded + self.duplicates + self.quarantined + self.suppressed
 
     def to_json(self) -> dict[str, Any]:
-        """Exactly the keys of the `--format json` contract, in contract order."""
-        return {key: getattr(self, key) for key in JSON_KEYS}
+        """Exactly the keys of the `--format json` contract, in contract order (a vendor file's
+        report adds `preset` and `revisions`, counted within `loaded`)."""
+        listed = {key: getattr(self, key) for key in JSON_KEYS}
+        if self.preset is None:
+            return listed
+        return {**listed, "preset": self.preset, "revisions": self.revisions}
 
     def to_text(self) -> str:
         """A few readable lines for the terminal."""
@@ -66,6 +72,9 @@ class FileReport:
             f" (conflicts {self.conflicts}), quarantined {self.quarantined},"
             f" suppressed {self.suppressed}",
         ]
+        if self.preset is not None:
+            revised = f"{self.revisions} of the loaded rows are revisions"
+            lines.append(f"  preset {self.preset}: {revised}")
         if self.quarantine_reasons:
             reasons = ", ".join(f"{r} {n}" for r, n in sorted(self.quarantine_reasons.items()))
             lines.append(f"  quarantined by reason: {reasons}")

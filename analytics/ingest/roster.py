@@ -34,7 +34,7 @@ from analytics.ingest.sniff import (
     split_header_line,
 )
 from analytics.settings import Settings
-from analytics.tables import ROSTER, ROSTER_FILE_COLUMNS
+from analytics.tables import ROSTER_FILE_COLUMNS
 
 COLUMNS = ROSTER_FILE_COLUMNS
 HEADER_ALIASES = {"employee_id": "user_id", "e_mail": "email", "email_address": "email"}
@@ -222,6 +222,7 @@ def clean_roster(raw: pl.DataFrame) -> pl.DataFrame:
         _date("training_completed_on").alias("training_completed_on"),
         pl.when(active_word.is_in(FALSE_WORDS)).then(False).otherwise(True).alias("active"),
         flags.alias("flags"),
+        _text("github_login").str.to_lowercase().alias("github_login"),
     )
 
 
@@ -303,7 +304,7 @@ def without_erased(
 
 
 REPLACE_SQL = f"""
-INSERT INTO roster ({", ".join(ROSTER.names)})
+INSERT INTO roster ({", ".join(ROSTER_FILE_COLUMNS)}, flags)
 SELECT {", ".join(ROSTER_FILE_COLUMNS)},
        CASE WHEN len(flags) > 0 THEN to_json(flags)::VARCHAR END
 FROM new_roster

@@ -23,6 +23,7 @@ from analytics.metrics.population import Basis, population_summary, prepare
 from analytics.metrics.retention import retention_cohorts
 from analytics.metrics.segments import segment_counts
 from analytics.metrics.targets import target_summary
+from analytics.metrics.tools import tool_keys
 from analytics.metrics.training import training_counts, training_rates
 from analytics.metrics.trust import trust_summary
 from analytics.metrics.waves import waves_list
@@ -50,8 +51,9 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def document_from_basis(basis: Basis) -> dict[str, Any]:
-    """The SPEC 8 document (plus the documented extra keys) from a prepared basis."""
+def document_from_basis(basis: Basis, inputs: MetricInputs | None = None) -> dict[str, Any]:
+    """The SPEC 8 document (plus the documented extra keys) from a prepared basis; the tool
+    keys of SPEC 10 read the inputs' tool_day and licences (empty when not given)."""
     champions = champions_summary(basis)
     champions["cohorts"] = cohorts_list(basis)
     return {
@@ -78,6 +80,7 @@ def document_from_basis(basis: Basis) -> dict[str, Any]:
         "outreach_effect": outreach_summary(basis),
         "unmatched_users": basis.unmatched.to_dicts(),
         "modes": {"roster": basis.has_roster, "plan": basis.has_plan},
+        **tool_keys(basis, inputs),
     }
 
 
@@ -102,7 +105,7 @@ def doc_value(document: Mapping[str, Any], path: str) -> Any:
 
 def build_document(inputs: MetricInputs, as_of: dt.date | None = None) -> dict[str, Any]:
     """Every metric as of D as a JSON-ready dict (dates as text, no NaN)."""
-    return jsonable(document_from_basis(prepare(inputs, as_of)))
+    return jsonable(document_from_basis(prepare(inputs, as_of), inputs))
 
 
 def metrics_command(as_of: dt.date | None, db: Path) -> int:

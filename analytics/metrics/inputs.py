@@ -30,6 +30,20 @@ PERSON_DAY_SCHEMA: dict[str, pl.DataType] = {
     "trailing_rejections": pl.Int64(),
     "matched": pl.Boolean(),
 }
+TOOL_DAY_SCHEMA: dict[str, pl.DataType] = {  # one row per person per day per tool (SPEC 10)
+    "person_id": pl.String(),
+    "day": pl.Date(),
+    "tool": pl.String(),
+    "grain": pl.String(),
+    "events": pl.Int64(),
+    "active_events": pl.Int64(),
+}
+LICENCE_SCHEMA: dict[str, pl.DataType] = {  # one row per person per tool holding a licence
+    "person_id": pl.String(),
+    "tool": pl.String(),
+    "since": pl.Date(),
+    "matched": pl.Boolean(),
+}
 ROSTER_SCHEMA = ROSTER.schema
 PLAN_SCHEMA = PLAN.schema
 OUTREACH_SCHEMA = OUTREACH.schema
@@ -55,6 +69,8 @@ class MetricInputs:
     settings: Settings = field(default_factory=Settings)
     outreach: pl.DataFrame = field(default_factory=lambda: conform(None, OUTREACH_SCHEMA))
     ingest_version: int = 0
+    tool_day: pl.DataFrame = field(default_factory=lambda: conform(None, TOOL_DAY_SCHEMA))
+    licences: pl.DataFrame = field(default_factory=lambda: conform(None, LICENCE_SCHEMA))
 
 
 def make_inputs(
@@ -65,6 +81,8 @@ def make_inputs(
     settings: Settings | Mapping[str, Any] | None = None,
     outreach: pl.DataFrame | None = None,
     ingest_version: int = 0,
+    tool_day: pl.DataFrame | None = None,
+    licences: pl.DataFrame | None = None,
 ) -> MetricInputs:
     """Inputs from partial frames (tests, pages): columns conformed, settings over the defaults."""
     return MetricInputs(
@@ -74,6 +92,8 @@ def make_inputs(
         settings=settings if isinstance(settings, Settings) else Settings(**(settings or {})),
         outreach=conform(outreach, OUTREACH_SCHEMA),
         ingest_version=ingest_version,
+        tool_day=conform(tool_day, TOOL_DAY_SCHEMA),
+        licences=conform(licences, LICENCE_SCHEMA),
     )
 
 
@@ -113,6 +133,14 @@ def _read_duckdb(db: Path) -> tuple[pl.DataFrame, pl.DataFrame, int]:
         except duckdb.CatalogException:
             version = 0
     return person_day, roster, version
+
+
+def _read_tools(db: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """tool_day and licence_holders (SPEC 10) from the DuckDB file; empty when absent."""
+    with connection(db, read_only=True) as con:
+        tool_day = _read_table(con, "tool_day", TOOL_DAY_SCHEMA)
+        licences = _read_table(con, "licence_holders", LICENCE_SCHEMA)
+    return tool_day, licences
 
 
 STATE_QUERIES = {  # the SQLModel tables of analytics/state/models.py, read without SQLAlchemy
@@ -180,6 +208,7 @@ def load_inputs(db: Path) -> MetricInputs:
             0,
         )
     plan, settings, outreach = _read_state(db)
+    tools = _read_tools(db) if db.exists() else (None, None)
     return MetricInputs(
         person_day=person_day,
         roster=roster,
@@ -187,6 +216,8 @@ def load_inputs(db: Path) -> MetricInputs:
         settings=settings,
         outreach=outreach,
         ingest_version=version,
+        tool_day=conform(tools[0], TOOL_DAY_SCHEMA),
+        licences=conform(tools[1], LICENCE_SCHEMA),
     )
 
 

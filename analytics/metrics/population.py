@@ -87,12 +87,19 @@ def resolve_as_of(person_day: pl.DataFrame, as_of: dt.date | None) -> dt.date | 
 
 
 def population_roster(inputs: MetricInputs, person_day: pl.DataFrame) -> pl.DataFrame:
-    """One row per population person with roster attributes (users seen, without a roster)."""
+    """One row per population person with roster attributes (without a roster: users seen and
+    licence holders of vendor exports, SPEC 10)."""
     if inputs.roster.height:
         return inputs.roster.filter(pl.col("active").fill_null(True)).rename(
             {"user_id": "person_id", "wave": "roster_wave"}
         )
-    seen = person_day.filter(pl.col("events") > 0).select("person_id").unique().sort("person_id")
+    users = pl.concat(
+        [
+            person_day.filter(pl.col("events") > 0).select("person_id"),
+            inputs.licences.select("person_id"),
+        ]
+    )
+    seen = users.unique().sort("person_id")
     attributes = inputs.roster.drop("user_id").rename({"wave": "roster_wave"}).schema
     return seen.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in attributes.items())
 

@@ -160,3 +160,12 @@ def released_bin_columns(
         .alias(name)
         for name in columns
     )
+
+
+def hide_small_columns(frame: pl.DataFrame, columns: list[str], min_size: int) -> pl.DataFrame:
+    """Lone counts in these columns (one per row, e.g. people per tool) hidden when 1..min-1."""
+    small = [(pl.col(c) > 0) & (pl.col(c) < min_size) for c in columns]
+    return frame.with_columns(
+        pl.when(is_small_count).then(None).otherwise(pl.col(c)).alias(c)
+        for c, is_small_count in zip(columns, small, strict=True)
+    )

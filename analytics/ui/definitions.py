@@ -50,6 +50,12 @@ DEFINITIONS: dict[str, str] = {
     "dormant. They are counted among the dormant segment; the worklist gives them their own "
     "playbook, so its dormant count leaves them out.",
     "training": "Adoption rate among people trained on or before the as-of day vs the others.",
+    # the licence funnel (SPEC 10): over licence holders, or eligible people without licences
+    "licensed": "People holding a licence of any tool at the as-of day (eligible people when "
+    "no licence list is loaded).",
+    "first_use": "Of them, people with an active day on or before the as-of day, in any tool.",
+    "weekly_active": "Of them, people active in the 7 days ending the as-of day.",
+    "habitual": "Of them, people active in at least 3 of the last 4 weeks (7-day windows).",
 }
 
 # One word, one meaning: every term the views use, defined once (the Glossary view shows them;

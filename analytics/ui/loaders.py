@@ -109,7 +109,9 @@ def basis(db: str, version: int, state: str, as_of: dt.date | None) -> Basis:
 @st.cache_data(max_entries=64, show_spinner=False)
 def document(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
     """The metrics document (SPEC section 8) as of a day, JSON-ready (dates as text)."""
-    return jsonable(document_from_basis(basis(db, version, state, as_of)))
+    return jsonable(
+        document_from_basis(basis(db, version, state, as_of), inputs(db, version, state))
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -25,6 +25,7 @@ from analytics.metrics.champions import cohort_series
 from analytics.metrics.inputs import OUTREACH_SCHEMA, conform
 from analytics.outreach.effect import outcomes_with_owner
 from analytics.privacy.release import (
+    hide_small_columns,
     hide_small_count,
     rate_if_enough,
     released_bin_columns,
@@ -42,6 +43,8 @@ from analytics.ui.widgets import PageContext
 
 LIFECYCLE_COUNTS = ("new", "returning", "resurrecting", "dormant")
 STARTED_PARTS = ("ever_used", "never_started")  # a group's eligible people, split in two
+TOOL_COUNTS = ("people_active_28d", "licensed")  # per-tool people counts (SPEC 10)
+TOOLS_SCHEMA = {"tool": pl.String, "grain": pl.String, **dict.fromkeys(TOOL_COUNTS, pl.Int64)}
 
 
 class NotAllowed(PermissionError):
@@ -457,6 +460,25 @@ class PageData:
         """One row per team and segment (named answers): product managers only, else empty."""
         table = impact_loaders.barriers(*self._key, self.as_of)[1]
         return table if self.full_access else table.clear()
+
+    # ---- vendor tools (SPEC 10, issue 11) -------------------------------------------------
+
+    def tools(self) -> dict[str, Any]:
+        """Adoption by tool and the licence funnel at the as-of day, released for the viewer:
+        `tools` (one row per tool), `funnel` (licensed -> first use -> weekly -> habitual),
+        `lower_bounds` (document keys that are lower bounds) and the `sources` they rest on."""
+        document = self._document()
+        tools = pl.DataFrame(document["tools"], schema=TOOLS_SCHEMA)
+        funnel: dict[str, int | None] = dict(document["funnel"])
+        if not self.full_access:
+            tools = hide_small_columns(tools, list(TOOL_COUNTS), self.min_group)
+            funnel = {step: hide_small_count(n, self.min_group) for step, n in funnel.items()}
+        return {
+            "tools": tools,
+            "funnel": funnel,
+            "lower_bounds": list(document["lower_bounds"]),
+            "sources": list(document["lower_bound_sources"]),
+        }
 
 
 def open_view(name: str, *, needs_data: bool = True, room: bool = False) -> PageData:

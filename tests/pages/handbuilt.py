@@ -24,7 +24,7 @@ def build_tiny_db(path: Path) -> Path:
                       NULL,
                       CASE i WHEN 6 THEN 'manager' WHEN 12 THEN 'executive' ELSE 'rep' END,
                       i IN (1, 7), CASE WHEN i <= 6 THEN 'p01' ELSE 'p07' END,
-                      CASE WHEN i IN (1, 7) THEN 1 ELSE 2 END, NULL, true, NULL
+                      CASE WHEN i IN (1, 7) THEN 1 ELSE 2 END, NULL, true, NULL, NULL
                FROM range(1, 13) t(i)"""
         )
         # Person i (except 5 and 11, who never start) is active every (i % 4 + 1)-th day

@@ -68,3 +68,17 @@ def test_what_changed_since_last_week_compares_with_d_minus_7(open_page, tiny_db
         "12",
         "+0",
     )
+
+
+def test_overview_splits_by_tool_with_the_funnel_and_lower_bounds(open_page, example_db):
+    """SPEC 10: the running example's mixed rollout (coaching tool, Copilot, ChatGPT)."""
+    doc = build_document(load_inputs(example_db))
+    at = open_page("overview", example_db)
+    no_exception(at)
+    assert "By tool" in [h.value for h in at.subheader]
+    assert metric(at, "Licensed") == f"{doc['funnel']['licensed']:,}"
+    assert metric(at, "Habitual") == f"{doc['funnel']['habitual']:,}"
+    tools = at.dataframe[-1].value
+    assert list(tools["tool"]) == ["chatgpt-enterprise", "events", "github-copilot"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "Lower bounds: dau, stickiness, active_days_histogram" in captions

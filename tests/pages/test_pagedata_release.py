@@ -185,3 +185,18 @@ def test_a_champion_receives_only_their_own_cohort(example_db):
         for method in PM_ONLY:
             with pytest.raises(NotAllowed):
                 getattr(data, method)()
+
+
+def test_tools_split_released_for_leadership(example_min):
+    """SPEC 10: the tools table and funnel hide counts of 1..min-1 people for leadership."""
+    db, min_size = example_min
+    viewer = viewers(db)[LEADERSHIP]
+    for day in as_of_days(db):
+        released = page_data(db, viewer, day).tools()
+        full = loaders.document(*page_data(db, viewer, day)._key, day)
+        counts = [*released["funnel"].values()]
+        for column in ("people_active_28d", "licensed"):
+            counts += released["tools"][column].to_list()
+        assert not [n for n in counts if n is not None and 0 < n < min_size], (day, counts)
+        assert released["tools"]["tool"].to_list() == [t["tool"] for t in full["tools"]]
+        assert released["lower_bounds"] == full["lower_bounds"]

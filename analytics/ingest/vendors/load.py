@@ -1,0 +1,98 @@
+"""Write one vendor file in one transaction: events, licence rows, revisions, quarantine, log.
+
+The outcomes are decided as for any event file (analytics.ingest.load: suppressed, quarantined,
+duplicate, loaded); then a record whose key is stored with other values is a revision (SPEC 10):
+it replaces the stored row and counts as loaded. Licence rows go to `licences`, not `events`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+from analytics.db import bump_ingest_version, execute, transaction
+from analytics.ingest.load import (
+    INSERT_QUARANTINE_SQL,
+    _conflicts,
+    _outcome_counts,
+    _reason_counts,
+    _stage,
+    next_ingest_id,
+    write_log,
+)
+from analytics.ingest.report import FileReport
+from analytics.ingest.vendors.common import VendorFile
+
+# The first row of a key in the file, stored before with other content: a revision.
+REVISE_EVENTS_SQL = """
+UPDATE staged SET outcome = 'revised', is_conflict = false
+WHERE kind = 'event' AND outcome = 'duplicate' AND stored_hash IS NOT NULL
+  AND stored_hash <> content_hash
+  AND row_idx IN (SELECT min(row_idx) FROM staged
+                  WHERE outcome NOT IN ('suppressed', 'quarantined') GROUP BY dedupe_key)
+"""
+# A licence row whose key is stored: the same values are a duplicate, others a revision.
+LICENCE_OUTCOMES_SQL = """
+UPDATE staged SET outcome = CASE WHEN l.content_hash = staged.content_hash
+                                 THEN 'duplicate' ELSE 'revised' END
+FROM licences AS l
+WHERE staged.kind = 'licence' AND staged.outcome = 'loaded' AND l.dedupe_key = staged.dedupe_key
+"""
+DELETE_REVISED_SQL = """
+DELETE FROM {table} WHERE dedupe_key IN (
+    SELECT dedupe_key FROM staged WHERE outcome = 'revised' AND kind = ?)
+"""
+INSERT_VENDOR_EVENTS_SQL = """
+INSERT INTO events (dedupe_key, content_hash, source, event_id, user_id, ts, event, session_id,
+                    feature, accepted, properties, file_name, line_no, ingest_id,
+                    vendor_day, passive, tool, grain)
+SELECT dedupe_key, content_hash, source, event_id, user_id, ts, event, session_id,
+       feature, accepted, properties, ?, line_no, ?, vendor_day, passive, tool, grain
+FROM staged WHERE kind = 'event' AND outcome IN ('loaded', 'revised')
+"""
+INSERT_LICENCES_SQL = """
+INSERT INTO licences (dedupe_key, content_hash, source, tool, user_id, since, properties,
+                      file_name, line_no, ingest_id)
+SELECT dedupe_key, content_hash, source, tool, user_id, since, properties, ?, line_no, ?
+FROM staged WHERE kind = 'licence' AND outcome IN ('loaded', 'revised')
+"""
+
+
+def load_vendor_file(
+    con: duckdb.DuckDBPyConnection, parsed: VendorFile, *, ingest_time: dt.datetime
+) -> FileReport:
+    """Load one vendor file atomically; read = loaded (revisions included) + dup + quar + supp."""
+    file_name = Path(parsed.path).name
+    with transaction(con):
+        ingest_id = next_ingest_id(con)
+        _stage(con, parsed.rows)
+        execute(con, REVISE_EVENTS_SQL)
+        execute(con, LICENCE_OUTCOMES_SQL)
+        counts = _outcome_counts(con)
+        conflicts, examples = _conflicts(con)
+        report = FileReport(
+            file=str(parsed.path),
+            read=parsed.rows.height,
+            loaded=counts.get("loaded", 0) + counts.get("revised", 0),
+            duplicates=counts.get("duplicate", 0),
+            quarantined=counts.get("quarantined", 0),
+            suppressed=counts.get("suppressed", 0),
+            quarantine_reasons=_reason_counts(con),
+            conflicts=conflicts,
+            warnings=[*parsed.warnings, *examples],
+            preset=parsed.preset,
+            revisions=counts.get("revised", 0),
+        )
+        if not report.balanced():
+            raise AssertionError(f"{file_name}: rows read do not balance: {report.to_json()}")
+        execute(con, DELETE_REVISED_SQL.format(table="events"), ["event"])
+        execute(con, DELETE_REVISED_SQL.format(table="licences"), ["licence"])
+        execute(con, INSERT_VENDOR_EVENTS_SQL, [file_name, ingest_id])
+        execute(con, INSERT_LICENCES_SQL, [file_name, ingest_id])
+        execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
+        write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
+        execute(con, "DROP TABLE staged")
+        bump_ingest_version(con)
+    return report

@@ -1,0 +1,106 @@
+"""Vendor tools (SPEC 10): adoption by tool, the licence funnel and the lower-bound marks.
+
+Pure functions of the tool_day and licence frames (analytics.metrics.inputs) and the basis; a
+mixed rollout is one population, so the funnel reads person_day (active when any tool saw them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from analytics.metrics.inputs import MetricInputs
+from analytics.metrics.population import ACTIVE, Basis, days
+
+COARSE_GRAINS = ("period", "snapshot")  # a day is known active, not every active day
+LOWER_BOUND_KEYS = ("dau", "stickiness", "active_days_histogram")
+HABITUAL_WEEKS = 3  # active in at least 3 of the last 4 weeks (7-day windows ending D)
+
+
+def _up_to(frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """Rows on or before D."""
+    return frame.filter(pl.col("day") <= day)
+
+
+def _licensed_by(licences: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """Licence holders at D: one row per person per tool (held since D or earlier, or unknown)."""
+    return licences.filter(pl.col("since").is_null() | (pl.col("since") <= day))
+
+
+def tools_list(tool_day: pl.DataFrame, licences: pl.DataFrame, day: dt.date) -> list[dict]:
+    """One row per tool: grain, people active in [D-27, D] and licence holders (null without
+    licence data for the tool), tools sorted by name."""
+    seen = _up_to(tool_day, day)
+    grains = seen.group_by("tool").agg(pl.col("grain").first())
+    active = (
+        seen.filter(ACTIVE & (pl.col("day") >= day - days(27)))
+        .group_by("tool")
+        .agg(pl.col("person_id").n_unique().alias("people_active_28d"))
+    )
+    held = (
+        _licensed_by(licences, day)
+        .group_by("tool")
+        .agg(pl.col("person_id").n_unique().alias("licensed"))
+    )
+    tools = pl.concat([grains.select("tool"), held.select("tool")]).unique()
+    return (
+        tools.join(grains, on="tool", how="left")
+        .join(active, on="tool", how="left")
+        .join(held, on="tool", how="left")
+        .select(
+            "tool",
+            pl.col("grain").fill_null("licence"),
+            pl.col("people_active_28d").fill_null(0).cast(pl.Int64),
+            pl.col("licensed").cast(pl.Int64),
+        )
+        .sort("tool")
+        .to_dicts()
+    )
+
+
+def funnel(basis: Basis, licences: pl.DataFrame) -> dict[str, int]:
+    """licensed -> first use -> weekly active -> habitual, over licence holders (the eligible
+    population when no licence rows are loaded); any tool's activity counts."""
+    held = _licensed_by(licences, basis.day)["person_id"].unique()
+    base = held if held.len() else basis.eligible["person_id"]
+    active = _up_to(basis.person_day, basis.day).filter(
+        ACTIVE & pl.col("person_id").is_in(base.implode())
+    )
+    recent = active.filter(pl.col("day") >= basis.day - days(27)).with_columns(
+        ((pl.lit(basis.day) - pl.col("day")).dt.total_days() // 7).alias("week")
+    )
+    weeks = recent.group_by("person_id").agg(pl.col("week").n_unique().alias("weeks"))
+    return {
+        "licensed": base.len(),
+        "first_use": active["person_id"].n_unique(),
+        "weekly_active": recent.filter(pl.col("week") == 0)["person_id"].n_unique(),
+        "habitual": weeks.filter(pl.col("weeks") >= HABITUAL_WEEKS).height,
+    }
+
+
+def coarse_tools(tool_day: pl.DataFrame, day: dt.date) -> list[str]:
+    """Tools loaded up to D whose grain is coarser than a day (weekly/monthly periods,
+    snapshots): the sources the lower bounds rest on."""
+    coarse = _up_to(tool_day, day).filter(pl.col("grain").is_in(COARSE_GRAINS))
+    return sorted(coarse["tool"].unique().to_list())
+
+
+def lower_bounds(tool_day: pl.DataFrame, day: dt.date) -> list[str]:
+    """Document keys that are lower bounds at D: DAU, stickiness and the active-days histogram
+    need every active day, which period and snapshot sources do not give."""
+    return list(LOWER_BOUND_KEYS) if coarse_tools(tool_day, day) else []
+
+
+def tool_keys(basis: Basis, inputs: MetricInputs | None) -> dict[str, Any]:
+    """The SPEC 10 keys of the metrics document: tools, funnel, lower_bounds and their sources."""
+    empty = MetricInputs()
+    tool_day = (inputs or empty).tool_day
+    licences = (inputs or empty).licences
+    return {
+        "tools": tools_list(tool_day, licences, basis.day),
+        "funnel": funnel(basis, licences),
+        "lower_bounds": lower_bounds(tool_day, basis.day),
+        "lower_bound_sources": coarse_tools(tool_day, basis.day),
+    }

@@ -1,0 +1,62 @@
+"""The licence funnel and tools table (SPEC 10) on tiny hand-made frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from analytics.metrics.document import build_document
+from analytics.metrics.inputs import make_inputs
+
+D = dt.date(2026, 3, 29)  # a Sunday
+
+
+def _day(back: int) -> dt.date:
+    return D - dt.timedelta(days=back)
+
+
+def test_habitual_needs_three_of_the_last_four_weeks() -> None:
+    # h: active 0, 8 and 15 days back (weeks 0, 1, 2): habitual.
+    # w: active 0 and 1 day back (week 0 only): weekly active, not habitual.
+    # o: active 40 days back only: first use only.  n: licensed, never used.
+    active = [("h", 0), ("h", 8), ("h", 15), ("w", 0), ("w", 1), ("o", 40)]
+    person_day = pl.DataFrame(
+        {
+            "person_id": [p for p, _ in active],
+            "day": [_day(b) for _, b in active],
+            "events": [1] * len(active),
+            "active_events": [1] * len(active),
+        }
+    )
+    tool_day = person_day.with_columns(tool=pl.lit("chatgpt-enterprise"), grain=pl.lit("period"))
+    licences = pl.DataFrame({"person_id": ["h", "w", "o", "n"], "tool": ["chatgpt-enterprise"] * 4})
+    doc = build_document(
+        make_inputs(person_day=person_day, tool_day=tool_day, licences=licences), D
+    )
+    assert doc["funnel"] == {"licensed": 4, "first_use": 3, "weekly_active": 2, "habitual": 1}
+    assert doc["tools"] == [
+        {"tool": "chatgpt-enterprise", "grain": "period", "people_active_28d": 2, "licensed": 4}
+    ]
+    assert doc["lower_bounds"] == ["dau", "stickiness", "active_days_histogram"]
+
+
+def test_without_licences_the_funnel_counts_the_eligible_population() -> None:
+    person_day = pl.DataFrame(
+        {"person_id": ["a", "b"], "day": [D, _day(3)], "events": [1, 1], "active_events": [1, 0]}
+    )
+    doc = build_document(make_inputs(person_day=person_day), D)
+    # no roster: the users seen (a, b) are the population; b only had a passive event.
+    assert doc["funnel"] == {"licensed": 2, "first_use": 1, "weekly_active": 1, "habitual": 0}
+    assert doc["tools"] == [] and doc["lower_bounds"] == []
+
+
+def test_without_a_roster_licence_holders_are_the_population() -> None:
+    # a used the tool; n holds a licence and never used it: both are the population.
+    person_day = pl.DataFrame({"person_id": ["a"], "day": [D], "events": [1], "active_events": [1]})
+    licences = pl.DataFrame({"person_id": ["a", "n"], "tool": ["github-copilot"] * 2})
+    doc = build_document(make_inputs(person_day=person_day, licences=licences), D)
+    assert doc["population"]["roster"] == 2
+    assert doc["population"]["never_started"] == 1
+    assert doc["adoption_rate"] == 0.5
+    assert doc["funnel"] == {"licensed": 2, "first_use": 1, "weekly_active": 1, "habitual": 0}
