@@ -1,0 +1,102 @@
+"""The digest as Markdown, HTML or JSON text (user data escaped in HTML): pure."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from analytics.digest.alerts import Alert, pct
+
+STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "behind": "behind"}
+
+
+def role_title(role: str) -> str:
+    """The digest's audience in words."""
+    if role.startswith("champion:"):
+        return f"champion {role.partition(':')[2]}"
+    return role.replace("_", " ")
+
+
+def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, list[str]]]:
+    """(section title, lines) pairs: the digest's content once, for every text format."""
+    status = STATUS_WORDS.get(digest["status"] or "", "not shown")
+    per_week = digest["needed_per_week"]
+    headline = [
+        f"Adoption {pct(digest['adoption_rate'])} against a target path of "
+        f"{pct(digest['path_rate'])} (target {pct(digest['target_rate'])}); "
+        f"forecast {pct(digest['forecast_rate'])}: {status}.",
+    ]
+    if per_week is not None:
+        headline.append(f"{per_week:g} more active people needed per week to reach the target.")
+    sections = [("Adoption against the target", headline)]
+    sections.append(("Alerts this week", [a.text for a in fired] or ["No new alerts."]))
+    sections.append(
+        (
+            "Teams that fell",
+            [
+                f"{t['team']}: {t['change_pts']:+.1f} pts, now {pct(t['adoption_rate'])}"
+                for t in digest["teams_fell"]
+            ]
+            or ["No team fell by the alert threshold."],
+        )
+    )
+    sections.append(
+        (
+            "Waves not ready",
+            [
+                f"Wave {w['wave']} ({w['name']}): 2 weeks {pct(w['rate_2w'])}, "
+                f"4 weeks {pct(w['rate_4w'])}, gate {pct(w['gate'])}"
+                for w in digest["waves_not_ready"]
+            ]
+            or ["Every started wave is at or above the gate."],
+        )
+    )
+    sections.append(
+        (
+            "Three actions that would move the rate most",
+            [f"{a['text']} (owner: {a['owner']})" for a in digest["actions"]]
+            or ["Nothing to do this week."],
+        )
+    )
+    if digest["people"]:
+        sections.append(
+            (
+                "People",
+                [f"{p['name']} ({p['team'] or 'no team'}): {p['why']}" for p in digest["people"]],
+            )
+        )
+    return sections
+
+
+def title(digest: dict[str, Any]) -> str:
+    """The message's subject line."""
+    return f"Adoption digest {digest['as_of']} for {role_title(digest['role'])}"
+
+
+def markdown(digest: dict[str, Any], fired: list[Alert]) -> str:
+    """The digest as Markdown (also the chat message's text)."""
+    lines = [f"# {title(digest)}", "", f"Changes since {digest['since']}."]
+    for heading, items in digest_lines(digest, fired):
+        lines += ["", f"## {heading}", ""] + [f"- {item}" for item in items]
+    return "\n".join(lines) + "\n"
+
+
+def html_page(digest: dict[str, Any], fired: list[Alert]) -> str:
+    """The digest as a small HTML document, every text escaped."""
+    esc = html.escape
+    parts = [f"<h1>{esc(title(digest))}</h1>", f"<p>Changes since {esc(digest['since'])}.</p>"]
+    for heading, items in digest_lines(digest, fired):
+        rows = "".join(f"<li>{esc(item)}</li>" for item in items)
+        parts.append(f"<h2>{esc(heading)}</h2><ul>{rows}</ul>")
+    body = "\n".join(parts)
+    return f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>\n"
+
+
+def render(digest: dict[str, Any], fired: list[Alert], output_format: str) -> str:
+    """The digest in one of md, html, json (json: exactly the SPEC 14 keys)."""
+    if output_format == "json":
+        return json.dumps(digest, indent=2, allow_nan=False) + "\n"
+    if output_format == "html":
+        return html_page(digest, fired)
+    return markdown(digest, fired)
