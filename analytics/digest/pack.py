@@ -63,6 +63,7 @@ def meeting_pack(data: DigestInputs) -> dict[str, Any]:
         "as_of": digest["as_of"],
         "since": digest["since"],
         "min_group_size": data.settings.min_group_size,
+        "drop_points": data.settings.team_drop_points,
         "headline": {
             key: digest[key]
             for key in (
@@ -85,6 +86,11 @@ def meeting_pack(data: DigestInputs) -> dict[str, Any]:
     }
 
 
+def change_text(points: float) -> str:
+    """A change in points as a meeting reads it: '+2.5 pts', '-6.2 pts' or 'no change'."""
+    return "no change" if abs(points) < 0.05 else f"{points:+.1f} pts"
+
+
 def section_lines(pack: dict[str, Any]) -> list[list[str]]:
     """The text lines of each section, in SECTIONS order (the leaderboard as a list too)."""
     head = pack["headline"]
@@ -99,19 +105,21 @@ def section_lines(pack: dict[str, Any]) -> list[list[str]]:
     hidden = suppressed_label(pack["min_group_size"])
     board = [
         f"{row['team']}: {row['note'] or pct(row['adoption_rate'])}"
-        + ("" if row["change_pts"] is None else f" ({row['change_pts']:+.1f} pts)")
+        + ("" if row["change_pts"] is None else f" ({change_text(row['change_pts'])})")
         for row in pack["leaderboard"]
     ]
     fell = [
-        f"{t['team']}: {t['change_pts']:+.1f} pts, now {pct(t['adoption_rate'])}"
+        f"{t['team']}: down {-t['change_pts']:.1f} pts to {pct(t['adoption_rate'])}"
         for t in pack["teams_fell"]
-    ] or ["No team fell by the alert threshold."]
+    ] or [f"No team fell by {pack['drop_points']:g} pts or more."]
+    if pack["teams_fell"]:
+        fell.append(f"(Teams whose adoption fell by {pack['drop_points']:g} pts or more.)")
     lead = [
         f"{r['role'].capitalize()}s: {r['note'] or pct(r['adoption_rate'])}"
         for r in pack["leadership"]
     ] or [f"No executives or managers, or {hidden}."]
     success = [
-        f"{s['team']}: {pct(s['adoption_rate'])} ({s['change_pts']:+.1f} pts)"
+        f"{s['team']}: up {s['change_pts']:.1f} pts to {pct(s['adoption_rate'])}"
         for s in pack["success"]
     ] or ["No team gained adoption since the last meeting."]
     return [headline, board, fell, lead, success]
