@@ -108,7 +108,14 @@ def pdf_bytes(pack: dict[str, Any], lines: list[list[str]], chart: bytes | None)
         pdf.text_line(pack_title(pack), 11)
         if number == 1 and chart is not None:
             top = pdf.get_y()
-            pdf.image(io.BytesIO(chart), x=10, y=top, w=180, h=min(150.0, 200 - top), keep_aspect_ratio=True)
+            pdf.image(
+                io.BytesIO(chart),
+                x=10,
+                y=top,
+                w=180,
+                h=min(150.0, 200 - top),
+                keep_aspect_ratio=True,
+            )
             pdf.set_left_margin(200)
             pdf.set_xy(200, top)
             for line in section:

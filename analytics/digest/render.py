@@ -27,7 +27,9 @@ def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, 
         f"{pct(digest['path_rate'])} (target {pct(digest['target_rate'])}); "
         f"forecast {pct(digest['forecast_rate'])}: {status}.",
     ]
-    if per_week is not None:
+    if per_week == 0:
+        headline.append("Enough people are active for the target today: keep them active.")
+    elif per_week is not None:
         headline.append(f"{per_week:g} more active people needed per week to reach the target.")
     sections = [("Adoption against the target", headline)]
     sections.append(("Alerts this week", [a.text for a in fired] or ["No new alerts."]))
