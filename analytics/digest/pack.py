@@ -155,7 +155,8 @@ def render_pack(pack: dict[str, Any], output_format: str) -> bytes:
     """The pack as pptx, pdf or html bytes."""
     from analytics.digest import pack_files  # deferred: python-pptx and fpdf2 load slowly
 
-    chart = leaderboard_png(pack) if pack["leaderboard"] else None
+    rated = any(row["adoption_rate"] is not None for row in pack["leaderboard"])
+    chart = leaderboard_png(pack) if rated else None
     return pack_files.RENDERERS[output_format](pack, section_lines(pack), chart)
 
 
