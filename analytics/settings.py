@@ -199,8 +199,8 @@ class Settings(BaseModel):
         "days",
         ge=1,
     )
-    smtp_host: str = _setting(
-        "", "SMTP server the digest is e-mailed through; empty = no e-mail.", DIGEST
+    smtp_host: str | None = _setting(
+        None, "SMTP server the digest is e-mailed through; unset = no e-mail.", DIGEST
     )
     smtp_port: int = _setting(25, "SMTP server port.", DIGEST, ge=1, le=65535)
     smtp_sender: str = _setting("adoption@localhost", "From address of the digest e-mails.", DIGEST)
@@ -213,10 +213,10 @@ class Settings(BaseModel):
         "champion:ID: [...]}`.",
         DIGEST,
     )
-    webhook_url: str = _setting(
-        "",
+    webhook_url: str | None = _setting(
+        None,
         "Chat webhook (Slack- or Teams-compatible JSON `{text}`) the digest is posted to; "
-        "empty = none.",
+        "unset = none.",
         DIGEST,
     )
     delivery_attempts: int = _setting(

@@ -69,7 +69,7 @@ def send_email(message: Message, recipients: list[str], settings: Settings) -> O
     """E-mail the message to the recipients over SMTP (STARTTLS when set), with retries."""
 
     def send() -> None:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+        with smtplib.SMTP(settings.smtp_host or "", settings.smtp_port, timeout=10) as smtp:
             if settings.smtp_tls:
                 smtp.starttls()
             smtp.send_message(
@@ -89,7 +89,7 @@ def send_webhook(message: Message, settings: Settings) -> Outcome:
     """POST `{"text": ...}` (Slack and Teams incoming webhooks accept it), with retries."""
 
     def send() -> None:
-        response = httpx.post(settings.webhook_url, json={"text": message.text}, timeout=10.0)
+        response = httpx.post(settings.webhook_url or "", json={"text": message.text}, timeout=10.0)
         if response.status_code == 429 or response.status_code >= 500:
             raise RetryableStatus(f"HTTP {response.status_code}")
         response.raise_for_status()
@@ -99,5 +99,5 @@ def send_webhook(message: Message, settings: Settings) -> Outcome:
         attempts=settings.delivery_attempts,
         wait=settings.delivery_retry_seconds,
         channel="webhook",
-        target=urlsplit(settings.webhook_url).netloc,  # the path of a webhook is its secret
+        target=urlsplit(settings.webhook_url or "").netloc,  # the path of a webhook is its secret
     )

@@ -157,7 +157,8 @@ def render_pack(pack: dict[str, Any], output_format: str) -> bytes:
 
     rated = any(row["adoption_rate"] is not None for row in pack["leaderboard"])
     chart = leaderboard_png(pack) if rated else None
-    return pack_files.RENDERERS[output_format](pack, section_lines(pack), chart)
+    sections = list(zip(SECTIONS, section_lines(pack), strict=True))
+    return pack_files.RENDERERS[output_format](pack, sections, chart)
 
 
 def report_bytes(data: DigestInputs, output_format: str) -> bytes:

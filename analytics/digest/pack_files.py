@@ -14,11 +14,10 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from analytics.digest.pack import SECTIONS
-
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # when present: any script
 INK, MUTED = RGBColor(0x22, 0x22, 0x22), RGBColor(0x55, 0x55, 0x55)
-Renderer = Callable[[dict[str, Any], list[list[str]], bytes | None], bytes]
+Sections = list[tuple[str, list[str]]]  # (title, lines) per slide, in order
+Renderer = Callable[[dict[str, Any], Sections, bytes | None], bytes]
 
 
 def pack_title(pack: dict[str, Any]) -> str:
@@ -59,12 +58,12 @@ def _picture(slide: Any, chart: bytes, *, top: float, max_height: float) -> None
     picture.left = Emu(int((Inches(13.333) - picture.width) / 2))
 
 
-def pptx_bytes(pack: dict[str, Any], lines: list[list[str]], chart: bytes | None) -> bytes:
+def pptx_bytes(pack: dict[str, Any], sections: Sections, chart: bytes | None) -> bytes:
     """One 16:9 slide per section; the leaderboard as a chart, its lines in the notes."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
     footer = f"{pack_title(pack)} · groups under {pack['min_group_size']} people are not shown"
-    for number, (title, section) in enumerate(zip(SECTIONS, lines, strict=True)):
+    for number, (title, section) in enumerate(sections):
         slide = _slide(deck, title, footer)
         if number == 0:
             _text_box(slide, section[:1], top=1.6, size=66)
@@ -99,10 +98,10 @@ class _Pdf(FPDF):
         self.ln(size * 0.15)
 
 
-def pdf_bytes(pack: dict[str, Any], lines: list[list[str]], chart: bytes | None) -> bytes:
+def pdf_bytes(pack: dict[str, Any], sections: Sections, chart: bytes | None) -> bytes:
     """One page per section, as the slides; the leaderboard as chart and lines."""
     pdf = _Pdf()
-    for number, (title, section) in enumerate(zip(SECTIONS, lines, strict=True)):
+    for number, (title, section) in enumerate(sections):
         pdf.add_page()
         pdf.text_line(title, 26)
         pdf.text_line(pack_title(pack), 11)
@@ -127,11 +126,11 @@ def pdf_bytes(pack: dict[str, Any], lines: list[list[str]], chart: bytes | None)
     return bytes(pdf.output())
 
 
-def html_bytes(pack: dict[str, Any], lines: list[list[str]], chart: bytes | None) -> bytes:
+def html_bytes(pack: dict[str, Any], sections: Sections, chart: bytes | None) -> bytes:
     """One section per slide in a single page, every text escaped, the chart inline."""
     esc = html.escape
     parts = [f"<h1>{esc(pack_title(pack))}</h1>"]
-    for number, (title, section) in enumerate(zip(SECTIONS, lines, strict=True)):
+    for number, (title, section) in enumerate(sections):
         parts.append(f"<section><h2>{esc(title)}</h2>")
         if number == 1 and chart is not None:
             data = base64.b64encode(chart).decode()
