@@ -170,3 +170,16 @@ with st.form("thresholds"):
     }
     if st.form_submit_button("Save thresholds"):
         saved(values)
+
+st.subheader("Digest deliveries")
+smtp = widgets.md_escape(current.smtp_host or "not set up")
+st.caption(
+    "`adoption digest --send` e-mails and posts the weekly digest (docs/digest.md); every send "
+    f"and failure is listed here. E-mail server: {smtp}; webhook: "
+    f"{'set up' if current.webhook_url else 'not set up'}."
+)
+deliveries = store.deliveries_frame(db)
+if deliveries.is_empty():
+    st.info("No digest has been sent yet.")
+else:
+    st.dataframe(deliveries.drop("id"), hide_index=True, width="stretch")
