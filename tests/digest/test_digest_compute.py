@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import AS_OF, IDS, NAMES
+from digest_fixtures import AS_OF, IDS, NAMES
 
 from analytics.cli import main
 from analytics.digest.compute import (

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import AS_OF, IDS, NAMES
+from digest_fixtures import AS_OF, IDS, NAMES
 
 from analytics.cli import main
 from analytics.digest.deliver import Message, send_email

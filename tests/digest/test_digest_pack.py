@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import AS_OF, IDS, NAMES
+from digest_fixtures import AS_OF, IDS, NAMES
 from pptx import Presentation
 
 from analytics.cli import main
