@@ -8,6 +8,13 @@ from typing import Any
 
 from analytics.digest.alerts import Alert, pct
 
+STYLE = (
+    "body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;"
+    "max-width:46em;margin:1.5em auto;padding:0 1em;line-height:1.45}"
+    "h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.1em;margin:1.4em 0 .3em;"
+    "border-bottom:1px solid #ddd;padding-bottom:.2em}ul{padding-left:1.2em;margin:.3em 0}"
+    "p{color:#555;margin-top:0}"
+)
 STATUS_WORDS = {"on_track": "on track", "at_risk": "at risk", "behind": "behind"}
 
 
@@ -18,26 +25,60 @@ def role_title(role: str) -> str:
     return role.replace("_", " ")
 
 
+def status_text(digest: dict[str, Any]) -> str:
+    """The status in words, saying which of path and forecast holds."""
+    status, rate, path = digest["status"], digest["adoption_rate"], digest["path_rate"]
+    if status is None or rate is None or path is None:
+        return "status not shown"
+    above = "at or above the path today" if rate >= path - 1e-9 else "below the path today"
+    reaches = (
+        "the forecast reaches the target"
+        if status == "on_track" or (status == "at_risk" and rate < path - 1e-9)
+        else "the forecast falls short of the target"
+    )
+    return f"{STATUS_WORDS[status]} ({above}; {reaches})"
+
+
+def people_title(role: str) -> str:
+    """The heading of the digest's named people: a champion's cohort or champions to help."""
+    if role.startswith("champion:"):
+        return "Your cohort: who to contact this week"
+    return "Champions who need help"
+
+
+def alert_lines(fired: list[Alert]) -> list[str]:
+    """Alerts in words, the champion alerts folded into one line (they are listed by name)."""
+    champions = [a for a in fired if a.rule == "champion_no_contact"]
+    lines = [a.text for a in fired if a.rule != "champion_no_contact"]
+    if champions:
+        lines.append(
+            f"{len(champions)} champion(s) with non-adopters and no contact logged recently "
+            "(listed below)"
+        )
+    return lines
+
+
 def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, list[str]]]:
     """(section title, lines) pairs: the digest's content once, for every text format."""
-    status = STATUS_WORDS.get(digest["status"] or "", "not shown")
+    status = status_text(digest)
     per_week = digest["needed_per_week"]
     headline = [
-        f"Adoption {pct(digest['adoption_rate'])} against a target path of "
-        f"{pct(digest['path_rate'])} (target {pct(digest['target_rate'])}); "
-        f"forecast {pct(digest['forecast_rate'])}: {status}.",
+        f"Adoption {pct(digest['adoption_rate'])}; target path today "
+        f"{pct(digest['path_rate'])}; forecast at the target date {pct(digest['forecast_rate'])} "
+        f"against a target of {pct(digest['target_rate'])}.",
+        f"Status: {status}.",
     ]
     if per_week == 0:
         headline.append("Enough people are active for the target today: keep them active.")
     elif per_week is not None:
         headline.append(f"{per_week:g} more active people needed per week to reach the target.")
     sections = [("Adoption against the target", headline)]
-    sections.append(("Alerts this week", [a.text for a in fired] or ["No new alerts."]))
+    sections.append(("New alerts this week", alert_lines(fired) or ["No new alerts."]))
     sections.append(
         (
             "Teams that fell",
             [
-                f"{t['team']}: {t['change_pts']:+.1f} pts, now {pct(t['adoption_rate'])}"
+                f"{t['team']}: down {-t['change_pts']:.1f} pts to {pct(t['adoption_rate'])}"
                 for t in digest["teams_fell"]
             ]
             or ["No team fell by the alert threshold."],
@@ -92,7 +133,10 @@ def html_page(digest: dict[str, Any], fired: list[Alert]) -> str:
         rows = "".join(f"<li>{esc(item)}</li>" for item in items)
         parts.append(f"<h2>{esc(heading)}</h2><ul>{rows}</ul>")
     body = "\n".join(parts)
-    return f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>\n"
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><style>{STYLE}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
 
 
 def render(digest: dict[str, Any], fired: list[Alert], output_format: str) -> str:
