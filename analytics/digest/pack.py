@@ -115,7 +115,7 @@ def section_lines(pack: dict[str, Any]) -> list[list[str]]:
     if pack["teams_fell"]:
         fell.append(f"(Teams whose adoption fell by {pack['drop_points']:g} pts or more.)")
     lead = [
-        f"{r['role'].capitalize()}s: {r['note'] or pct(r['adoption_rate'])}"
+        f"{r['role'].capitalize()}s using it: {r['note'] or pct(r['adoption_rate'])}"
         for r in pack["leadership"]
     ] or [f"No executives or managers, or {hidden}."]
     success = [

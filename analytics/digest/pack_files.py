@@ -122,7 +122,7 @@ def pdf_bytes(pack: dict[str, Any], sections: Sections, chart: bytes | None) -> 
             pdf.set_left_margin(10)
             continue
         for index, line in enumerate(section):
-            pdf.text_line(line, 40 if number == 0 and index == 0 else 15)
+            pdf.text_line(line, 44 if number == 0 and index == 0 else 22)
     return bytes(pdf.output())
 
 

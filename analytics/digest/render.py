@@ -105,7 +105,7 @@ def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, 
     if digest["people"]:
         sections.append(
             (
-                "People",
+                people_title(digest["role"]),
                 [f"{p['name']} ({p['team'] or 'no team'}): {p['why']}" for p in digest["people"]],
             )
         )

@@ -51,8 +51,8 @@ def test_slides_carry_the_metrics_numbers(
     assert all(s.startswith(title) for s, title in zip(slides, SECTIONS, strict=True))
     assert f"Adoption {rate}" in slides[0]
     assert "Team A: 83.3%" in slides[1] and "Team B: 83.3%" in slides[1]
-    assert "Executives: fewer than 5 people" in slides[3]  # one executive, one manager
-    assert "Managers: fewer than 5 people" in slides[3]
+    assert "Executives using it: fewer than 5 people" in slides[3]  # one executive, one manager
+    assert "Managers using it: fewer than 5 people" in slides[3]
     assert not any(name in text for text in slides for name in NAMES + IDS)
 
 
