@@ -14,6 +14,7 @@ from analytics.digest.inputs import gather
 from analytics.digest.render import html_page, markdown, render, title
 from analytics.metrics.inputs import load_inputs
 from analytics.metrics.population import monday_of
+from analytics.privacy.audit import EXPORT_DIGEST, audit_command_line
 from analytics.settings import Settings
 from analytics.state import store
 from analytics.state.models import Delivery
@@ -90,6 +91,9 @@ def digest_command(
         return 2
     digest = build_digest(data, role)
     fired = alerts(digest, data.settings)
+    if digest["people"]:  # named people leave the app: audited like every such export
+        filters = {"as_of": digest["as_of"], "role": role, "send": send}
+        audit_command_line(db, EXPORT_DIGEST, filters, row_count=len(digest["people"]))
     sys.stdout.write(render(digest, fired, output_format))
     if not send:
         return 0

@@ -115,5 +115,8 @@ def test_cli_json_has_exactly_the_contract_keys(
     digest = json.loads(capsys.readouterr().out)
     assert set(digest) == SPEC_KEYS and digest["role"] == "leadership"
     assert main([*argv, "--role", "boss"]) == 2
+    assert store.audit_frame(tiny_db).is_empty()  # leadership's digest names nobody
     assert main([*argv, "--format", "md"]) == 0
     assert "# Adoption digest 2026-01-22 for product manager" in capsys.readouterr().out
+    entry = store.audit_frame(tiny_db).row(0, named=True)
+    assert entry["what"] == "export digest naming people" and entry["row_count"] == 2
