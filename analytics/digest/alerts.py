@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from analytics.privacy.roles import PRODUCT_MANAGER
 from analytics.settings import Settings
 
 DIGEST_RULE = "digest"  # the weekly digest itself, sent once per role and week
@@ -48,7 +49,7 @@ def alerts(digest: dict[str, Any], settings: Settings) -> list[Alert]:
     fired += [
         Alert("champion_no_contact", person["person_id"], f"{person['name']}: {person['why']}")
         for person in digest["people"]
-        if "no contact logged" in person.get("why", "")
+        if digest["role"] == PRODUCT_MANAGER  # a champion's people are their own cohort
     ]
     forecast, target = digest["forecast_rate"], digest["target_rate"]
     if forecast is not None and target is not None:
