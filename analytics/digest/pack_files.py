@@ -12,6 +12,7 @@ from typing import Any
 from fpdf import FPDF
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # when present: any script
@@ -41,8 +42,17 @@ def _text_box(slide: Any, lines: list[str], *, top: float, size: int, left: floa
 def _slide(deck: Any, title: str, footer: str) -> Any:
     """A title-only slide with the pack's date in small type at the bottom."""
     slide = deck.slides.add_slide(deck.slide_layouts[5])
-    slide.shapes.title.text = title
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(34)
+    heading = slide.shapes.title  # the template's title sits on a 4:3 slide: widen it
+    heading.left, heading.top, heading.width, heading.height = (
+        Inches(0.6),
+        Inches(0.35),
+        Inches(12.1),
+        Inches(1.0),
+    )
+    heading.text = title
+    heading.text_frame.paragraphs[0].font.size = Pt(36)
+    heading.text_frame.paragraphs[0].font.bold = True
+    heading.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
     note = slide.shapes.add_textbox(Inches(0.6), Inches(6.9), Inches(12), Inches(0.4))
     note.text_frame.text = footer
     note.text_frame.paragraphs[0].font.size = Pt(12)
