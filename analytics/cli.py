@@ -80,6 +80,61 @@ def _add_ingest(commands: argparse._SubParsersAction) -> None:
     _add_db(ingest)
 
 
+def _since_days(text: str) -> int:
+    """A --since value: a whole number of days, at least 1."""
+    days = int(text)
+    if days < 1:
+        raise argparse.ArgumentTypeError("--since must be at least 1 day")
+    return days
+
+
+def _add_since(parser: argparse.ArgumentParser) -> None:
+    """The --since option of the digest and the meeting pack."""
+    parser.add_argument(
+        "--since",
+        type=_since_days,
+        default=7,
+        metavar="DAYS",
+        help="compare with this many days before the as-of day, the last digest (default: 7)",
+    )
+
+
+def _add_digest(commands: argparse._SubParsersAction) -> None:
+    """`adoption digest` and `adoption report` (SPEC 12)."""
+    digest = commands.add_parser("digest", help="the weekly digest for one role, and alerts")
+    _add_as_of(digest)
+    _add_since(digest)
+    digest.add_argument(
+        "--role",
+        default="product_manager",
+        metavar="ROLE",
+        help="product_manager, leadership (team-level, suppressed) or champion:ID (their "
+        "cohort by name); default: product_manager",
+    )
+    digest.add_argument(
+        "--format", choices=["md", "html", "json"], default="md", help="output format"
+    )
+    digest.add_argument(
+        "--send",
+        action="store_true",
+        help="also e-mail it and post it to the webhook (settings), once per role and week",
+    )
+    _add_db(digest)
+    report = commands.add_parser("report", help="the team meeting pack: slides, PDF or HTML")
+    _add_as_of(report)
+    _add_since(report)
+    report.add_argument(
+        "--format", choices=["pptx", "pdf", "html"], default="pptx", help="output format"
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="file to write (default: adoption-meeting-<as-of day>.<format>)",
+    )
+    _add_db(report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command-line contract in one place (docs/cli.md is generated from it)."""
     parser = argparse.ArgumentParser(prog="adoption", description=DESCRIPTION)
@@ -114,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_insight_arguments(insight)
     insight.add_argument("--format", choices=["json"], default="json", help="output format")
     _add_db(insight)
+
+    _add_digest(commands)
     return parser
 
 
@@ -155,6 +212,23 @@ def _dispatch(args: argparse.Namespace) -> int:
         from analytics.impact.command import impact_command
 
         return impact_command(kpi=args.kpi, as_of=args.as_of, db=args.db, output_format=args.format)
+    if args.command == "digest":
+        from analytics.digest.command import digest_command
+
+        return digest_command(
+            as_of=args.as_of,
+            since=args.since,
+            role=args.role,
+            output_format=args.format,
+            send=args.send,
+            db=args.db,
+        )
+    if args.command == "report":
+        from analytics.digest.pack import report_command
+
+        return report_command(
+            as_of=args.as_of, since=args.since, output_format=args.format, out=args.out, db=args.db
+        )
     from analytics.insight.command import insight_command
 
     return insight_command(query_from_args(args), args.db)

@@ -19,6 +19,7 @@ from pydantic.json_schema import JsonDict
 
 TABLE_HEADER = "| setting | default | bounds | meaning |"
 DATA, TARGETS, OUTREACH = "Data and ingest", "Targets and thresholds", "Outreach and privacy"
+DIGEST = "Digest, alerts and delivery"
 
 
 def check_timezone(name: str) -> str:
@@ -170,6 +171,68 @@ class Settings(BaseModel):
         OUTREACH,
         "people",
         ge=1,
+    )
+
+    team_drop_points: float = _setting(
+        5,
+        "Alert and digest: a team whose adoption rate fell by at least this many percentage "
+        "points since the last digest.",
+        DIGEST,
+        "points",
+        ge=0,
+        le=100,
+    )
+    forecast_miss_points: float = _setting(
+        5,
+        "Alert: the forecast at the target date misses the target rate by more than this many "
+        "percentage points.",
+        DIGEST,
+        "points",
+        ge=0,
+        le=100,
+    )
+    champion_no_contact_days: int = _setting(
+        14,
+        "Alert: a champion's cohort has non-adopters and no contact logged for any of them in "
+        "this many days.",
+        DIGEST,
+        "days",
+        ge=1,
+    )
+    smtp_host: str | None = _setting(
+        None, "SMTP server the digest is e-mailed through; unset = no e-mail.", DIGEST
+    )
+    smtp_port: int = _setting(25, "SMTP server port.", DIGEST, ge=1, le=65535)
+    smtp_sender: str = _setting("adoption@localhost", "From address of the digest e-mails.", DIGEST)
+    smtp_tls: bool = _setting(
+        False, "Upgrade the SMTP connection with STARTTLS before sending.", DIGEST
+    )
+    digest_recipients: dict[str, list[str]] = _setting(
+        {},
+        "E-mail recipients per digest role: `{product_manager: [...], leadership: [...], "
+        "champion:ID: [...]}`.",
+        DIGEST,
+    )
+    webhook_url: str | None = _setting(
+        None,
+        "Chat webhook (Slack- or Teams-compatible JSON `{text}`) the digest is posted to; "
+        "unset = none.",
+        DIGEST,
+    )
+    delivery_attempts: int = _setting(
+        3,
+        "How many times a digest send is tried before it is recorded as failed.",
+        DIGEST,
+        ge=1,
+        le=10,
+    )
+    delivery_retry_seconds: float = _setting(
+        2,
+        "Wait before the first retry of a failed send; doubled before each next one.",
+        DIGEST,
+        "seconds",
+        ge=0,
+        le=300,
     )
 
     @field_validator("timezone")

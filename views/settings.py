@@ -114,3 +114,17 @@ for group, fields in settings_form.generated_fields().items():
                 )
         if st.form_submit_button(f"Save {group.lower()}"):
             saved({n: v for n, v in values.items() if v != getattr(current, n)})
+
+
+st.subheader("Digest deliveries")
+smtp = widgets.md_escape(current.smtp_host or "not set up")
+st.caption(
+    "`adoption digest --send` e-mails and posts the weekly digest (docs/digest.md); every send "
+    f"and failure is listed here. E-mail server: {smtp}; webhook: "
+    f"{'set up' if current.webhook_url else 'not set up'}."
+)
+deliveries = store.deliveries_frame(db)
+if deliveries.is_empty():
+    st.info("No digest has been sent yet.")
+else:
+    st.dataframe(deliveries.drop("id"), hide_index=True, width="stretch")

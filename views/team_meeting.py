@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -162,3 +163,29 @@ if data.viewer.role == PRODUCT_MANAGER:
         "Most active days in the last 28; nobody from a team too small to show is named. "
         "Ask before naming someone in the meeting."
     )
+
+st.subheader("Meeting pack")
+
+
+def meeting_pack() -> bytes:
+    """The slides of this meeting (`adoption report`): released numbers only, nobody named."""
+    from analytics.digest.inputs import gather  # deferred: built only when downloaded
+    from analytics.digest.pack import report_bytes
+    from analytics.metrics.inputs import load_inputs
+
+    inputs = gather(load_inputs(Path(context.db)), context.as_of, int(gap or 14))
+    return b"" if inputs is None else report_bytes(inputs, "pptx")
+
+
+st.download_button(
+    "Download the slides (pptx)",
+    meeting_pack,
+    file_name=f"adoption-meeting-{data.as_of.isoformat()}.pptx",
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    on_click="ignore",
+    key="meeting_pack",
+)
+st.caption(
+    "The same slides as `adoption report --format pptx`: team-level numbers only, no group "
+    "under the minimum size, nobody named, whoever downloads them."
+)

@@ -22,6 +22,7 @@ EXPORT_WORKLIST = "export outreach worklist"
 EXPORT_CSV = "export csv"
 ERASE = "erase person"
 EXPORT_METRICS = "export metrics document"
+EXPORT_DIGEST = "export digest naming people"
 
 
 def filters_text(filters: Mapping[str, Any] | None) -> str:

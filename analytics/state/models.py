@@ -56,3 +56,28 @@ class AuditEntry(SQLModel, table=True):
     what: str
     filters: str = ""
     row_count: int = 0
+
+
+class DigestSent(SQLModel, table=True):
+    """A digest or alert delivered to one role over one channel in one week (sent once)."""
+
+    rule: str = Field(primary_key=True)  # "digest" or an alert rule
+    subject: str = Field(primary_key=True)  # what it is about: a team, a wave, a champion id
+    week: dt.date = Field(primary_key=True)  # the Monday of the as-of day's week
+    role: str = Field(primary_key=True)
+    channel: str = Field(primary_key=True)  # "email" or "webhook"
+    sent_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+class Delivery(SQLModel, table=True):
+    """One attempt series to deliver a digest message: sent or failed, with the error."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    role: str
+    channel: str
+    target: str  # recipients or the webhook's host (never its secret path)
+    title: str
+    status: str  # "sent" or "failed"
+    attempts: int
+    error: str = ""

@@ -15,7 +15,14 @@ from sqlmodel import Session, SQLModel, col, create_engine, delete, select, upda
 from analytics.db import state_path_for
 from analytics.files import make_private_dir, protect_file
 from analytics.settings import Settings, from_stored, stored_json, validated_value
-from analytics.state.models import AuditEntry, Outreach, SettingValue, Wave
+from analytics.state.models import (
+    AuditEntry,
+    Delivery,
+    DigestSent,
+    Outreach,
+    SettingValue,
+    Wave,
+)
 from analytics.tables import OUTREACH_LOG_SCHEMA, PLAN
 
 _ENGINES: dict[str, Engine] = {}
@@ -154,6 +161,62 @@ def update_audit_rows(db_path: Path | str, *, rows: pl.DataFrame) -> None:
     with Session(engine_for(db_path)) as session:
         session.execute(update(AuditEntry), rows.select("id", "who", "filters").to_dicts())
         session.commit()
+
+
+def already_sent(
+    db_path: Path | str, *, week: dt.date, role: str, channel: str
+) -> set[tuple[str, str]]:
+    """The (rule, subject) pairs already delivered to this role over this channel this week."""
+    with Session(engine_for(db_path)) as session:
+        rows = session.exec(
+            select(DigestSent).where(
+                DigestSent.week == week, DigestSent.role == role, DigestSent.channel == channel
+            )
+        ).all()
+        return {(row.rule, row.subject) for row in rows}
+
+
+def mark_sent(
+    db_path: Path | str,
+    *,
+    keys: list[tuple[str, str]],
+    week: dt.date,
+    role: str,
+    channel: str,
+) -> None:
+    """Record (rule, subject) pairs as delivered to a role over a channel this week."""
+    with Session(engine_for(db_path)) as session:
+        for rule, subject in keys:
+            session.merge(
+                DigestSent(rule=rule, subject=subject, week=week, role=role, channel=channel)
+            )
+        session.commit()
+
+
+def record_delivery(db_path: Path | str, *, delivery: Delivery) -> None:
+    """Append one delivery outcome (sent or failed) to the log."""
+    with Session(engine_for(db_path)) as session:
+        session.add(delivery)
+        session.commit()
+
+
+def deliveries_frame(db_path: Path | str, limit: int = 50) -> pl.DataFrame:
+    """The latest digest deliveries, newest first: one row per send or failure."""
+    with Session(engine_for(db_path)) as session:
+        query = select(Delivery).order_by(col(Delivery.id).desc()).limit(limit)
+        rows = [d.model_dump() for d in session.exec(query)]
+    schema: dict[str, PolarsDataType] = {
+        "id": pl.Int64,
+        "at": pl.Datetime("us", "UTC"),
+        "role": pl.String,
+        "channel": pl.String,
+        "target": pl.String,
+        "title": pl.String,
+        "status": pl.String,
+        "attempts": pl.Int64,
+        "error": pl.String,
+    }
+    return pl.DataFrame(rows, schema=schema)
 
 
 def vacuum(db_path: Path | str) -> None:

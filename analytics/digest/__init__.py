@@ -1,0 +1,1 @@
+"""The weekly digest, its alerts and delivery, and the meeting pack (SPEC 12)."""

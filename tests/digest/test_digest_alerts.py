@@ -1,0 +1,54 @@
+"""Alert rules on hand-written digests: which fire, about what, and in which words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analytics.digest.alerts import alerts
+from analytics.digest.render import markdown
+from analytics.settings import Settings
+
+
+def digest(role: str = "product_manager", forecast: float = 0.6) -> dict[str, Any]:
+    """A digest with one team fall, one wave under the gate and one champion to help."""
+    return {
+        "as_of": "2026-03-04",
+        "since": "2026-02-25",
+        "role": role,
+        "adoption_rate": 0.5,
+        "path_rate": 0.45,
+        "forecast_rate": forecast,
+        "target_rate": 0.7,
+        "status": "at_risk",
+        "needed_per_week": 2.5,
+        "teams_fell": [{"team": "North", "change_pts": -8.0, "adoption_rate": 0.4}],
+        "waves_not_ready": [
+            {"wave": 2, "name": "Sales", "rate_2w": 0.3, "rate_4w": None, "gate": 0.6}
+        ],
+        "actions": [],
+        "people": [{"person_id": "c1", "name": "Ann", "team": "North", "why": "3 non-adopters"}],
+    }
+
+
+def test_every_rule_fires_once_with_its_subject() -> None:
+    """Forecast 60% vs 70%: a 10-point miss > 5 fires; the wave is under the gate at 2 weeks."""
+    fired = {(a.rule, a.subject): a.text for a in alerts(digest(), Settings())}
+    assert fired == {
+        ("team_drop", "North"): "North: adoption fell 8.0 pts to 40%",
+        ("wave_gate", "wave 2"): "Wave 2 (Sales) is below the 60% gate at 2 weeks: 30%",
+        ("champion_no_contact", "c1"): "Ann: 3 non-adopters",
+        ("forecast_miss", "organisation"): "The forecast (60%) misses the 70% target by 10.0 pts",
+    }
+
+
+def test_thresholds_and_roles_limit_the_alerts() -> None:
+    """A 3-point miss is under 5; a champion's own cohort is no champion alert."""
+    fired = {a.rule for a in alerts(digest("champion:c1", forecast=0.67), Settings())}
+    assert fired == {"team_drop", "wave_gate"}
+
+
+def test_markdown_says_the_status_in_words() -> None:
+    """Above the path but a forecast under the target: at risk, and why."""
+    text = markdown(digest(), [])
+    assert "Status: at risk (at or above the path today; the forecast falls short" in text
+    assert "2.5 more active people needed per week" in text
