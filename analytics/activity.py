@@ -25,7 +25,7 @@ from analytics.state.store import get_settings
 # trailing_rejections: rejections strictly after the day's last acceptance (all of
 # the day's rejections when nothing was accepted), so "the last 3 feedback events were
 # rejections" can be read by walking back over a person's days.
-EVENT_DAY_SQL = "coalesce(vendor_day, local_day(ts, $tz))"
+EVENT_DAY_SQL = "event_day(vendor_day, ts, $tz)"
 IS_ACTIVE_SQL = "NOT list_contains($passive, event) AND NOT coalesce(passive, false)"
 PERSON_DAY_SQL = f"""
 INSERT INTO person_day

@@ -95,6 +95,8 @@ Params = Sequence[object] | dict[str, object] | None
 # macros on every connection, read-only ones included:
 # - local_day(ts, tz): the calendar day of a naive UTC instant in a timezone (in UTC the cast
 #   alone: the same day without two zone conversions per event).
+# - event_day(vendor_day, ts, tz): an event's day: a vendor's UTC calendar day as it is (SPEC
+#   10, never shifted), else the local day of its instant. person_day and insight both use it.
 # - identities(): one row per key a user value can take (roster user_id, lower-cased e-mail, a
 #   lower-cased e-mail used as user_id, 'github:' + github_login) -> person_id; an id match wins
 #   over an e-mail match of someone else, and among equals the smallest user_id (deterministic).
@@ -104,6 +106,8 @@ RULES_SQL = """
 CREATE OR REPLACE TEMP MACRO local_day(ts, tz) AS
     CASE WHEN tz = 'UTC' THEN CAST(ts AS DATE)
          ELSE CAST(timezone(tz, timezone('UTC', ts)) AS DATE) END;
+CREATE OR REPLACE TEMP MACRO event_day(vendor_day, ts, tz) AS
+    coalesce(vendor_day, local_day(ts, tz));
 CREATE OR REPLACE TEMP MACRO identities() AS TABLE
     SELECT key, first(person_id ORDER BY rank, person_id) AS person_id
     FROM (

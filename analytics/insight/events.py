@@ -16,10 +16,11 @@ import polars as pl
 from analytics.db import scalar, table_names
 
 # Events matching the optional event name and UTC range, resolved to persons by the shared
-# resolved_events() macro of analytics/db.py; days are its local_day(ts, tz).
+# resolved_events() macro of analytics/db.py; days are its event_day(vendor_day, ts, tz), the
+# same day person_day gives an event.
 _RESOLVED_CTE = """
 WITH resolved AS (
-    SELECT person_id, ts FROM resolved_events()
+    SELECT person_id, ts, vendor_day FROM resolved_events()
     WHERE (?::VARCHAR IS NULL OR event = ?::VARCHAR)
       AND (?::TIMESTAMP IS NULL OR ts >= ?::TIMESTAMP)
       AND (?::TIMESTAMP IS NULL OR ts < ?::TIMESTAMP)
@@ -51,7 +52,7 @@ def person_days(
     utc_to = dt.datetime.combine(day_to + dt.timedelta(days=2), dt.time())
     query = f"""{_RESOLVED_CTE}
         SELECT DISTINCT person_id, day FROM (
-            SELECT person_id, local_day(ts, ?) AS day FROM resolved
+            SELECT person_id, event_day(vendor_day, ts, ?) AS day FROM resolved
         ) WHERE day BETWEEN ? AND ?"""
     params = [*_resolved_params(event, utc_from, utc_to), tz, day_from, day_to]
     return con.sql(query, params=params).pl().cast(PERSON_DAY_SCHEMA)
@@ -62,7 +63,7 @@ def first_days(con: duckdb.DuckDBPyConnection, *, event: str | None, tz: str) ->
     if "events" not in table_names(con):
         return pl.DataFrame(schema=FIRST_DAY_SCHEMA)
     query = f"""{_RESOLVED_CTE}
-        SELECT person_id, local_day(min(ts), ?) AS first_day
+        SELECT person_id, min(event_day(vendor_day, ts, ?)) AS first_day
         FROM resolved GROUP BY person_id"""
     params = [*_resolved_params(event, None, None), tz]
     return con.sql(query, params=params).pl().cast(FIRST_DAY_SCHEMA)
@@ -72,4 +73,4 @@ def latest_day(con: duckdb.DuckDBPyConnection, *, tz: str) -> dt.date | None:
     """The local day of the latest event of any kind (None for no events)."""
     if "events" not in table_names(con):
         return None
-    return scalar(con, "SELECT local_day(max(ts), ?) FROM events", [tz])
+    return scalar(con, "SELECT max(event_day(vendor_day, ts, ?)) FROM events", [tz])

@@ -254,3 +254,28 @@ def test_wrong_or_incomplete_files_are_refused_clearly(db_path: Path, tmp_path: 
     )
     assert gemini.status == "refused" and "invalid JSON" in (gemini.error or "")
     assert _query(db_path, "SELECT count(*) FROM events") == [(0,)]
+
+
+def test_explore_queries_give_vendor_rows_the_same_day_as_person_day(
+    db_path: Path, tmp_path: Path
+) -> None:
+    # One rule for an event's day (db.event_day): in Los Angeles (UTC-8) a GitHub day of
+    # 2026-03-02 stays 03-02 in person_day and in the explore queries alike (not 03-01).
+    from analytics.insight import InsightQuery, run_insight
+
+    _ingest(db_path, tmp_path, {"copilot_1.ndjson": f.GITHUB_FIRST}, tz="America/Los_Angeles")
+    query = InsightQuery(
+        kind="active",
+        period="day",
+        date_from=dt.date(2026, 3, 1),
+        date_to=dt.date(2026, 3, 3),
+        tz="America/Los_Angeles",
+    )
+    rows = run_insight(query, db_path)["rows"]
+    # person_day above: Ann (E1) active 03-02 and 03-03; bob-dev's 03-02 row counts as an event
+    # (the explore queries count any event, like PostHog): 2 people on 03-02, 1 on 03-03.
+    assert [(r["period_start"], r["count"]) for r in rows] == [
+        ("2026-03-01", 0),
+        ("2026-03-02", 2),
+        ("2026-03-03", 1),
+    ]
