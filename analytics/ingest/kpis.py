@@ -21,6 +21,7 @@ from analytics.ingest.sniff import FileRefused
 from analytics.ingest.tabular import (
     TableFile,
     blank_to_null,
+    erased_rows,
     read_table_file,
     reason_counts,
     write_table_file,
@@ -119,7 +120,9 @@ def load_kpi_file(
             ),
         ]
     )
-    values = new_values(con, checked.filter(pl.col("reason").is_null()), kpis)
+    usable = checked.filter(pl.col("reason").is_null())
+    erased = erased_rows(con, usable["person"])
+    values = new_values(con, usable.filter(~erased), kpis)
     per_row = values.group_by("line_no").agg(pl.col("new").any(), pl.col("conflict").any())
     report = FileReport(
         file=str(path),
@@ -129,6 +132,7 @@ def load_kpi_file(
         quarantined=quarantined.height,
         quarantine_reasons=reason_counts(quarantined),
         conflicts=int((per_row["conflict"] & ~per_row["new"]).sum()),
+        suppressed=int(erased.sum()),
         warnings=table.notes,
         kind="kpis",
     )

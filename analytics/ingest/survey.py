@@ -17,7 +17,13 @@ import polars as pl
 from analytics.ingest import reasons
 from analytics.ingest.columns import user_value
 from analytics.ingest.report import FileReport
-from analytics.ingest.tabular import blank_to_null, read_table_file, reason_counts, write_table_file
+from analytics.ingest.tabular import (
+    blank_to_null,
+    erased_rows,
+    read_table_file,
+    reason_counts,
+    write_table_file,
+)
 from analytics.tables import ADKAR
 
 FIRST_DAY = dt.date(2000, 1, 1)
@@ -113,7 +119,9 @@ def ingest_survey_file(
             ),
         ]
     )
-    good = with_keys(checked.filter(pl.col("reason").is_null()))
+    usable = checked.filter(pl.col("reason").is_null())
+    erased = erased_rows(con, usable["person"])  # named answers of erased people: suppressed
+    good = with_keys(usable.filter(~erased))
     good = good.with_columns(new=new_answers(con, good))
     report = FileReport(
         file=str(path),
@@ -122,6 +130,7 @@ def ingest_survey_file(
         duplicates=int((~good["new"]).sum()),
         quarantined=quarantined.height,
         quarantine_reasons=reason_counts(quarantined),
+        suppressed=int(erased.sum()),
         warnings=table.notes,
         kind="survey",
     )

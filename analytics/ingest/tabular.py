@@ -17,6 +17,8 @@ import polars as pl
 
 from analytics.db import bump_ingest_version, execute, transaction
 from analytics.ingest.decode import csv_records, lines_frame
+from analytics.ingest.identity import registered_keys, tombstoned_sql
+from analytics.ingest.keyring import erasure_keys
 from analytics.ingest.load import next_ingest_id, write_log
 from analytics.ingest.reasons import REPEATED_HEADER, WRONG_FIELD_COUNT
 from analytics.ingest.report import FileReport
@@ -133,3 +135,21 @@ def reason_counts(quarantined: pl.DataFrame) -> dict[str, int]:
     """Quarantined rows per reason."""
     counts = quarantined.group_by("reason").len()
     return dict(zip(counts["reason"], counts["len"], strict=True))
+
+
+def erased_rows(con: duckdb.DuckDBPyConnection, people: pl.Series) -> pl.Series:
+    """True for each value naming an erased person (its keyed hash is a tombstone), so a KPI or
+    survey row of someone erased is suppressed like their events (SPEC 3, erasure)."""
+    values = pl.DataFrame({"person": people.cast(pl.String)})
+    keys = erasure_keys(con, create=False)
+    if not keys or values.is_empty():
+        return pl.Series([False] * values.height)
+    distinct = values.drop_nulls().unique()
+    con.register("file_people", distinct)
+    try:
+        with registered_keys(con, keys):
+            sql = f"SELECT person FROM file_people WHERE {tombstoned_sql('person')}"
+            erased = [row[0] for row in execute(con, sql).fetchall()]
+    finally:
+        con.unregister("file_people")
+    return values["person"].is_in(erased).fill_null(False)

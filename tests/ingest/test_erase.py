@@ -136,3 +136,10 @@ def test_erasure_deletes_the_persons_kpi_rows_and_named_survey_answers(tmp_path)
     with connection(db, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM kpis").fetchone()[0] == 1
         assert con.execute("SELECT count(*) FROM survey").fetchone()[0] == 1
+    # re-ingesting the old files brings nothing of Ann back: her rows are suppressed
+    kpi_report, survey_report = ingest_paths(db, [], kpis=[kpis], survey=[survey])
+    assert (kpi_report.read, kpi_report.suppressed, kpi_report.loaded) == (2, 1, 0)
+    assert (survey_report.read, survey_report.suppressed, survey_report.loaded) == (2, 1, 0)
+    with connection(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM kpis").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM survey").fetchone()[0] == 1
