@@ -37,7 +37,7 @@ def delta(path: tuple[str, ...], *, as_percent: bool) -> str | None:
     return f"{change * 100:+.1f} pts" if as_percent else f"{change:+,}"
 
 
-rate, path_rate = doc["adoption_rate"], target.get("path_rate")
+rate, path_rate = doc["adoption_rate"], target["path_rate"]
 status = widgets.status_text(target)
 top = st.columns(4)
 widgets.headline(
@@ -52,22 +52,22 @@ widgets.headline(
     "Target path today",
     widgets.percent(path_rate, 1),
     DEFINITIONS["path_rate"].format(
-        rate=widgets.percent(target.get("rate")), date=target.get("date") or "—"
+        rate=widgets.percent(target["rate"]), date=target["date"] or "—"
     ),
     note=status,
 )
 widgets.headline(
     top[2],
-    f"Forecast at {target.get('date') or 'target date'}",
-    widgets.percent(target.get("forecast_rate"), 1, hidden=data.hidden),
+    f"Forecast at {target['date'] or 'target date'}",
+    widgets.percent(target["forecast_rate"], 1, hidden=data.hidden),
     DEFINITIONS["forecast_rate"],
 )
 widgets.headline(
     top[3],
     "Value delivered",
-    widgets.money(doc.get("value_delivered")),
+    widgets.money(doc["value_delivered"]),
     DEFINITIONS["value_delivered"]
-    if doc.get("value_delivered") is not None
+    if doc["value_delivered"] is not None
     else "Set the build cost on the Settings page to see the value delivered.",
 )
 
@@ -75,7 +75,7 @@ history = data.adoption_history()
 lines = frames.adoption_lines(history, doc)
 st.subheader("Adoption against the target path")
 st.altair_chart(
-    charts.adoption_vs_target(lines, target_rate=target.get("rate")),
+    charts.adoption_vs_target(lines, target_rate=target["rate"]),
     width="stretch",
 )
 st.caption(

@@ -50,20 +50,20 @@ widgets.headline(
 )
 widgets.headline(
     big[1],
-    f"Target by {target.get('date') or 'the target date'}",
-    widgets.percent(target.get("rate")),
+    f"Target by {target['date'] or 'the target date'}",
+    widgets.percent(target["rate"]),
     DEFINITIONS["path_rate"].format(
-        rate=widgets.percent(target.get("rate")), date=target.get("date") or "—"
+        rate=widgets.percent(target["rate"]), date=target["date"] or "—"
     )
-    + f" Today's point on that path: {widgets.percent(target.get('path_rate'))}.",
+    + f" Today's point on that path: {widgets.percent(target['path_rate'])}.",
 )
 widgets.headline(
     big[2],
     "Forecast at the target date",
-    widgets.percent(target.get("forecast_rate"), hidden=data.hidden),
+    widgets.percent(target["forecast_rate"], hidden=data.hidden),
     DEFINITIONS["forecast_rate"],
 )
-needed = target.get("needed")
+needed = target["needed"]
 widgets.headline(
     big[3],
     "More people needed",
@@ -72,7 +72,7 @@ widgets.headline(
     "target × eligible people, rounded up, minus those active now"
     + (
         f"; about {math.ceil(target['needed_per_week'])} a week until the target date."
-        if target.get("needed_per_week") and needed and needed > 0
+        if target["needed_per_week"] and needed and needed > 0
         else "."
     ),
 )
@@ -81,7 +81,7 @@ st.caption(f"As of the end of {doc['as_of']}; changes since {last_meeting.isofor
 st.subheader("Team leaderboard")
 board = data.leaderboard(last_meeting)
 visible = board.filter(~pl.col("suppressed")).with_columns(
-    reached=pl.col("adoption_rate") >= (doc["target"].get("rate") or 1.0)
+    reached=pl.col("adoption_rate") >= (doc["target"]["rate"] or 1.0)
 )
 if visible.height:
     st.altair_chart(
@@ -89,8 +89,8 @@ if visible.height:
             visible,
             value="adoption_rate",
             title="Adoption rate (28 days)",
-            target=doc["target"].get("rate"),
-            target_label=f"Target {widgets.percent(doc['target'].get('rate'))}",
+            target=doc["target"]["rate"],
+            target_label=f"Target {widgets.percent(doc['target']['rate'])}",
             flag="reached",
             flag_colour=charts.GREEN,
         ),
