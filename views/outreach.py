@@ -7,22 +7,18 @@ leadership is stopped. Every view and export is written to the audit log.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import polars as pl
 import streamlit as st
 
 from analytics.exports import to_safe_csv
-from analytics.metrics.inputs import OUTREACH_SCHEMA, conform
 from analytics.outreach import (
     CHANNELS,
     PLACEHOLDERS,
     PLAYBOOKS,
-    build_worklist,
     conversion_by,
     effect_summary,
-    empty_worklist,
     filter_worklist,
     log_contact,
     merged_templates,
@@ -35,7 +31,6 @@ from analytics.outreach.display import (
     with_names,
     worklist_table,
 )
-from analytics.outreach.effect import outcomes_with_owner
 from analytics.privacy import (
     EXPORT_WORKLIST,
     PRODUCT_MANAGER,
@@ -43,11 +38,10 @@ from analytics.privacy import (
     Viewer,
     audit_log,
     audit_view,
-    scope_people,
 )
 from analytics.state import store
 from analytics.ui import widgets
-from analytics.ui.pagedata import PageData, open_view, refresh
+from analytics.ui.pagedata import open_view, refresh
 
 TABLE_CONFIG = {
     "rank": st.column_config.NumberColumn("#", width="small"),
@@ -79,51 +73,6 @@ CONTACT_CONFIG = {
 }
 
 
-def contact_log(db: str) -> pl.DataFrame:
-    """The contact log, read fresh on every run (one row per contact; it changes on this page)."""
-    return conform(store.outreach_frame(db), OUTREACH_SCHEMA)
-
-
-def log_key(log: pl.DataFrame) -> tuple[int, int]:
-    """A cache key that changes whenever a contact is logged or erased."""
-    return log.height, int(log.select(pl.col("id").max()).item() or 0)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def scoped_worklist(
-    key: tuple[str, int, str, str],
-    as_of: dt.date | None,
-    contacts: tuple[int, int],
-    _data: PageData,
-    _log: pl.DataFrame,
-) -> pl.DataFrame:
-    """The worklist rows this viewer may see (keyed on data key, scope and the contact log)."""
-    basis = _data.basis()
-    if basis.as_of is None:
-        return empty_worklist()
-    full = build_worklist(
-        basis.eligible, _data.roster(), _log, basis.as_of, _data.settings, _data.barriers()
-    )
-    scoped = scope_people(full, _data.viewer)
-    if _data.full_access:
-        return scoped
-    # A champion's list is numbered 1..n: ranks of the whole list would hint at its size.
-    return scoped.with_columns(rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def scoped_outcomes(
-    key: tuple[str, int, str, str],
-    as_of: dt.date | None,
-    contacts: tuple[int, int],
-    _data: PageData,
-    _log: pl.DataFrame,
-) -> pl.DataFrame:
-    """One row per logged contact up to D that this viewer may see, with its outcome."""
-    basis = dataclasses.replace(_data.basis(), outreach=_log)
-    return scope_people(outcomes_with_owner(basis), _data.viewer, roster=_data.roster())
-
-
 def keep_valid(key: str, options: list) -> None:
     """Drop values a widget's stored state holds that are not among its options (any source)."""
     if key in st.session_state:
@@ -153,8 +102,8 @@ st.title("Outreach worklist")
 data = open_view("outreach")
 context, viewer, db = data.context, data.viewer, data.context.db
 names = data.roster_names()
-log = contact_log(db)
-worklist = scoped_worklist(context.key, context.as_of, log_key(log), data, log)
+log = data.contact_log()
+worklist = data.worklist(log)
 
 if flash := st.session_state.pop("_outreach_flash", None):
     st.success(flash)
@@ -275,7 +224,7 @@ if ids:
             st.rerun()
 
 st.subheader("Did it work?")
-outcomes = scoped_outcomes(context.key, context.as_of, log_key(log), data, log)
+outcomes = data.contact_outcomes(log)
 days = data.settings.outreach_effect_days
 st.caption(
     f"A contact converts when the person has an active day in the {days} days after it (the "

@@ -9,6 +9,7 @@ module; `analytics.ui.pagedata.PageData` scopes and suppresses every result for 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -25,12 +26,15 @@ from analytics.metrics.champions import cohort_adoption, cohort_rows, teams_tabl
 from analytics.metrics.curves import curves_table, first_use_table
 from analytics.metrics.document import document_from_basis, jsonable
 from analytics.metrics.groups import adoption_by_group, training_and_trust_by_team
-from analytics.metrics.inputs import MetricInputs, load_inputs
+from analytics.metrics.inputs import OUTREACH_SCHEMA, MetricInputs, conform, load_inputs
 from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import Basis, prepare
 from analytics.metrics.retention import retention_long
 from analytics.metrics.trust import acceptance_weeks
 from analytics.metrics.waves import waves_table
+from analytics.outreach.effect import outcomes_with_owner
+from analytics.outreach.worklist import build_worklist, empty_worklist
+from analytics.state import store
 from analytics.ui import access, dataviews
 
 
@@ -203,3 +207,54 @@ def person_barriers(db: str, version: int, state: str, as_of: dt.date | None) ->
         return pl.DataFrame()
     prepared = basis(db, version, state, as_of)
     return person_barriers_of(answers_with_team(survey, prepared.people), prepared.eligible)
+
+
+# ---- outreach: the contact log changes between reruns, so it is read fresh and its version
+# (rows, newest id) is part of the key; the log itself is passed unhashed.
+
+
+def contact_log(db: str) -> pl.DataFrame:
+    """The contact log, one row per logged contact, read now (it changes on the Outreach page)."""
+    return conform(store.outreach_frame(db), OUTREACH_SCHEMA)
+
+
+def log_version(log: pl.DataFrame) -> tuple[int, int]:
+    """A cache key that changes whenever a contact is logged or erased: (rows, newest id)."""
+    return log.height, int(log.select(pl.col("id").max()).item() or 0)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def worklist(
+    db: str,
+    version: int,
+    state: str,
+    as_of: dt.date | None,
+    contacts: tuple[int, int],
+    _log: pl.DataFrame,
+) -> pl.DataFrame:
+    """The whole outreach worklist at a day (one row per person to contact), unscoped."""
+    prepared = basis(db, version, state, as_of)
+    if prepared.as_of is None:
+        return empty_worklist()
+    found = person_barriers(db, version, state, as_of)
+    return build_worklist(
+        prepared.eligible,
+        inputs(db, version, state).roster,
+        _log,
+        prepared.as_of,
+        prepared.settings,
+        found if found.height else None,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def contact_outcomes(
+    db: str,
+    version: int,
+    state: str,
+    as_of: dt.date | None,
+    contacts: tuple[int, int],
+    _log: pl.DataFrame,
+) -> pl.DataFrame:
+    """One row per logged contact up to the day with its outcome and owner, unscoped."""
+    return outcomes_with_owner(dataclasses.replace(basis(db, version, state, as_of), outreach=_log))

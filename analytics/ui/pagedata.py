@@ -13,7 +13,6 @@ Views import this module and `widgets`/`charts` only; they hold layout, no priva
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,8 +21,6 @@ from typing import Any
 import polars as pl
 
 from analytics.metrics.champions import cohort_series
-from analytics.metrics.inputs import OUTREACH_SCHEMA, conform
-from analytics.outreach.effect import outcomes_with_owner
 from analytics.privacy.release import (
     hide_small_columns,
     hide_small_count,
@@ -37,7 +34,6 @@ from analytics.privacy.roles import CHAMPION, PRODUCT_MANAGER, Viewer
 from analytics.privacy.scope import scope_people
 from analytics.privacy.suppression import suppressed_label
 from analytics.settings import Settings
-from analytics.state import store
 from analytics.ui import frames, impact_loaders, loaders, widgets
 from analytics.ui.widgets import PageContext
 
@@ -370,27 +366,36 @@ class PageData:
             "series": cohort_series(loaders.basis(*self._key, self.as_of), me, start),
         }
 
-    def contact_outcomes(self) -> pl.DataFrame:
-        """One row per logged contact up to D with its outcome, for the people the viewer may
-        see (the contact log read fresh: it changes between reruns)."""
-        log = conform(store.outreach_frame(self.context.db), OUTREACH_SCHEMA)
-        basis = dataclasses.replace(self.basis(), outreach=log)
-        return scope_people(outcomes_with_owner(basis), self.viewer, roster=self.roster())
-
     # ---- outreach -------------------------------------------------------------------------
 
-    def basis(self) -> Any:
-        """The metrics' shared basis, for the outreach worklist (scoped by the caller's rows)."""
+    def _require_people(self, what: str) -> None:
         if self.viewer.role not in (PRODUCT_MANAGER, CHAMPION):
-            raise NotAllowed("The outreach worklist is individual-level")
-        return loaders.basis(*self._key, self.as_of)
+            raise NotAllowed(f"{what} is individual-level")
 
-    def barriers(self) -> pl.DataFrame | None:
-        """Each eligible person's survey barrier, for the worklist (None without a survey)."""
-        if self.viewer.role not in (PRODUCT_MANAGER, CHAMPION):
-            raise NotAllowed("Survey barriers per person are individual-level")
-        found = loaders.person_barriers(*self._key, self.as_of)
-        return found if found.height else None
+    def contact_log(self) -> pl.DataFrame:
+        """The contact log as it is now (not scoped: pass it back to worklist/contact_outcomes)."""
+        self._require_people("The contact log")
+        return loaders.contact_log(self.context.db)
+
+    def worklist(self, log: pl.DataFrame) -> pl.DataFrame:
+        """The outreach worklist rows this viewer may see (all, or a champion's cohort).
+
+        A champion's rows are numbered 1..n: ranks of the whole list would hint at its size.
+        """
+        self._require_people("The outreach worklist")
+        full = loaders.worklist(*self._key, self.as_of, loaders.log_version(log), log)
+        scoped = scope_people(full, self.viewer)
+        if self.full_access:
+            return scoped
+        return scoped.with_columns(rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
+
+    def contact_outcomes(self, log: pl.DataFrame | None = None) -> pl.DataFrame:
+        """One row per logged contact up to D with its outcome, for the people the viewer may
+        see (the log read now unless given)."""
+        self._require_people("Contact outcomes")
+        log = loaders.contact_log(self.context.db) if log is None else log
+        full = loaders.contact_outcomes(*self._key, self.as_of, loaders.log_version(log), log)
+        return scope_people(full, self.viewer, roster=self.roster())
 
     def roster(self) -> pl.DataFrame:
         """The roster, for building the worklist and scoping it (never shown whole)."""

@@ -155,7 +155,7 @@ def test_leadership_never_receives_a_person_or_a_small_group(example_min):
     "method",
     [
         *PM_ONLY,
-        "basis",
+        "contact_log",
         "roster",
         "champions_activity",
         "top_users",
