@@ -162,10 +162,10 @@ def released_bin_columns(
     )
 
 
-def hide_small_columns(frame: pl.DataFrame, columns: list[str], min_size: int) -> pl.DataFrame:
-    """Lone counts in these columns (one per row, e.g. people per tool) hidden when 1..min-1."""
-    small = [(pl.col(c) > 0) & (pl.col(c) < min_size) for c in columns]
+def released_rates(frame: pl.DataFrame, *, rates: Mapping[str, str], min_size: int) -> pl.DataFrame:
+    """Rate columns nulled on rows whose denominator column (`rates`: rate -> denominator) has
+    fewer than `min_size` people (or is itself hidden)."""
     return frame.with_columns(
-        pl.when(is_small_count).then(None).otherwise(pl.col(c)).alias(c)
-        for c, is_small_count in zip(columns, small, strict=True)
+        pl.when(pl.col(denominator) >= min_size).then(pl.col(rate)).otherwise(None).alias(rate)
+        for rate, denominator in rates.items()
     )

@@ -22,13 +22,13 @@ import polars as pl
 
 from analytics.metrics.champions import cohort_series
 from analytics.privacy.release import (
-    hide_small_columns,
     hide_small_count,
     rate_if_enough,
     released_bin_columns,
     released_bins,
     released_groups,
     released_headlines,
+    released_rates,
 )
 from analytics.privacy.roles import CHAMPION, PRODUCT_MANAGER, Viewer
 from analytics.privacy.scope import scope_people
@@ -122,17 +122,12 @@ class PageData:
         history = loaders.adoption_history(*self._key, self.as_of)
         if self.full_access:
             return history
-        small = pl.col("eligible") < self.min_group
-        return history.with_columns(
-            pl.when(small).then(None).otherwise(pl.col(c)).alias(c)
-            for c in ("dau", "wau", "mau", "adoption_rate")
-        ).with_columns(
-            pl.when(pl.col(c).is_between(1, self.min_group - 1))
-            .then(None)
-            .otherwise(pl.col(c))
-            .alias(c)
-            for c in ("dau", "wau", "mau")
+        low = self.min_group
+        counts = ("dau", "wau", "mau")
+        small_days = released_rates(  # a day with too few eligible people shows nothing
+            history, rates={c: "eligible" for c in (*counts, "adoption_rate")}, min_size=low
         )
+        return released_bin_columns(small_days, columns=counts, min_size=low)
 
     # ---- waves ----------------------------------------------------------------------------
 
@@ -274,19 +269,13 @@ class PageData:
         released = released_groups(
             table, group="team", count="eligible", min_size=low, parts=("trained", "untrained")
         )
-        return released.with_columns(
-            pl.when(pl.col(size) >= low).then(pl.col(rate)).otherwise(None).alias(rate)
-            for rate, size in (
-                ("trained_rate", "trained"),
-                ("untrained_rate", "untrained"),
-                ("acceptance_rate", "feedback_people"),
-            )
-        ).with_columns(
-            pl.when(pl.col("lost_trust").is_between(1, low - 1))
-            .then(None)
-            .otherwise(pl.col("lost_trust"))
-            .alias("lost_trust")
-        )
+        rates = {
+            "trained_rate": "trained",
+            "untrained_rate": "untrained",
+            "acceptance_rate": "feedback_people",
+        }
+        by_rate = released_rates(released, rates=rates, min_size=low)
+        return released_bin_columns(by_rate, columns=("lost_trust",), min_size=low)
 
     def acceptance_by_week(self) -> pl.DataFrame:
         """One row per week with AI feedback: people, accepted, rejected, acceptance rate (the
@@ -476,7 +465,7 @@ class PageData:
         tools = pl.DataFrame(document["tools"], schema=TOOLS_SCHEMA)
         funnel: dict[str, int | None] = dict(document["funnel"])
         if not self.full_access:
-            tools = hide_small_columns(tools, list(TOOL_COUNTS), self.min_group)
+            tools = released_bin_columns(tools, columns=tuple(TOOL_COUNTS), min_size=self.min_group)
             funnel = {step: hide_small_count(n, self.min_group) for step, n in funnel.items()}
         return {
             "tools": tools,

@@ -84,3 +84,12 @@ def test_a_small_part_of_a_shown_group_hides_the_whole_split():
     assert out["ever_used"].to_list() == [None, 68]
     assert out["never_started"].to_list() == [None, 12]
     assert out["eligible"].to_list() == [40, 80]
+
+
+def test_a_rate_is_released_only_on_a_denominator_of_the_minimum():
+    from analytics.privacy.release import released_rates
+
+    teams = pl.DataFrame({"trained": [4, 5, None], "trained_rate": [0.75, 0.6, 0.5]})
+    out = released_rates(teams, rates={"trained_rate": "trained"}, min_size=5)
+    # 4 trained people: hidden; 5: shown; a hidden denominator hides its rate too
+    assert out["trained_rate"].to_list() == [None, 0.6, None]
