@@ -26,9 +26,9 @@ from analytics.ingest.tabular import (
     reason_counts,
     write_table_file,
 )
+from analytics.ingest.timestamps import day_in_range
 
 KEY = ["person", "week", "kpi"]
-FIRST_DAY = dt.date(2000, 1, 1)
 NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 INSERT_SQL = """
 INSERT INTO kpis (person, week, kpi, value, file_name, line_no, ingest_id)
@@ -57,7 +57,7 @@ def checked_rows(rows: pl.DataFrame, kpis: list[str], now: dt.datetime) -> pl.Da
         .then(pl.lit(reasons.IDENTIFIER_TOO_LONG))
         .when(week.is_null())
         .then(pl.lit(reasons.BAD_WEEK))
-        .when((week < FIRST_DAY) | (week > pl.lit(now.date() + dt.timedelta(days=1))))
+        .when(~day_in_range(week, now))
         .then(pl.lit(reasons.DATE_OUT_OF_RANGE))
         .when(week.dt.weekday() != 1)
         .then(pl.lit(reasons.WEEK_NOT_MONDAY))

@@ -24,9 +24,9 @@ from analytics.ingest.tabular import (
     reason_counts,
     write_table_file,
 )
+from analytics.ingest.timestamps import day_in_range
 from analytics.tables import ADKAR
 
-FIRST_DAY = dt.date(2000, 1, 1)
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d")
 INSERT_SQL = f"""
 INSERT INTO survey (response_key, person, team, date, {", ".join(ADKAR)}, file_name, line_no,
@@ -57,11 +57,14 @@ def checked_answers(rows: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
     reason = (
         pl.when(person.is_null() & team.is_null())
         .then(pl.lit(reasons.MISSING_PERSON_OR_TEAM))
-        .when(pl.max_horizontal(person.str.len_chars(), team.str.len_chars()) > 256)
+        .when(
+            pl.max_horizontal(person.str.len_chars(), team.str.len_chars())
+            > reasons.IDENTIFIER_MAX_CHARS
+        )
         .then(pl.lit(reasons.IDENTIFIER_TOO_LONG))
         .when(date.is_null())
         .then(pl.lit(reasons.BAD_DATE))
-        .when((date < FIRST_DAY) | (date > pl.lit(now.date() + dt.timedelta(days=1))))
+        .when(~day_in_range(date, now))
         .then(pl.lit(reasons.DATE_OUT_OF_RANGE))
         .when(bad)
         .then(pl.lit(reasons.BAD_ANSWER))

@@ -368,3 +368,9 @@ def in_range(ts: pl.Expr, now: datetime) -> pl.Expr:
     """True when an instant is on/after 2000-01-01 and at most one day after ingest time."""
     now_utc = now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now
     return (ts >= EARLIEST) & (ts <= now_utc + LATEST_AHEAD)
+
+
+def day_in_range(day: pl.Expr, now: datetime) -> pl.Expr:
+    """The same range for a calendar day (KPI weeks, survey dates): from 2000-01-01 to one day
+    after the ingest day."""
+    return (day >= EARLIEST.date()) & (day <= (now + LATEST_AHEAD).date())
