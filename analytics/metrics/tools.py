@@ -14,8 +14,19 @@ import polars as pl
 from analytics.metrics.inputs import MetricInputs
 from analytics.metrics.population import ACTIVE, Basis, days
 
-COARSE_GRAINS = ("period", "snapshot")  # a day is known active, not every active day
+COARSE_GRAINS = ("period", "month", "snapshot")  # a day is known active, not every active day
 LOWER_BOUND_KEYS = ("dau", "stickiness", "active_days_histogram")
+GRAIN_ORDER = ("event", "day", "period", "month", "snapshot")  # finest to coarsest
+MONTH_GRAINS = ("month",)  # a month's first and last active day: weekly windows not known
+MONTH_LOWER_BOUND_KEYS = (
+    "wau",
+    "mau",
+    "adoption_rate",
+    "funnel.weekly_active",
+    "funnel.habitual",
+    "retention",
+    "lifecycle",
+)
 HABITUAL_WEEKS = 3  # active in at least 3 of the last 4 weeks (7-day windows ending D)
 
 
@@ -30,10 +41,11 @@ def _licensed_by(licences: pl.DataFrame, day: dt.date) -> pl.DataFrame:
 
 
 def tools_list(tool_day: pl.DataFrame, licences: pl.DataFrame, day: dt.date) -> list[dict]:
-    """One row per tool: grain, people active in [D-27, D] and licence holders (null without
-    licence data for the tool), tools sorted by name."""
+    """One row per tool: its coarsest grain loaded up to D, people active in [D-27, D] and
+    licence holders (null without licence data for the tool), tools sorted by name."""
     seen = _up_to(tool_day, day)
-    grains = seen.group_by("tool").agg(pl.col("grain").first())
+    rank = pl.col("grain").replace_strict(GRAIN_ORDER, range(len(GRAIN_ORDER)), default=0)
+    grains = seen.group_by("tool").agg(pl.col("grain").sort_by(rank).last())
     active = (
         seen.filter(ACTIVE & (pl.col("day") >= day - days(27)))
         .group_by("tool")
@@ -89,8 +101,12 @@ def coarse_tools(tool_day: pl.DataFrame, day: dt.date) -> list[str]:
 
 def lower_bounds(tool_day: pl.DataFrame, day: dt.date) -> list[str]:
     """Document keys that are lower bounds at D: DAU, stickiness and the active-days histogram
-    need every active day, which period and snapshot sources do not give."""
-    return list(LOWER_BOUND_KEYS) if coarse_tools(tool_day, day) else []
+    need every active day, which period and snapshot sources do not give; a monthly source
+    (two known days a month) also leaves the 7- and 28-day windows and weekly numbers short."""
+    seen = _up_to(tool_day, day)
+    coarse = seen.filter(pl.col("grain").is_in(COARSE_GRAINS)).height > 0
+    monthly = seen.filter(pl.col("grain").is_in(MONTH_GRAINS)).height > 0
+    return [*(LOWER_BOUND_KEYS if coarse else ()), *(MONTH_LOWER_BOUND_KEYS if monthly else ())]
 
 
 def tool_keys(basis: Basis, inputs: MetricInputs | None) -> dict[str, Any]:

@@ -35,6 +35,7 @@ REQUIRED = (
 FIRST, LAST = "first_day_active_in_period", "last_day_active_in_period"
 ACTIVE_WORDS = ("1", "true", "yes")
 ACTIVE_EVENT = "chatgpt_active_day"
+WEEK_DAYS = 7  # a period longer than a week is a monthly file (grain `month`, not `period`)
 
 
 def _licence_rows(base: pl.DataFrame, kept: list[str]) -> pl.DataFrame:
@@ -94,4 +95,12 @@ def read_rows(text: str, *, now: datetime) -> pl.DataFrame:
             _day_rows(base.filter(active & last_differs), LAST),
         ]
     ).sort("line_no", maintain_order=True)
-    return finish(frame, tool=TOOL, grain="period", now=now)
+    return finish(frame, tool=TOOL, grain=file_grain(base), now=now)
+
+
+def file_grain(base: pl.DataFrame) -> str:
+    """`month` when any period of the file is longer than a week (a monthly export), else
+    `period` (weekly): a monthly file cannot give the weekly or 28-day numbers exactly."""
+    span = (utc_day(pl.col("period_end")) - utc_day(pl.col("period_start"))).dt.total_days() + 1
+    longest = base.select(span.max()).item()
+    return "month" if longest is not None and longest > WEEK_DAYS else "period"

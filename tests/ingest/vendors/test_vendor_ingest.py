@@ -14,6 +14,15 @@ from analytics.metrics.document import build_document
 from analytics.metrics.inputs import load_inputs
 from tests.ingest.vendors import files as f
 
+MONTH_KEYS = [
+    "wau",
+    "mau",
+    "adoption_rate",
+    "funnel.weekly_active",
+    "funnel.habitual",
+    "retention",
+    "lifecycle",
+]
 Row = tuple[str, str, int, int]  # person_id, day, events, active_events
 
 
@@ -188,10 +197,38 @@ def test_chatgpt_weekly_and_monthly(db_path: Path, tmp_path: Path) -> None:
     # E2, E3 (is_active = 0) and eve hold a licence; E2 and eve used it, both this week;
     # E2's weeks back from 03-08: 03-06 and 03-03 in week 0, 02-27 in week 1: 2 weeks.
     assert doc["funnel"] == {"licensed": 3, "first_use": 2, "weekly_active": 2, "habitual": 0}
+    # the monthly file (February, 28 days) makes the tool's coarsest grain `month`: its two
+    # known days a month leave the 7- and 28-day windows and the weekly numbers short too.
     assert doc["tools"] == [
-        {"tool": "chatgpt-enterprise", "grain": "period", "people_active_28d": 2, "licensed": 3}
+        {"tool": "chatgpt-enterprise", "grain": "month", "people_active_28d": 2, "licensed": 3}
     ]
+    assert doc["lower_bounds"] == [
+        "dau",
+        "stickiness",
+        "active_days_histogram",
+        *MONTH_KEYS,
+    ]
+
+
+def test_chatgpt_weekly_file_alone_marks_only_the_day_level_keys(
+    db_path: Path, tmp_path: Path
+) -> None:
+    (weekly,) = _ingest(db_path, tmp_path, {"weekly.csv": f.CHATGPT_WEEKLY})
+    assert _counts(weekly) == (6, 6, 0, 0, 0, 0)
+    doc = _document(db_path, "2026-03-08")
+    assert doc["tools"][0]["grain"] == "period"
     assert doc["lower_bounds"] == ["dau", "stickiness", "active_days_histogram"]
+
+
+def test_chatgpt_monthly_file_alone_marks_the_weekly_and_28_day_keys(
+    db_path: Path, tmp_path: Path
+) -> None:
+    (monthly,) = _ingest(db_path, tmp_path, {"monthly.csv": f.CHATGPT_MONTHLY})
+    assert _counts(monthly) == (3, 3, 0, 0, 0, 0)  # a licence row, the first and last day
+    doc = _document(db_path, "2026-03-08")
+    assert doc["tools"][0]["grain"] == "month"
+    assert doc["lower_bounds"] == ["dau", "stickiness", "active_days_histogram", *MONTH_KEYS]
+    assert doc["lower_bound_sources"] == ["chatgpt-enterprise"]
 
 
 def test_chatgpt_columns_read_by_name_or_refused(db_path: Path, tmp_path: Path) -> None:
