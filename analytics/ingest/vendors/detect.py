@@ -58,9 +58,10 @@ def detect_preset(path: Path) -> str | None:
         keys = _json_keys(first)
         if keys >= GITHUB_USAGE_KEYS and keys & GITHUB_COUNTER_KEYS:
             return "github-copilot"
-        if not keys and SEATS_SHAPE.search(text) and '"assignee"' in text:
+        # a whole document on one line (a compact API response) parses on its first line
+        if (not keys or "seats" in keys) and SEATS_SHAPE.search(text) and '"assignee"' in text:
             return "github-copilot"
-        if not keys and GEMINI_SHAPE.search(text) and '"items"' in text:
+        if (not keys or "items" in keys) and GEMINI_SHAPE.search(text) and '"items"' in text:
             return "gemini-workspace"
         return None
     header = {normalise_name(n) for n in next(csv.reader(io.StringIO(text)), [])}

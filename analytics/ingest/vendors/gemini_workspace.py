@@ -1,9 +1,9 @@
 """`gemini-workspace`: Google Workspace Reports API activity JSON for gemini_in_workspace_apps
 (SPEC 10).
 
-One event per `events[]` entry of each item, keyed `id.uniqueQualifier` + its index; `id.time`
-is an instant and takes the organisation's local day. `event_category = inactive` and proactive
-actions (`summarize_proactive*`) are passive.
+One event per `events[]` entry of each item (an item without entries is quarantined), keyed
+`id.uniqueQualifier` + its index; `id.time` is an instant and takes the organisation's local
+day. `event_category = inactive` and proactive actions (`summarize_proactive*`) are passive.
 """
 
 from __future__ import annotations
@@ -23,16 +23,21 @@ EVENTS_SQL = """
 WITH doc AS (SELECT CAST(json_extract(?::JSON, '$.items') AS JSON[]) AS items),
 item AS (SELECT generate_subscripts(items, 1)::BIGINT AS line_no, unnest(items) AS item FROM doc),
 entry AS (
-    SELECT line_no, item, CAST(json_extract(item, '$.events') AS JSON[]) AS entries FROM item
+    SELECT line_no, item, CAST(json_extract(item, '$.events') AS JSON[]) AS listed FROM item
+),
+kept AS (  -- an item without events[] entries keeps one NULL entry: a record to quarantine
+    SELECT line_no, item,
+           CASE WHEN coalesce(len(listed), 0) = 0 THEN [NULL::JSON] ELSE listed END AS entries
+    FROM entry
 ),
 flat AS (
     SELECT line_no, item, generate_subscripts(entries, 1) - 1 AS idx, unnest(entries) AS ev
-    FROM entry
+    FROM kept
 ),
 params AS (
     SELECT *, CAST(json_extract(ev, '$.parameters') AS JSON[]) AS ps FROM flat
 )
-SELECT line_no, item::VARCHAR AS raw, idx::BIGINT AS idx,
+SELECT line_no, item::VARCHAR AS raw, idx::BIGINT AS idx, ev IS NULL AS no_events,
        json_extract_string(item, '$.id.uniqueQualifier') AS unique_qualifier,
        timezone('UTC', try_cast(json_extract_string(item, '$.id.time') AS TIMESTAMPTZ)) AS ts,
        json_extract_string(item, '$.actor.email') AS email,
@@ -42,6 +47,9 @@ SELECT line_no, item::VARCHAR AS raw, idx::BIGINT AS idx,
 FROM params
 """
 PARAMETERS = ("action", "app_name", "feature_source", "event_category")
+# The Reports API documents an activity as its events[] ("activity events in the report"): an
+# item without any entry names no action, so it is quarantined rather than dropped unseen.
+NO_EVENTS = "activity item without events[] entries"
 
 
 def _param_sql(name: str) -> str:
@@ -76,7 +84,7 @@ def read_rows(text: str, *, now: datetime) -> pl.DataFrame:
     """The activity JSON as the vendor frame: one event per events[] entry."""
     rows = entries(text)
     if rows.height == 0:
-        raise FileRefused(None, "a Reports API activity document with no items[].events[]")
+        raise FileRefused(None, "a Reports API activity document with no items[]")
     action = pl.coalesce("action", "name")
     passive = (pl.col("event_category").fill_null("") == "inactive") | action.fill_null(
         ""
@@ -87,7 +95,7 @@ def read_rows(text: str, *, now: datetime) -> pl.DataFrame:
     frame = rows.select(
         "line_no",
         "raw",
-        pl.lit(None, pl.String).alias("structural"),
+        pl.when("no_events").then(pl.lit(NO_EVENTS)).alias("structural"),
         email_user(pl.col("email")).alias("user_id"),
         pl.col("ts").cast(pl.Datetime("us")),
         pl.lit(None, pl.Date).alias("vendor_day"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,13 @@ def test_detect_through_gzip(tmp_path: Path) -> None:
     path = tmp_path / "copilot.ndjson.gz"
     path.write_bytes(gzip.compress(f.GITHUB_FIRST.encode()))
     assert detect_preset(path) == "github-copilot"
+
+
+def test_compact_one_line_documents_are_detected(tmp_path: Path) -> None:
+    # an API response saved as is: the whole JSON document on one line
+    gemini = tmp_path / "gemini.json"
+    gemini.write_text(json.dumps(json.loads(f.GEMINI)))
+    seats = tmp_path / "seats.json"
+    seats.write_text(json.dumps(json.loads(f.GITHUB_SEATS)))
+    assert detect_preset(gemini) == "gemini-workspace"
+    assert detect_preset(seats) == "github-copilot"

@@ -316,3 +316,25 @@ def test_explore_queries_give_vendor_rows_the_same_day_as_person_day(
         ("2026-03-02", 2),
         ("2026-03-03", 1),
     ]
+
+
+def test_gemini_items_without_events_are_quarantined_never_dropped(
+    db_path: Path, tmp_path: Path
+) -> None:
+    # f.GEMINI's two items give 3 events; an item with `events: []` and one with no `events`
+    # key name no action: one quarantine record each, so 5 records read.
+    document = json.loads(f.GEMINI)
+    actor = {"email": "eve@x.com"}
+    document["items"] += [
+        {
+            "id": {"time": "2026-03-04T09:00:00Z", "uniqueQualifier": "333"},
+            "actor": actor,
+            "events": [],
+        },
+        {"id": {"time": "2026-03-04T09:05:00Z", "uniqueQualifier": "444"}, "actor": actor},
+    ]
+    (report,) = _ingest(db_path, tmp_path, {"gemini.json": json.dumps(document)})
+    assert _counts(report) == (5, 3, 0, 2, 0, 0)
+    reasons = _query(db_path, "SELECT reason, count(*) FROM quarantine GROUP BY ALL")
+    assert reasons == [("activity item without events[] entries", 2)]
+    assert _query(db_path, "SELECT count(*) FROM events WHERE user_id = 'eve@x.com'") == [(0,)]
