@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.db import bump_ingest_version, connection, execute, scalar, transaction
+from analytics.metrics.tool_split import GENERIC_TOOL  # the tool of ordinary event files
 from analytics.settings import Settings
 from analytics.state.store import get_settings
 
@@ -52,7 +53,6 @@ SELECT person_id, day, events, active_events, accepted, rejected,
        matched
 FROM daily
 """
-GENERIC_TOOL = "events"  # the tool of ordinary event files (no vendor preset)
 
 # One row per person per day per tool: the split by tool (SPEC 10); the grain is the source's.
 TOOL_DAY_SQL = f"""

@@ -30,6 +30,7 @@ from analytics.metrics.inputs import OUTREACH_SCHEMA, MetricInputs, conform, loa
 from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import Basis, prepare
 from analytics.metrics.retention import retention_long
+from analytics.metrics.tool_split import for_tool, tool_names
 from analytics.metrics.trust import acceptance_weeks
 from analytics.metrics.waves import waves_table
 from analytics.outreach.effect import outcomes_with_owner
@@ -52,11 +53,30 @@ def day_range(db: str, version: int, state: str) -> tuple[dt.date | None, dt.dat
     return _read(db, dataviews.day_range)
 
 
+TOOL_MARK = "|tool="  # a data key's state part with this mark is one tool's split (SPEC 10)
+
+
+def with_tool(state: str, tool: str | None) -> str:
+    """The state part of the data key for one tool's split (None: all tools). Every loader
+    below reads through `inputs`, so each caches per (data key, tool) with no tool argument."""
+    return state if tool is None else f"{state}{TOOL_MARK}{tool}"
+
+
 @st.cache_data(max_entries=4, show_spinner="Reading the data…")
 def inputs(db: str, version: int, state: str) -> MetricInputs:
-    """Every metric input (person_day, roster, plan, settings, outreach), read once per version."""
+    """Every metric input (person_day, roster, plan, settings, outreach), read once per version;
+    with a tool in the key, restricted to that tool at the input (metrics.tool_split)."""
+    base, _, tool = state.partition(TOOL_MARK)
+    if tool:
+        return for_tool(inputs(db, version, base), tool)
     with access.db_access():
         return load_inputs(Path(db))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def tools(db: str, version: int, state: str) -> list[str]:
+    """Every tool present in the data (activity or licence rows), by name."""
+    return tool_names(inputs(db, version, state))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -74,7 +74,9 @@ class PageData:
 
     @property
     def _key(self) -> tuple[str, int, str]:
-        return self.context.db, self.context.version, self.context.state
+        """The data key of every loader: the sidebar's tool split is part of it (SPEC 10)."""
+        state = loaders.with_tool(self.context.state, self.context.tool)
+        return self.context.db, self.context.version, state
 
     def _frame(self, name: str, day: dt.date | None = None) -> pl.DataFrame:
         """A full, unscoped metric frame (loaders.BASIS_FRAMES) at a day (default: as-of)."""

@@ -50,6 +50,7 @@ class PageContext:
     last_day: dt.date | None
     as_of: dt.date | None
     viewer: Viewer
+    tool: str | None = None  # the sidebar's tool split (SPEC 10); None: all tools
 
     @property
     def empty(self) -> bool:
@@ -77,6 +78,25 @@ def _as_of_widget(first: dt.date, last: dt.date) -> dt.date:
         "Defaults to the day of the latest event.",
     )
     return chosen if isinstance(chosen, dt.date) else last
+
+
+ALL_TOOLS = "All tools"
+
+
+def _tool_widget(tools: list[str]) -> str | None:
+    """The tool split (SPEC 10): shown only when the data holds more than one tool."""
+    if len(tools) < 2:
+        return None
+    if st.session_state.get("tool") not in (ALL_TOOLS, *tools):
+        st.session_state["tool"] = ALL_TOOLS  # new data without the chosen tool: all again
+    chosen = st.sidebar.selectbox(
+        "Tool",
+        (ALL_TOOLS, *tools),
+        key="tool",
+        help="Every number for one tool only: its activity, and its licence holders as the "
+        "population when it has licences (docs/metrics.md, split by tool).",
+    )
+    return None if chosen in (None, ALL_TOOLS) else str(chosen)
 
 
 ROLE_LABELS = {
@@ -156,6 +176,7 @@ def sidebar() -> PageContext:
     first, last = loaders.day_range(str(db), version, state)
     viewer = current_viewer(str(db), version, state)
     as_of = _as_of_widget(first, last) if last is not None and first is not None else None
+    tool = _tool_widget(loaders.tools(str(db), version, state)) if last is not None else None
     signed_in_panel(viewer)
     return PageContext(
         db=str(db),
@@ -165,6 +186,7 @@ def sidebar() -> PageContext:
         last_day=last,
         as_of=as_of,
         viewer=viewer,
+        tool=tool,
     )
 
 
