@@ -118,19 +118,20 @@ else:
 by_tool = data.tools()  # SPEC 10: a mixed rollout is one population, split here by tool
 if by_tool["tools"].height:
     st.subheader("By tool")
-    funnel = by_tool["funnel"]
-    for column, (label, step) in zip(
-        st.columns(4),
+    shown = {**by_tool["funnel_parts"], "licensed": by_tool["funnel"]["licensed"]}
+    for column, (label, part) in zip(  # the funnel as a partition of the licence holders
+        st.columns(5),
         (
             ("Licensed", "licensed"),
-            ("First use", "first_use"),
-            ("Weekly active", "weekly_active"),
+            ("Never used", "never_used"),
+            ("Used, not weekly", "used_not_weekly"),
+            ("Weekly, not habitual", "weekly_not_habitual"),
             ("Habitual", "habitual"),
         ),
         strict=True,
     ):
         widgets.headline(
-            column, label, widgets.count(funnel[step], hidden=data.hidden), DEFINITIONS[step]
+            column, label, widgets.count(shown[part], hidden=data.hidden), DEFINITIONS[part]
         )
     st.dataframe(by_tool["tools"], hide_index=True, width="stretch")
     if by_tool["lower_bounds"]:

@@ -72,23 +72,50 @@ def tools_list(tool_day: pl.DataFrame, licences: pl.DataFrame, day: dt.date) -> 
     )
 
 
+def funnel_people(basis: Basis, licences: pl.DataFrame) -> pl.DataFrame:
+    """One row per licence holder at D (the eligible population when no licence rows are
+    loaded) with `used` (an active day up to D), `weekly` (active in [D-6, D]) and `habitual`
+    (active in at least 3 of the 4 7-day windows ending D); any tool's activity counts."""
+    held = _licensed_by(licences, basis.day)["person_id"].unique()
+    base = held if held.len() else basis.eligible["person_id"]
+    active = _up_to(basis.person_day, basis.day).filter(ACTIVE)
+    week = (pl.lit(basis.day) - pl.col("day")).dt.total_days() // 7
+    per_person = active.group_by("person_id").agg(
+        pl.lit(True).alias("used"),
+        (week == 0).any().alias("weekly"),
+        (week.filter(week < 4).n_unique() >= HABITUAL_WEEKS).alias("habitual"),
+    )
+    flags = ("used", "weekly", "habitual")
+    return (
+        pl.DataFrame({"person_id": base.unique()})
+        .join(per_person, on="person_id", how="left")
+        .with_columns(pl.col(flags).fill_null(False))
+    )
+
+
 def funnel(basis: Basis, licences: pl.DataFrame) -> dict[str, int]:
     """licensed -> first use -> weekly active -> habitual, over licence holders (the eligible
     population when no licence rows are loaded); any tool's activity counts."""
-    held = _licensed_by(licences, basis.day)["person_id"].unique()
-    base = held if held.len() else basis.eligible["person_id"]
-    active = _up_to(basis.person_day, basis.day).filter(
-        ACTIVE & pl.col("person_id").is_in(base.implode())
-    )
-    recent = active.filter(pl.col("day") >= basis.day - days(27)).with_columns(
-        ((pl.lit(basis.day) - pl.col("day")).dt.total_days() // 7).alias("week")
-    )
-    weeks = recent.group_by("person_id").agg(pl.col("week").n_unique().alias("weeks"))
+    people = funnel_people(basis, licences)
     return {
-        "licensed": base.len(),
-        "first_use": active["person_id"].n_unique(),
-        "weekly_active": recent.filter(pl.col("week") == 0)["person_id"].n_unique(),
-        "habitual": weeks.filter(pl.col("weeks") >= HABITUAL_WEEKS).height,
+        "licensed": people.height,
+        "first_use": int(people["used"].sum()),
+        "weekly_active": int(people["weekly"].sum()),
+        "habitual": int(people["habitual"].sum()),
+    }
+
+
+def funnel_parts(basis: Basis, licences: pl.DataFrame) -> dict[str, int]:
+    """The funnel as a partition of the licence holders, each person in exactly one part:
+    habitual first (a habitual person need not be active this week), then weekly active, then
+    used, then never used; released as a partition to group-level viewers."""
+    people = funnel_people(basis, licences)
+    weekly, used = pl.col("weekly") & ~pl.col("habitual"), pl.col("used")
+    return {
+        "never_used": people.filter(~used).height,
+        "used_not_weekly": people.filter(used & ~pl.col("weekly") & ~pl.col("habitual")).height,
+        "weekly_not_habitual": people.filter(weekly).height,
+        "habitual": people.filter("habitual").height,
     }
 
 
@@ -117,6 +144,7 @@ def tool_keys(basis: Basis, inputs: MetricInputs | None) -> dict[str, Any]:
     return {
         "tools": tools_list(tool_day, licences, basis.day),
         "funnel": funnel(basis, licences),
+        "funnel_parts": funnel_parts(basis, licences),
         "lower_bounds": lower_bounds(tool_day, basis.day),
         "lower_bound_sources": coarse_tools(tool_day, basis.day),
     }

@@ -169,3 +169,22 @@ def released_rates(frame: pl.DataFrame, *, rates: Mapping[str, str], min_size: i
         pl.when(pl.col(denominator) >= min_size).then(pl.col(rate)).otherwise(None).alias(rate)
         for rate, denominator in rates.items()
     )
+
+
+def released_funnel(
+    funnel: Mapping[str, int], parts: Mapping[str, int], min_size: int
+) -> tuple[dict[str, int | None], dict[str, int | None]]:
+    """The licence funnel (SPEC 10) released as a partition of the licence holders, not step
+    by step: the parts through `hide_small_parts` (small and complementary suppression), the
+    total as a lone count, and only the steps that follow from what is shown (first use =
+    licensed - never used; habitual is a part); weekly active is not a sum of parts: hidden."""
+    shown = hide_small_parts(parts, min_size)
+    licensed = hide_small_count(funnel["licensed"], min_size)
+    never = shown.get("never_used")
+    steps: dict[str, int | None] = {
+        "licensed": licensed,
+        "first_use": None if licensed is None or never is None else licensed - never,
+        "weekly_active": None,
+        "habitual": shown.get("habitual"),
+    }
+    return steps, shown

@@ -56,6 +56,12 @@ DEFINITIONS: dict[str, str] = {
     "first_use": "Of them, people with an active day on or before the as-of day, in any tool.",
     "weekly_active": "Of them, people active in the 7 days ending the as-of day.",
     "habitual": "Of them, people active in at least 3 of the last 4 weeks (7-day windows).",
+    # the funnel as a partition of the licence holders: each person in exactly one part
+    "never_used": "Licence holders with no active day up to the as-of day.",
+    "used_not_weekly": "Licence holders who used it, but not in the last 7 days and not "
+    "habitually.",
+    "weekly_not_habitual": "Licence holders active in the last 7 days but in fewer than 3 of "
+    "the last 4 weeks.",
 }
 
 # One word, one meaning: every term the views use, defined once (the Glossary view shows them;

@@ -26,6 +26,7 @@ from analytics.privacy.release import (
     rate_if_enough,
     released_bin_columns,
     released_bins,
+    released_funnel,
     released_groups,
     released_headlines,
     released_rates,
@@ -462,16 +463,21 @@ class PageData:
     def tools(self) -> dict[str, Any]:
         """Adoption by tool and the licence funnel at the as-of day, released for the viewer:
         `tools` (one row per tool), `funnel` (licensed -> first use -> weekly -> habitual),
+        `funnel_parts` (the same people as a partition: released as one, release.py),
         `lower_bounds` (document keys that are lower bounds) and the `sources` they rest on."""
         document = self._document()
         tools = pl.DataFrame(document["tools"], schema=TOOLS_SCHEMA)
         funnel: dict[str, int | None] = dict(document["funnel"])
+        parts: dict[str, int | None] = dict(document["funnel_parts"])
         if not self.full_access:
             tools = released_bin_columns(tools, columns=tuple(TOOL_COUNTS), min_size=self.min_group)
-            funnel = {step: hide_small_count(n, self.min_group) for step, n in funnel.items()}
+            funnel, parts = released_funnel(
+                document["funnel"], document["funnel_parts"], self.min_group
+            )
         return {
             "tools": tools,
             "funnel": funnel,
+            "funnel_parts": parts,
             "lower_bounds": list(document["lower_bounds"]),
             "sources": list(document["lower_bound_sources"]),
         }

@@ -60,3 +60,31 @@ def test_without_a_roster_licence_holders_are_the_population() -> None:
     assert doc["population"]["never_started"] == 1
     assert doc["adoption_rate"] == 0.5
     assert doc["funnel"] == {"licensed": 2, "first_use": 1, "weekly_active": 1, "habitual": 0}
+
+
+def test_funnel_parts_partition_the_licence_holders() -> None:
+    # h: active 0, 8, 15 days back (weeks 0-2): habitual and weekly.
+    # g: active 8, 15, 22 days back (weeks 1-3): habitual, not active this week.
+    # w: active 1 day back: weekly, not habitual.  o: 40 days back: used, not weekly.
+    # n1, n2: licensed, never used.  x: active today without a licence: in no part.
+    active = [("h", 0), ("h", 8), ("h", 15), ("g", 8), ("g", 15), ("g", 22), ("w", 1)]
+    active += [("o", 40), ("x", 0)]
+    person_day = pl.DataFrame(
+        {
+            "person_id": [p for p, _ in active],
+            "day": [_day(b) for _, b in active],
+            "events": [1] * len(active),
+            "active_events": [1] * len(active),
+        }
+    )
+    holders = ["h", "g", "w", "o", "n1", "n2"]
+    licences = pl.DataFrame({"person_id": holders, "tool": ["github-copilot"] * len(holders)})
+    doc = build_document(make_inputs(person_day=person_day, licences=licences), D)
+    assert doc["funnel"] == {"licensed": 6, "first_use": 4, "weekly_active": 2, "habitual": 2}
+    # habitual first (h, g), then weekly (w), then used (o), then never used (n1, n2): 6 in all.
+    assert doc["funnel_parts"] == {
+        "never_used": 2,
+        "used_not_weekly": 1,
+        "weekly_not_habitual": 1,
+        "habitual": 2,
+    }

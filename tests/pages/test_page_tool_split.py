@@ -67,6 +67,10 @@ def test_overview_headline_splits_by_tool(open_page, tools_db):
         "7",
         "12",
     )
+    # the funnel as a partition of the Copilot licence holders p01-p06: p04-p06 never used;
+    # p01-p03 active on D (this week) but in no other week: weekly, not habitual.
+    parts = ("Licensed", "Never used", "Used, not weekly", "Weekly, not habitual", "Habitual")
+    assert [metric(at, label) for label in parts] == ["6", "3", "0", "3", "0"]
     at = _choose(at, COPILOT)
     no_exception(at)
     # Copilot: its licence holders p01-p06 are the population; p01-p03 active -> 3 / 6.

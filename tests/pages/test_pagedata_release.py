@@ -194,9 +194,11 @@ def test_tools_split_released_for_leadership(example_min):
     for day in as_of_days(db):
         released = page_data(db, viewer, day).tools()
         full = loaders.document(*page_data(db, viewer, day)._key, day)
-        counts = [*released["funnel"].values()]
+        counts = [*released["funnel"].values(), *released["funnel_parts"].values()]
         for column in ("people_active_28d", "licensed"):
             counts += released["tools"][column].to_list()
         assert not [n for n in counts if n is not None and 0 < n < min_size], (day, counts)
         assert released["tools"]["tool"].to_list() == [t["tool"] for t in full["tools"]]
         assert released["lower_bounds"] == full["lower_bounds"]
+        parts = released["funnel_parts"]  # a partition: never exactly one part hidden
+        assert sum(v is None for v in parts.values()) != 1, (day, parts)
