@@ -20,6 +20,18 @@ from analytics.tables import KPIS, ROSTER, SURVEY
 
 DEFAULT_DB = Path(os.environ.get("ADOPTION_DB", "data/adoption.duckdb"))
 
+# Columns the vendor presets added to events (SPEC 10). A writable open adds them; a read-only
+# open of an older file cannot, so resolved_events() reads them as NULL there (define_rules).
+EVENT_VENDOR_COLUMNS = {
+    "vendor_day": "DATE",
+    "passive": "BOOLEAN",
+    "tool": "VARCHAR",
+    "grain": "VARCHAR",
+}
+VENDOR_ALTERS = "\n".join(
+    f"ALTER TABLE events ADD COLUMN IF NOT EXISTS {name} {kind};"
+    for name, kind in EVENT_VENDOR_COLUMNS.items()
+)
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
@@ -56,10 +68,7 @@ ALTER TABLE roster ADD COLUMN IF NOT EXISTS github_login VARCHAR;  -- SPEC 10: G
 -- Vendor exports (SPEC 10, analytics/ingest/vendors): the UTC calendar day a vendor gives
 -- without a time (never shifted by the organisation timezone), a per-row passive mark, the
 -- tool and the source's grain (event, day, period, snapshot); null for ordinary event files.
-ALTER TABLE events ADD COLUMN IF NOT EXISTS vendor_day DATE;
-ALTER TABLE events ADD COLUMN IF NOT EXISTS passive BOOLEAN;
-ALTER TABLE events ADD COLUMN IF NOT EXISTS tool VARCHAR;
-ALTER TABLE events ADD COLUMN IF NOT EXISTS grain VARCHAR;
+{VENDOR_ALTERS}
 CREATE TABLE IF NOT EXISTS licences (  -- one row per licence holder per tool per snapshot/period
     dedupe_key VARCHAR NOT NULL, content_hash VARCHAR, source VARCHAR NOT NULL,
     tool VARCHAR NOT NULL, user_id VARCHAR NOT NULL, since DATE, properties VARCHAR,
@@ -122,7 +131,8 @@ CREATE OR REPLACE TEMP MACRO identities() AS TABLE
 """
 RESOLVED_EVENTS_SQL = """
 CREATE OR REPLACE TEMP MACRO resolved_events() AS TABLE
-    SELECT coalesce(i.person_id, e.user_id) AS person_id, i.person_id IS NOT NULL AS matched, e.*
+    SELECT coalesce(i.person_id, e.user_id) AS person_id, i.person_id IS NOT NULL AS matched,
+           e.*{absent}
     FROM events AS e LEFT JOIN identities() AS i ON i.key = e.user_id;
 """
 # GitHub Copilot users arrive as 'github:<login>' (SPEC 10); an older roster lacks the column.
@@ -150,7 +160,19 @@ def define_rules(con: duckdb.DuckDBPyConnection) -> None:
     github = GITHUB_IDENTITIES_SQL if ("github_login",) in columns else ""
     execute(con, RULES_SQL.format(github=github))
     if "events" in tables:
-        execute(con, RESOLVED_EVENTS_SQL)
+        execute(con, RESOLVED_EVENTS_SQL.format(absent=_absent_vendor_columns(con)))
+
+
+def _absent_vendor_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """`, NULL::type AS name` for each vendor column an older events table lacks (read-only
+    opens only: a writable open has just added them); names and types are constants."""
+    sql = "SELECT column_name FROM information_schema.columns WHERE table_name = 'events'"
+    present = {name for (name,) in execute(con, sql).fetchall()}
+    return "".join(
+        f", NULL::{kind} AS {name}"
+        for name, kind in EVENT_VENDOR_COLUMNS.items()
+        if name not in present
+    )
 
 
 class DatabaseBusy(RuntimeError):

@@ -73,4 +73,4 @@ def latest_day(con: duckdb.DuckDBPyConnection, *, tz: str) -> dt.date | None:
     """The local day of the latest event of any kind (None for no events)."""
     if "events" not in table_names(con):
         return None
-    return scalar(con, "SELECT max(event_day(vendor_day, ts, ?)) FROM events", [tz])
+    return scalar(con, "SELECT max(event_day(vendor_day, ts, ?)) FROM resolved_events()", [tz])
