@@ -33,13 +33,15 @@ REQUIRED = (
     "last_day_active_in_period",
 )
 FIRST, LAST = "first_day_active_in_period", "last_day_active_in_period"
+INVITED = "created_or_invited_date"  # in the export beside the documented columns: held since
 ACTIVE_WORDS = ("1", "true", "yes")
 ACTIVE_EVENT = "chatgpt_active_day"
 WEEK_DAYS = 7  # a period longer than a week is a monthly file (grain `month`, not `period`)
 
 
 def _licence_rows(base: pl.DataFrame, kept: list[str]) -> pl.DataFrame:
-    """One licence row per file row, keyed by person and period."""
+    """One licence row per file row, keyed by person and period; held since the user was
+    created or invited when the export carries `created_or_invited_date`."""
     return base.select(
         "line_no",
         "raw",
@@ -55,6 +57,9 @@ def _licence_rows(base: pl.DataFrame, kept: list[str]) -> pl.DataFrame:
         properties_json(kept).alias("properties"),
         pl.lit(True).alias("passive"),
         pl.lit(LICENCE).alias("kind"),
+        (utc_day(pl.col(INVITED)) if INVITED in base.columns else pl.lit(None, pl.Date)).alias(
+            "since"
+        ),
     )
 
 
@@ -76,6 +81,7 @@ def _day_rows(base: pl.DataFrame, column: str) -> pl.DataFrame:
         pl.lit(None, pl.String).alias("properties"),
         pl.lit(False).alias("passive"),
         pl.lit(EVENT).alias("kind"),
+        pl.lit(None, pl.Date).alias("since"),
     )
 
 

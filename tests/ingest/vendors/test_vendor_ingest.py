@@ -338,3 +338,24 @@ def test_gemini_items_without_events_are_quarantined_never_dropped(
     reasons = _query(db_path, "SELECT reason, count(*) FROM quarantine GROUP BY ALL")
     assert reasons == [("activity item without events[] entries", 2)]
     assert _query(db_path, "SELECT count(*) FROM events WHERE user_id = 'eve@x.com'") == [(0,)]
+
+
+def test_chatgpt_licence_since_from_created_or_invited_date(db_path: Path, tmp_path: Path) -> None:
+    # The export's created_or_invited_date: Cy (E2) 2026-01-10, Dee (E3) 2026-03-07, Eve none.
+    invited = f.CHATGPT_WEEKLY.replace(",department\n", ",department,created_or_invited_date\n")
+    invited = invited.replace(",Sales\n", ",Sales,2026-01-10\n", 1)
+    invited = invited.replace(",0,Sales\n", ",0,Sales,2026-03-07\n").replace(",Ops\n", ",Ops,\n")
+    (weekly,) = _ingest(db_path, tmp_path, {"weekly.csv": invited})
+    assert _counts(weekly) == (6, 6, 0, 0, 0, 0)
+    since = _query(
+        db_path, "SELECT person_id, CAST(since AS VARCHAR) FROM licence_holders ORDER BY 1"
+    )
+    assert since == [("E2", "2026-01-10"), ("E3", "2026-03-07"), ("eve@x.com", None)]
+    # on 03-06 Dee is not invited yet: E2 and Eve hold a licence, both used it this week.
+    assert _document(db_path, "2026-03-06")["funnel"] == {
+        "licensed": 2,
+        "first_use": 2,
+        "weekly_active": 2,
+        "habitual": 0,
+    }
+    assert _document(db_path, "2026-03-08")["funnel"]["licensed"] == 3
