@@ -93,8 +93,9 @@ def _tool_widget(tools: list[str]) -> str | None:
         "Tool",
         (ALL_TOOLS, *tools),
         key="tool",
-        help="Every number for one tool only: its activity, and its licence holders as the "
-        "population when it has licences (docs/metrics.md, split by tool).",
+        help="Every metric view for one tool only: its activity, and its licence holders as "
+        "the population when it has licences (docs/metrics.md, split by tool). The Data and "
+        "Explore pages always show every tool.",
     )
     return None if chosen in (None, ALL_TOOLS) else str(chosen)
 
