@@ -38,6 +38,8 @@ def delta(path: tuple[str, ...], *, as_percent: bool) -> str | None:
 
 
 rate, path_rate = doc["adoption_rate"], target["path_rate"]
+bounds = set(data.tools()["lower_bounds"])  # SPEC 10: numbers a coarse source leaves short
+LOWER_BOUND = "*Lower bound* (see By tool)"
 status = widgets.status_text(target)
 top = st.columns(4)
 widgets.headline(
@@ -46,6 +48,7 @@ widgets.headline(
     widgets.percent(rate, 1, hidden=data.hidden),
     DEFINITIONS["adoption_rate"],
     delta=delta(("adoption_rate",), as_percent=True),
+    note=LOWER_BOUND if "adoption_rate" in bounds else None,
 )
 widgets.headline(
     top[1],
@@ -102,6 +105,7 @@ for column, (label, section, key, rise_is_good) in zip(
         DEFINITIONS[key],
         delta=delta((section, key), as_percent=False),
         delta_color="normal" if rise_is_good else "inverse",
+        note=LOWER_BOUND if key in bounds else None,
     )
 if history.height:
     st.altair_chart(charts.active_users(history), width="stretch")

@@ -131,3 +131,16 @@ def test_no_tool_choice_with_one_tool(open_page, tmp_path):
 def test_no_tool_choice_without_tools(open_page, tiny_db):
     at = open_page("overview", tiny_db)
     assert "Tool" not in [s.label for s in at.sidebar.selectbox]
+
+
+def test_lower_bounds_are_marked_and_follow_the_split(open_page, tools_db):
+    with connection(tools_db) as con:  # the ChatGPT rows come from a monthly file
+        con.execute("UPDATE tool_day SET grain = 'month' WHERE tool = ?", [CHATGPT])
+        bump_ingest_version(con)
+    at = open_page("overview", tools_db)
+    no_exception(at)
+    marks = [m.value for m in at.markdown if "Lower bound" in m.value]
+    assert len(marks) == 4  # adoption rate, DAU, WAU, MAU
+    at = _choose(at, COPILOT)  # Copilot alone gives every active day: nothing is marked
+    no_exception(at)
+    assert not [m.value for m in at.markdown if "Lower bound" in m.value]
