@@ -16,6 +16,7 @@ import dataclasses
 import polars as pl
 
 from analytics.metrics.inputs import PERSON_DAY_SCHEMA, MetricInputs, conform
+from analytics.metrics.population import population_roster
 
 GENERIC_TOOL = "events"  # the tool of ordinary event files (analytics.activity writes it)
 FEEDBACK = ("accepted", "rejected", "trailing_rejections")
@@ -59,3 +60,15 @@ def for_tool(inputs: MetricInputs, tool: str) -> MetricInputs:
         tool_day=inputs.tool_day.filter(pl.col("tool") == tool),
         licences=holders,
     )
+
+
+def population_sizes(inputs: MetricInputs) -> tuple[dict[str, int], int]:
+    """People in each tool's population and in the whole population (for the release rule of
+    the tool choice: a split must not narrow to a small group, directly or by subtraction)."""
+    sizes = {tool: _population_size(for_tool(inputs, tool)) for tool in tool_names(inputs)}
+    return sizes, _population_size(inputs)
+
+
+def _population_size(inputs: MetricInputs) -> int:
+    """People in the population of these inputs (roster people or users seen, SPEC 4)."""
+    return population_roster(inputs, inputs.person_day).height

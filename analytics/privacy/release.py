@@ -188,3 +188,14 @@ def released_funnel(
         "habitual": shown.get("habitual"),
     }
     return steps, shown
+
+
+def released_tools(sizes: Mapping[str, int], total: int, min_size: int) -> list[str]:
+    """The tools a group-level viewer may split every view by: those whose population, and
+    the rest of the whole population, are each empty or at least `min_size` people (so the
+    choice never narrows to a small group, directly or as all tools minus one)."""
+    return [
+        tool
+        for tool, size in sizes.items()
+        if not is_small(size, min_size) and not is_small(total - size, min_size)
+    ]

@@ -30,7 +30,7 @@ from analytics.metrics.inputs import OUTREACH_SCHEMA, MetricInputs, conform, loa
 from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import Basis, prepare
 from analytics.metrics.retention import retention_long
-from analytics.metrics.tool_split import for_tool, tool_names
+from analytics.metrics.tool_split import for_tool, population_sizes, tool_names
 from analytics.metrics.trust import acceptance_weeks
 from analytics.metrics.waves import waves_table
 from analytics.outreach.effect import outcomes_with_owner
@@ -77,6 +77,12 @@ def inputs(db: str, version: int, state: str) -> MetricInputs:
 def tools(db: str, version: int, state: str) -> list[str]:
     """Every tool present in the data (activity or licence rows), by name."""
     return tool_names(inputs(db, version, state))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def tool_populations(db: str, version: int, state: str) -> tuple[dict[str, int], int]:
+    """People in each tool's population and in the whole population (group-level release)."""
+    return population_sizes(inputs(db, version, state))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

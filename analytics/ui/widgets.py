@@ -19,6 +19,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from analytics.db import DatabaseBusy
+from analytics.privacy.release import released_tools
 from analytics.privacy.roles import (
     CHAMPION,
     LEADERSHIP,
@@ -83,9 +84,22 @@ def _as_of_widget(first: dt.date, last: dt.date) -> dt.date:
 ALL_TOOLS = "All tools"
 
 
+def tool_choices(db: str, version: int, state: str, viewer: Viewer) -> list[str]:
+    """The tools this viewer may split by: all for the product manager; for group-level
+    viewers only splits that never narrow to a small group (privacy.release.released_tools)."""
+    tools = loaders.tools(db, version, state)
+    if len(tools) < 2:  # one tool (or none): nothing to split
+        return []
+    if viewer.role == PRODUCT_MANAGER:
+        return tools
+    sizes, total = loaders.tool_populations(db, version, state)
+    min_size = loaders.inputs(db, version, state).settings.min_group_size
+    return released_tools(sizes, total, min_size)
+
+
 def _tool_widget(tools: list[str]) -> str | None:
-    """The tool split (SPEC 10): shown only when the data holds more than one tool."""
-    if len(tools) < 2:
+    """The tool split (SPEC 10): shown only when there is a tool to choose."""
+    if not tools:
         return None
     if st.session_state.get("tool") not in (ALL_TOOLS, *tools):
         st.session_state["tool"] = ALL_TOOLS  # new data without the chosen tool: all again
@@ -177,7 +191,7 @@ def sidebar() -> PageContext:
     first, last = loaders.day_range(str(db), version, state)
     viewer = current_viewer(str(db), version, state)
     as_of = _as_of_widget(first, last) if last is not None and first is not None else None
-    tool = _tool_widget(loaders.tools(str(db), version, state)) if last is not None else None
+    tool = _tool_widget(tool_choices(str(db), version, state, viewer)) if last else None
     signed_in_panel(viewer)
     return PageContext(
         db=str(db),

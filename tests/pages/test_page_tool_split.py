@@ -144,3 +144,20 @@ def test_lower_bounds_are_marked_and_follow_the_split(open_page, tools_db):
     at = _choose(at, COPILOT)  # Copilot alone gives every active day: nothing is marked
     no_exception(at)
     assert not [m.value for m in at.markdown if "Lower bound" in m.value]
+
+
+def test_leadership_may_split_only_by_tools_that_keep_groups_large(
+    open_page, tools_db, monkeypatch
+):
+    from analytics.state.store import set_setting
+
+    monkeypatch.setenv("ADOPTION_VIEWER_EMAIL", "p12@example.com")  # the executive
+    at = open_page("overview", tools_db)
+    no_exception(at)
+    assert at.sidebar.text[0].value.endswith("role: leadership")
+    (box,) = [s for s in at.sidebar.selectbox if s.label == "Tool"]
+    assert box.options == ["All tools", CHATGPT, COPILOT]  # 6 Copilot holders, 6 others
+    set_setting(tools_db, name="min_group_size", value=7)
+    at = open_page("overview", tools_db)
+    (box,) = [s for s in at.sidebar.selectbox if s.label == "Tool"]
+    assert box.options == ["All tools", CHATGPT]  # Copilot's 6 would be a small group

@@ -48,3 +48,15 @@ def test_a_small_total_shows_nothing_but_zeros() -> None:
         "habitual": 0,
     }
     assert steps == {"licensed": None, "first_use": None, "weekly_active": None, "habitual": 0}
+
+
+def test_tool_choices_never_narrow_to_a_small_group() -> None:
+    from analytics.privacy.release import released_tools
+
+    # 12 people: Copilot's 6 and the other 6 are both >= 5; ChatGPT is everyone (rest 0).
+    sizes = {"chatgpt-enterprise": 12, "github-copilot": 6}
+    assert released_tools(sizes, 12, 5) == ["chatgpt-enterprise", "github-copilot"]
+    # min 7: Copilot's 6 is small; ChatGPT's 12 with an empty rest is still fine.
+    assert released_tools(sizes, 12, 7) == ["chatgpt-enterprise"]
+    # a tool of 10 out of 12 would leave 2 by subtraction.
+    assert released_tools({"gemini-workspace": 10}, 12, 5) == []
