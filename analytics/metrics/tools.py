@@ -93,10 +93,8 @@ def funnel_people(basis: Basis, licences: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def funnel(basis: Basis, licences: pl.DataFrame) -> dict[str, int]:
-    """licensed -> first use -> weekly active -> habitual, over licence holders (the eligible
-    population when no licence rows are loaded); any tool's activity counts."""
-    people = funnel_people(basis, licences)
+def funnel(people: pl.DataFrame) -> dict[str, int]:
+    """licensed -> first use -> weekly active -> habitual, from `funnel_people`."""
     return {
         "licensed": people.height,
         "first_use": int(people["used"].sum()),
@@ -105,17 +103,16 @@ def funnel(basis: Basis, licences: pl.DataFrame) -> dict[str, int]:
     }
 
 
-def funnel_parts(basis: Basis, licences: pl.DataFrame) -> dict[str, int]:
-    """The funnel as a partition of the licence holders, each person in exactly one part:
-    habitual first (a habitual person need not be active this week), then weekly active, then
-    used, then never used; released as a partition to group-level viewers."""
-    people = funnel_people(basis, licences)
-    weekly, used = pl.col("weekly") & ~pl.col("habitual"), pl.col("used")
+def funnel_parts(people: pl.DataFrame) -> dict[str, int]:
+    """The funnel (`funnel_people`) as a partition of the licence holders, each person in
+    exactly one part: habitual first (a habitual person need not be active this week), then
+    weekly active, then used, then never used; released as a partition to group viewers."""
+    used, weekly, habitual = pl.col("used"), pl.col("weekly"), pl.col("habitual")
     return {
         "never_used": people.filter(~used).height,
-        "used_not_weekly": people.filter(used & ~pl.col("weekly") & ~pl.col("habitual")).height,
-        "weekly_not_habitual": people.filter(weekly).height,
-        "habitual": people.filter("habitual").height,
+        "used_not_weekly": people.filter(used & ~weekly & ~habitual).height,
+        "weekly_not_habitual": people.filter(weekly & ~habitual).height,
+        "habitual": people.filter(habitual).height,
     }
 
 
@@ -141,10 +138,11 @@ def tool_keys(basis: Basis, inputs: MetricInputs | None) -> dict[str, Any]:
     empty = MetricInputs()
     tool_day = (inputs or empty).tool_day
     licences = (inputs or empty).licences
+    people = funnel_people(basis, licences)
     return {
         "tools": tools_list(tool_day, licences, basis.day),
-        "funnel": funnel(basis, licences),
-        "funnel_parts": funnel_parts(basis, licences),
+        "funnel": funnel(people),
+        "funnel_parts": funnel_parts(people),
         "lower_bounds": lower_bounds(tool_day, basis.day),
         "lower_bound_sources": coarse_tools(tool_day, basis.day),
     }
