@@ -17,6 +17,7 @@ from analytics import charts
 from analytics.digest.alerts import pct
 from analytics.digest.compute import build_digest, released_teams, team_changes
 from analytics.digest.inputs import DigestInputs, gather
+from analytics.digest.render import below_gate_lines
 from analytics.metrics.inputs import load_inputs
 from analytics.privacy.release import released_groups
 from analytics.privacy.suppression import suppressed_label
@@ -77,6 +78,7 @@ def meeting_pack(data: DigestInputs) -> dict[str, Any]:
         },
         "leaderboard": board.to_dicts(),
         "teams_fell": digest["teams_fell"],
+        "teams_below_gate": digest["teams_below_gate"],
         "leadership": leadership_use(data),
         "success": board.filter(pl.col("change_pts") > 0)
         .sort("change_pts", "team", descending=[True, False])
@@ -114,6 +116,8 @@ def section_lines(pack: dict[str, Any]) -> list[list[str]]:
     ] or [f"No team fell by {pack['drop_points']:g} pts or more."]
     if pack["teams_fell"]:
         fell.append(f"(Teams whose adoption fell by {pack['drop_points']:g} pts or more.)")
+    below = pack["teams_below_gate"]
+    fell += [f"Below the wave gate: {line}" for line in below_gate_lines(below)] if below else []
     lead = [
         f"{r['role'].capitalize()}s using it: {r['note'] or pct(r['adoption_rate'])}"
         for r in pack["leadership"]

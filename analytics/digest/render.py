@@ -58,6 +58,15 @@ def alert_lines(fired: list[Alert]) -> list[str]:
     return lines
 
 
+def below_gate_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Teams below their wave's gate in words (also the meeting pack's), or that none is."""
+    return [
+        f"{t['team']}, wave {t['wave']}: {pct(t['adoption_rate'])} of {t['eligible']} people "
+        f"active, gate {pct(t['gate'])}"
+        for t in rows
+    ] or ["No team's wave group past its 4-week gate is below it."]
+
+
 def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, list[str]]]:
     """(section title, lines) pairs: the digest's content once, for every text format."""
     status = status_text(digest)
@@ -84,6 +93,7 @@ def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, 
             or ["No team fell by the alert threshold."],
         )
     )
+    sections.append(("Teams below their wave's gate", below_gate_lines(digest["teams_below_gate"])))
     sections.append(
         (
             "Waves not ready",

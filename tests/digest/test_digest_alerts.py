@@ -27,6 +27,9 @@ def digest(role: str = "product_manager", forecast: float = 0.6) -> dict[str, An
         ],
         "actions": [],
         "people": [{"person_id": "c1", "name": "Ann", "team": "North", "why": "3 non-adopters"}],
+        "teams_below_gate": [
+            {"team": "North", "wave": 1, "eligible": 8, "adoption_rate": 0.375, "gate": 0.6}
+        ],
     }
 
 
@@ -52,3 +55,4 @@ def test_markdown_says_the_status_in_words() -> None:
     text = markdown(digest(), [])
     assert "Status: at risk (at or above the path today; the forecast falls short" in text
     assert "2.5 more active people needed per week" in text
+    assert "North, wave 1: 37.5% of 8 people active, gate 60%" in text

@@ -26,6 +26,7 @@ from analytics.state import store
 SPEC_KEYS = {
     "as_of", "since", "role", "adoption_rate", "path_rate", "forecast_rate", "target_rate",
     "status", "needed_per_week", "teams_fell", "waves_not_ready", "actions", "people",
+    "teams_below_gate",  # the extra key of docs/digest.md
 }  # fmt: skip
 
 
@@ -83,6 +84,7 @@ def test_product_manager_digest_on_the_tiny_db(tiny_db: Path) -> None:
     assert fell == {"Team A": -16.7, "Team B": -16.7}
     assert {p["name"] for p in digest["people"]} == {"Person 01", "Person 07"}
     assert all(a["owner"].startswith("champions of Team") for a in digest["actions"])
+    assert digest["teams_below_gate"] == []  # wave 1's gate day (02-01) is after D (01-22)
 
 
 def test_leadership_digest_names_nobody_and_no_small_group(tiny_db: Path) -> None:
