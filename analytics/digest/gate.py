@@ -16,12 +16,12 @@ from analytics.metrics.population import EPSILON
 from analytics.privacy.suppression import suppress_small_groups
 
 GATE_DAY = 27  # the 4-week rate covers [start, start + 27]; the gate is judged from that day on
-SCHEMA = {
-    "team": pl.String,
-    "wave": pl.Int64,
-    "eligible": pl.Int64,
-    "adoption_rate": pl.Float64,
-    "gate": pl.Float64,
+SCHEMA: dict[str, pl.DataType] = {
+    "team": pl.String(),
+    "wave": pl.Int64(),
+    "eligible": pl.Int64(),
+    "adoption_rate": pl.Float64(),
+    "gate": pl.Float64(),
 }
 
 
