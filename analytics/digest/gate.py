@@ -16,13 +16,15 @@ from analytics.metrics.population import EPSILON
 from analytics.privacy.suppression import suppress_small_groups
 
 GATE_DAY = 27  # the 4-week rate covers [start, start + 27]; the gate is judged from that day on
-SCHEMA: dict[str, pl.DataType] = {
-    "team": pl.String(),
-    "wave": pl.Int64(),
-    "eligible": pl.Int64(),
-    "adoption_rate": pl.Float64(),
-    "gate": pl.Float64(),
-}
+SCHEMA = pl.Schema(
+    {
+        "team": pl.String(),
+        "wave": pl.Int64(),
+        "eligible": pl.Int64(),
+        "adoption_rate": pl.Float64(),
+        "gate": pl.Float64(),
+    }
+)
 
 
 def team_waves(people: pl.DataFrame) -> pl.DataFrame:
@@ -63,7 +65,7 @@ def teams_below_gate(
             pl.col("adoption_rate") < gate - EPSILON,
         )
         .with_columns(gate=pl.lit(gate, pl.Float64))
-        .select(list(SCHEMA))
+        .select(SCHEMA.names())
         .cast(SCHEMA)
         .sort("team", "wave")
     )
