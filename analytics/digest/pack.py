@@ -17,7 +17,6 @@ from analytics import charts
 from analytics.digest.alerts import pct
 from analytics.digest.compute import build_digest, released_teams, team_changes
 from analytics.digest.inputs import DigestInputs, gather
-from analytics.digest.render import below_gate_lines
 from analytics.metrics.inputs import load_inputs
 from analytics.privacy.release import released_groups
 from analytics.privacy.suppression import suppressed_label
@@ -116,8 +115,12 @@ def section_lines(pack: dict[str, Any]) -> list[list[str]]:
     ] or [f"No team fell by {pack['drop_points']:g} pts or more."]
     if pack["teams_fell"]:
         fell.append(f"(Teams whose adoption fell by {pack['drop_points']:g} pts or more.)")
-    below = pack["teams_below_gate"]
-    fell += [f"Below the wave gate: {line}" for line in below_gate_lines(below)] if below else []
+    if below := pack["teams_below_gate"]:
+        fell.append(f"Below their wave's gate of {pct(below[0]['gate'])} (people active now):")
+        fell += [
+            f"{t['team']}, wave {t['wave']}: {pct(t['adoption_rate'])} of {t['eligible']}"
+            for t in below
+        ]
     lead = [
         f"{r['role'].capitalize()}s using it: {r['note'] or pct(r['adoption_rate'])}"
         for r in pack["leadership"]
@@ -146,7 +149,8 @@ def leaderboard_png(pack: dict[str, Any]) -> bytes:
         target_label=f"Target {pct(target)}",
         flag="reached",
         flag_colour=charts.GREEN,
-    ).properties(width=900)
+        inside_labels=True,
+    ).properties(width=1000, height=max(160, 26 * shown.height))  # wide, as the slide is
     return bytes(vlc.vegalite_to_png(chart.to_json(), scale=1.5))
 
 
