@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -145,16 +146,11 @@ def pdf_bytes(pack: dict[str, Any], sections: Sections, chart: bytes | None) -> 
         pdf.text_line(pack_title(pack), 11)
         if number == 1 and chart is not None:
             top = pdf.get_y()
-            pdf.image(
-                io.BytesIO(chart),
-                x=10,
-                y=top,
-                w=180,
-                h=min(150.0, 200 - top),
-                keep_aspect_ratio=True,
-            )
-            pdf.set_left_margin(200)
-            pdf.set_xy(200, top)
+            width_px, height_px = struct.unpack(">II", chart[16:24])  # the PNG's IHDR
+            width = min(200.0, (198 - top) * width_px / height_px)  # mm, within the page
+            pdf.image(io.BytesIO(chart), x=10, y=top, w=width, h=width * height_px / width_px)
+            pdf.set_left_margin(215)
+            pdf.set_xy(215, top)
             for line in section:
                 pdf.text_line(line, 9)
             pdf.set_left_margin(10)
