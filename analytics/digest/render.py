@@ -61,8 +61,8 @@ def alert_lines(fired: list[Alert]) -> list[str]:
 def below_gate_lines(rows: list[dict[str, Any]]) -> list[str]:
     """Teams below their wave's gate in words (also the meeting pack's), or that none is."""
     return [
-        f"{t['team']}, wave {t['wave']}: {pct(t['adoption_rate'])} of {t['eligible']} people "
-        f"active, gate {pct(t['gate'])}"
+        f"{t['team']}, wave {t['wave']}: {pct(t['adoption_rate'])} of its {t['eligible']} "
+        f"people active (gate {pct(t['gate'])})"
         for t in rows
     ] or ["No team's wave group past its 4-week gate is below it."]
 
@@ -144,7 +144,9 @@ def html_page(digest: dict[str, Any], fired: list[Alert]) -> str:
         parts.append(f"<h2>{esc(heading)}</h2><ul>{rows}</ul>")
     body = "\n".join(parts)
     return (
-        f"<!doctype html><html><head><meta charset='utf-8'><style>{STYLE}</style></head>"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{esc(title(digest))}</title><style>{STYLE}</style></head>"
         f"<body>{body}</body></html>\n"
     )
 
