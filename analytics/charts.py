@@ -458,13 +458,13 @@ def event_study(points: pl.DataFrame, *, kpi: str) -> Chart:
     )
     tooltip = [
         alt.Tooltip("week:Q", title="Weeks since start"),
-        alt.Tooltip("estimate:Q", title="Effect", format=",.2f"),
+        alt.Tooltip("estimate:Q", title=f"Effect on {kpi}", format=",.2f"),
         alt.Tooltip("ci_low:Q", title="95% interval from", format=",.2f"),
         alt.Tooltip("ci_high:Q", title="95% interval to", format=",.2f"),
     ]
     base = alt.Chart(data).encode(x=x)
     bars = base.mark_rule(strokeWidth=2).encode(
-        y=alt.Y("ci_low:Q", title=f"Effect on {kpi} per person-week"),
+        y=alt.Y("ci_low:Q", title="Effect per person-week"),  # short: a long title is cut
         y2="ci_high:Q",
         color=colour,
     )

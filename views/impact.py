@@ -19,7 +19,7 @@ SURVEY_COLUMNS = {
         for element in ADKAR
     },
     "barrier": st.column_config.TextColumn("Barrier"),
-    "note": st.column_config.TextColumn("Note"),
+    "note": st.column_config.TextColumn("Note", width="medium"),
 }
 
 st.title("Impact")
