@@ -7,36 +7,24 @@ from pathlib import Path
 from analytics.impact.data import read_kpis, read_survey
 from analytics.ingest.command import ingest_paths
 
-ROSTER = (
-    "user_id,name,email,team,region,manager_id,role,is_champion,champion_id,wave,"
-    "training_completed_on,active\n"
-    "E1,Ann,ann@x.com,East,EU,,rep,true,,1,,\n"
-    "E2,Bo,bo@x.com,East,EU,,rep,false,E1,1,,\n"
-)
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+FILES = {  # two roster people, then a KPI file and a survey naming them in different ways
+    "roster.csv": "user_id,name,email,team,region,manager_id,role,is_champion,champion_id,wave,"
+    "training_completed_on,active\nE1,Ann,ann@x.com,East,EU,,rep,true,,1,,\n"
+    "E2,Bo,bo@x.com,East,EU,,rep,false,E1,1,,\n",
+    "kpis.csv": "person,week,calls\nE1,2026-06-01,3\nANN@X.COM,2026-06-08,4\n"
+    "zed@x.com,2026-06-01,5\n",
+    "survey.csv": "person,team,date,awareness,desire,knowledge,ability,reinforcement\n"
+    "Bo@X.com,,2026-09-01,4,4,2,3,3\n,East,2026-09-01,5,4,1,2,\n",
+}
 
 
 def test_kpi_and_survey_people_match_by_id_else_by_email_in_any_case(tmp_path: Path) -> None:
     """E1 by id, ANN@X.COM and Bo@X.com by e-mail, zed@x.com nobody, a blank is anonymous."""
     db = tmp_path / "a.duckdb"
-    kpis = "person,week,calls\nE1,2026-06-01,3\nANN@X.COM,2026-06-08,4\nzed@x.com,2026-06-01,5\n"
-    survey = (
-        "person,team,date,awareness,desire,knowledge,ability,reinforcement\n"
-        "Bo@X.com,,2026-09-01,4,4,2,3,3\n"
-        ",East,2026-09-01,5,4,1,2,\n"
-    )
-    ingest_paths(
-        db,
-        [],
-        roster=write(tmp_path, "roster.csv", ROSTER),
-        kpis=[write(tmp_path, "kpis.csv", kpis)],
-        survey=[write(tmp_path, "survey.csv", survey)],
-    )
+    for name, text in FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    kpis, survey = [tmp_path / "kpis.csv"], [tmp_path / "survey.csv"]
+    ingest_paths(db, [], roster=tmp_path / "roster.csv", kpis=kpis, survey=survey)
     read = read_kpis(db).sort("week", "person")
     assert read.select("person", "person_id").rows() == [
         ("E1", "E1"),
