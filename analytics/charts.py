@@ -347,10 +347,13 @@ def team_bars(
     percent: bool = True,
     flag: str | None = None,
     flag_colour: str = VERMILLION,
+    inside_labels: bool = False,
 ) -> Chart:
     """One horizontal bar per team (sorted), a labelled target rule, flagged teams highlighted.
 
     `teams`: one row per team: team, the `value` column and optionally a boolean `flag` column.
+    `inside_labels`: values in white inside the bar's end, with at most one decimal, so that
+    the target rule never crosses them (the meeting pack's slide).
     """
     axis = PERCENT if percent else alt.Axis(grid=True)
     fmt = ".0%" if percent else ".1f"
@@ -367,9 +370,13 @@ def team_bars(
         color=colour,
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip(f"{value}:Q", format=fmt)],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
-        text=alt.Text(f"{value}:Q", format=fmt)
+    shown = ".1~%" if inside_labels and percent else fmt
+    mark = (
+        base.mark_text(align="right", dx=-6, color="white", fontWeight="bold", fontSize=FONT_SIZE)
+        if inside_labels
+        else base.mark_text(align="left", dx=4, fontSize=FONT_SIZE)
     )
+    text = mark.encode(text=alt.Text(f"{value}:Q", format=shown))
     layers: list[alt.Chart | alt.LayerChart] = [bars, text]
     if target is not None:
         layers.append(_target_rule(target, target_label, orient="x"))
@@ -451,13 +458,13 @@ def event_study(points: pl.DataFrame, *, kpi: str) -> Chart:
     )
     tooltip = [
         alt.Tooltip("week:Q", title="Weeks since start"),
-        alt.Tooltip("estimate:Q", title="Effect", format=",.2f"),
+        alt.Tooltip("estimate:Q", title=f"Effect on {kpi}", format=",.2f"),
         alt.Tooltip("ci_low:Q", title="95% interval from", format=",.2f"),
         alt.Tooltip("ci_high:Q", title="95% interval to", format=",.2f"),
     ]
     base = alt.Chart(data).encode(x=x)
     bars = base.mark_rule(strokeWidth=2).encode(
-        y=alt.Y("ci_low:Q", title=f"Effect on {kpi} per person-week"),
+        y=alt.Y("ci_low:Q", title="Effect per person-week"),  # short: a long title is cut
         y2="ci_high:Q",
         color=colour,
     )

@@ -6,7 +6,21 @@ import polars as pl
 import streamlit as st
 
 from analytics import charts
+from analytics.tables import ADKAR
+from analytics.ui import frames
 from analytics.ui.pagedata import open_view
+
+SURVEY_COLUMNS = {
+    "team": st.column_config.TextColumn("Team"),
+    "segment": st.column_config.TextColumn("Segment"),
+    "answers": st.column_config.NumberColumn("Answers", width="small"),
+    **{
+        element: st.column_config.NumberColumn(element.capitalize(), format="%.1f")
+        for element in ADKAR
+    },
+    "barrier": st.column_config.TextColumn("Barrier"),
+    "note": st.column_config.TextColumn("Note", width="medium"),
+}
 
 st.title("Impact")
 data = open_view("impact")
@@ -35,6 +49,9 @@ else:
             "Effect from first use",
             "—" if adoption["estimate"] is None else f"{adoption['estimate']:+,.2f}",
         )
+        withheld = document.get("withheld", {}).get("adoption")
+        if withheld:
+            st.caption(f"The effect from first use is not shown: {withheld}.")
         st.text(document["sentence"])
         st.subheader("Effect by weeks since the wave started")
         st.altair_chart(
@@ -62,7 +79,13 @@ if barriers.is_empty():
     )
 else:
     shown = barriers if barriers["note"].is_not_null().any() else barriers.drop("note")
-    st.dataframe(shown.drop("suppressed"), hide_index=True, width="stretch")
+    st.dataframe(
+        shown.drop("suppressed"),
+        hide_index=True,
+        width="stretch",
+        column_config=SURVEY_COLUMNS,
+        placeholder="",
+    )
     st.caption(
         "Mean ADKAR scores (1-5) per team; the barrier is the lowest element, and the outreach "
         "worklist suggests the next step for it. Teams with fewer answers than the minimum "
@@ -71,5 +94,11 @@ else:
     by_segment = data.segment_barriers()
     if not by_segment.is_empty():
         st.subheader("Barrier by team and segment")
-        st.dataframe(by_segment, hide_index=True, width="stretch")
+        st.dataframe(
+            by_segment.with_columns(frames.segment_label(pl.col("segment"))),
+            hide_index=True,
+            width="stretch",
+            column_config=SURVEY_COLUMNS,
+            placeholder="",
+        )
 st.caption(f"As of the end of {data.as_of}.")

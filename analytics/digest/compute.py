@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from analytics.digest.gate import teams_below_gate
 from analytics.digest.inputs import DigestInputs
 from analytics.privacy.release import released_groups, released_headlines
 from analytics.privacy.roles import CHAMPION, LEADERSHIP, PRODUCT_MANAGER
@@ -226,4 +227,11 @@ def build_digest(data: DigestInputs, role_text: str) -> dict[str, Any]:
         "waves_not_ready": waves_not_ready(waves, settings.wave_gate_rate, data.as_of),
         "actions": todo,
         "people": people,
+        "teams_below_gate": teams_below_gate(
+            data.members,
+            as_of=data.as_of,
+            gate=settings.wave_gate_rate,
+            min_size=settings.min_group_size,
+            released=min_size is not None,
+        ).to_dicts(),
     }

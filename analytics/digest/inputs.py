@@ -33,6 +33,7 @@ class DigestInputs:
     worklist: pl.DataFrame  # the outreach worklist at D (one row per person to contact)
     outreach: pl.DataFrame  # the contact log (one row per contact)
     names: pl.DataFrame  # one row per population person: person_id, name, team
+    members: pl.DataFrame  # per population person: team, wave, wave_start, eligible, active_28
 
 
 def groups_at(basis: Basis, group: str) -> pl.DataFrame:
@@ -61,4 +62,5 @@ def gather(inputs: MetricInputs, as_of: dt.date | None, since: int) -> DigestInp
         worklist=build_worklist(eligible, inputs.roster, inputs.outreach, now.as_of, now.settings),
         outreach=inputs.outreach,
         names=now.people.select("person_id", "name", "team", "is_champion", "champion_id"),
+        members=now.people.select("team", "wave", "wave_start", "eligible", "active_28"),
     )

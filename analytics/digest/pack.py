@@ -77,6 +77,7 @@ def meeting_pack(data: DigestInputs) -> dict[str, Any]:
         },
         "leaderboard": board.to_dicts(),
         "teams_fell": digest["teams_fell"],
+        "teams_below_gate": digest["teams_below_gate"],
         "leadership": leadership_use(data),
         "success": board.filter(pl.col("change_pts") > 0)
         .sort("change_pts", "team", descending=[True, False])
@@ -114,6 +115,12 @@ def section_lines(pack: dict[str, Any]) -> list[list[str]]:
     ] or [f"No team fell by {pack['drop_points']:g} pts or more."]
     if pack["teams_fell"]:
         fell.append(f"(Teams whose adoption fell by {pack['drop_points']:g} pts or more.)")
+    if below := pack["teams_below_gate"]:
+        fell.append(f"Below their wave's gate of {pct(below[0]['gate'])} (people active now):")
+        fell += [
+            f"{t['team']}, wave {t['wave']}: {pct(t['adoption_rate'])} of {t['eligible']}"
+            for t in below
+        ]
     lead = [
         f"{r['role'].capitalize()}s using it: {r['note'] or pct(r['adoption_rate'])}"
         for r in pack["leadership"]
@@ -142,7 +149,8 @@ def leaderboard_png(pack: dict[str, Any]) -> bytes:
         target_label=f"Target {pct(target)}",
         flag="reached",
         flag_colour=charts.GREEN,
-    ).properties(width=900)
+        inside_labels=True,
+    ).properties(width=1000, height=max(160, 26 * shown.height))  # wide, as the slide is
     return bytes(vlc.vegalite_to_png(chart.to_json(), scale=1.5))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from fpdf import FPDF
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # when present: any script
@@ -26,16 +27,43 @@ def pack_title(pack: dict[str, Any]) -> str:
     return f"Adoption, team meeting {pack['as_of']} (changes since {pack['since']})"
 
 
+def _style(paragraph: Any, size: int, *, colour: RGBColor = INK, bold: bool = False) -> None:
+    """Size, colour and weight on the paragraph and on each of its runs (PowerPoint and
+    LibreOffice draw a run by its own properties, not the paragraph's defaults)."""
+    for font in [paragraph.font, *(run.font for run in paragraph.runs)]:
+        font.size = Pt(size)
+        font.color.rgb = colour
+        font.bold = bold
+
+
+def fitted_size(lines: list[str], *, largest: int, width_in: float, height_in: float) -> int:
+    """The largest font size (pt, down to 14) at which the lines, wrapped, fit the box.
+
+    Estimated from an average glyph width of 0.55 em and a line pitch of 1.2 em plus half an
+    em between paragraphs: close enough for DejaVu/Calibri-like fonts to keep text on the slide.
+    """
+    size = largest
+    while size > 14:
+        per_line = max(1, int(width_in * 72 / (0.55 * size)))
+        wrapped = sum(-(-max(len(line), 1) // per_line) for line in lines)
+        if wrapped * size * 1.2 + len(lines) * size * 0.5 <= height_in * 72:
+            break
+        size -= 2
+    return size
+
+
 def _text_box(slide: Any, lines: list[str], *, top: float, size: int, left: float = 0.6) -> None:
-    """A text box with one paragraph per line."""
-    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(12.1 - left), Inches(5.5))
+    """A text box with one paragraph per line, its type shrunk until the lines fit the slide."""
+    width, height = 12.1 - left, 7.5 - 0.7 - top  # down to the footer
+    size = fitted_size(lines, largest=size, width_in=width, height_in=height)
+    box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
     for index, line in enumerate(lines):
         paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
         paragraph.text = line
-        paragraph.font.size = Pt(size)
-        paragraph.font.color.rgb = INK
+        _style(paragraph, size)
         paragraph.space_after = Pt(size * 0.5)
 
 
@@ -50,13 +78,14 @@ def _slide(deck: Any, title: str, footer: str) -> Any:
         Inches(1.0),
     )
     heading.text = title
-    heading.text_frame.paragraphs[0].font.size = Pt(36)
-    heading.text_frame.paragraphs[0].font.bold = True
+    heading.text_frame.auto_size = MSO_AUTO_SIZE.NONE
+    _style(heading.text_frame.paragraphs[0], 36, bold=True)
     heading.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
     note = slide.shapes.add_textbox(Inches(0.6), Inches(6.9), Inches(12), Inches(0.4))
+    note.text_frame.word_wrap = True
+    note.text_frame.auto_size = MSO_AUTO_SIZE.NONE
     note.text_frame.text = footer
-    note.text_frame.paragraphs[0].font.size = Pt(12)
-    note.text_frame.paragraphs[0].font.color.rgb = MUTED
+    _style(note.text_frame.paragraphs[0], 12, colour=MUTED)
     return slide
 
 
@@ -117,22 +146,18 @@ def pdf_bytes(pack: dict[str, Any], sections: Sections, chart: bytes | None) -> 
         pdf.text_line(pack_title(pack), 11)
         if number == 1 and chart is not None:
             top = pdf.get_y()
-            pdf.image(
-                io.BytesIO(chart),
-                x=10,
-                y=top,
-                w=180,
-                h=min(150.0, 200 - top),
-                keep_aspect_ratio=True,
-            )
-            pdf.set_left_margin(200)
-            pdf.set_xy(200, top)
+            width_px, height_px = struct.unpack(">II", chart[16:24])  # the PNG's IHDR
+            width = min(200.0, (198 - top) * width_px / height_px)  # mm, within the page
+            pdf.image(io.BytesIO(chart), x=10, y=top, w=width, h=width * height_px / width_px)
+            pdf.set_left_margin(215)
+            pdf.set_xy(215, top)
             for line in section:
                 pdf.text_line(line, 9)
             pdf.set_left_margin(10)
             continue
+        size = fitted_size(section, largest=22, width_in=10.9, height_in=5.6)  # A4 landscape
         for index, line in enumerate(section):
-            pdf.text_line(line, 44 if number == 0 and index == 0 else 22)
+            pdf.text_line(line, 44 if number == 0 and index == 0 else size)
     return bytes(pdf.output())
 
 

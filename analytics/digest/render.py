@@ -58,6 +58,15 @@ def alert_lines(fired: list[Alert]) -> list[str]:
     return lines
 
 
+def below_gate_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """Teams below their wave's gate in words (also the meeting pack's), or that none is."""
+    return [
+        f"{t['team']}, wave {t['wave']}: {pct(t['adoption_rate'])} of its {t['eligible']} "
+        f"people active (gate {pct(t['gate'])})"
+        for t in rows
+    ] or ["No team's wave group past its 4-week gate is below it."]
+
+
 def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, list[str]]]:
     """(section title, lines) pairs: the digest's content once, for every text format."""
     status = status_text(digest)
@@ -84,6 +93,7 @@ def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, 
             or ["No team fell by the alert threshold."],
         )
     )
+    sections.append(("Teams below their wave's gate", below_gate_lines(digest["teams_below_gate"])))
     sections.append(
         (
             "Waves not ready",
@@ -134,7 +144,9 @@ def html_page(digest: dict[str, Any], fired: list[Alert]) -> str:
         parts.append(f"<h2>{esc(heading)}</h2><ul>{rows}</ul>")
     body = "\n".join(parts)
     return (
-        f"<!doctype html><html><head><meta charset='utf-8'><style>{STYLE}</style></head>"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{esc(title(digest))}</title><style>{STYLE}</style></head>"
         f"<body>{body}</body></html>\n"
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -51,27 +52,38 @@ def pre_trend_words(pre_trend_ok: bool | None) -> str:
     return "the weeks before the starts do not support that, so read the estimate with care."
 
 
-def sentence(kpi: str, enablement: DidResult, adoption: DidResult | None) -> str:
-    """The result in plain words, with its caveats."""
+def enablement_words(kpi: str, enablement: DidResult) -> str:
+    """The effect of enablement in plain words, with the design it rests on."""
     o = enablement.overall
     relative = o.estimate / enablement.untreated_mean if enablement.untreated_mean else None
     share = f", {relative:+.0%} of the level before the start" if relative is not None else ""
     verdict = "a clear change" if o.significant else "not clearly different from no change"
-    text = (
+    return (
         f"Being enabled (their wave started) changed {kpi} by {shown(o.estimate)} per person "
         f"per week{share} (95% interval {shown(o.ci_low)} to {shown(o.ci_high)}): {verdict}. "
         f"Estimated from {enablement.groups} waves, {enablement.units} people and "
         f"{enablement.weeks} weeks, comparing each wave with the waves not yet started. "
     )
-    if adoption is not None:
-        a = adoption.overall
-        text += (
-            f"From their first use of the tool, {kpi} changed by {shown(a.estimate)} per person "
-            f"per week (95% interval {shown(a.ci_low)} to {shown(a.ci_high)}); people chose "
-            "when to start, so this can reflect who they are as much as the tool. "
-        )
-    return text + (
-        "The estimate assumes the waves would have moved in parallel without the tool; "
+
+
+def adoption_words(kpi: str, adoption: DidResult | None) -> str:
+    """The effect from first use in plain words, with its caveat (empty when not estimated)."""
+    if adoption is None:
+        return ""
+    a = adoption.overall
+    return (
+        f"From their first use of the tool, {kpi} changed by {shown(a.estimate)} per person "
+        f"per week (95% interval {shown(a.ci_low)} to {shown(a.ci_high)}); people chose "
+        "when to start, so this can reflect who they are as much as the tool. "
+    )
+
+
+def sentence(kpi: str, enablement: DidResult, adoption: DidResult | None) -> str:
+    """The result in plain words, with its caveats (without adoption: enablement only)."""
+    return (
+        enablement_words(kpi, enablement)
+        + adoption_words(kpi, adoption)
+        + "The estimate assumes the waves would have moved in parallel without the tool; "
         + pre_trend_words(enablement.pre_trend_ok)
     )
 
@@ -104,30 +116,53 @@ def kpi_names(kpis: pl.DataFrame) -> list[str]:
     return sorted(kpis["kpi"].unique().to_list())
 
 
-def analyse(
-    kpi: str, inputs: MetricInputs, kpis: pl.DataFrame, as_of: dt.date | None
-) -> tuple[dict[str, Any], int, int]:
-    """The impact document (or {kpi, error}), the smallest group used (0 on error) and the
-    number of KPI people who matched nobody in the roster."""
+@dataclass(frozen=True)
+class Impact:
+    """One KPI's impact: the SPEC 14 document (or {kpi, error}), and what releasing it needs."""
+
+    document: dict[str, Any]
+    smallest: dict[str, int]  # per design (enablement, adoption): people in its smallest group
+    unmatched: int  # KPI people who matched nobody in the population
+    without_adoption: dict[str, Any]  # the document with the adoption part (and words) left out
+
+
+def failed(kpi: str, error: str, unmatched: int = 0) -> Impact:
+    """An impact with no estimate: {kpi, error}."""
+    document = {"kpi": kpi, "error": error}
+    return Impact(document, {"enablement": 0, "adoption": 0}, unmatched, document)
+
+
+def analyse(kpi: str, inputs: MetricInputs, kpis: pl.DataFrame, as_of: dt.date | None) -> Impact:
+    """The impact of one KPI: the document, each design's smallest group (to release each part
+    on its own) and the number of KPI people who matched nobody in the roster."""
     rows = kpis.filter(pl.col("kpi") == kpi)
     if rows.is_empty():
         known = ", ".join(kpi_names(kpis)) or "none: ingest a file with --kpis"
-        return {"kpi": kpi, "error": f"no KPI named {kpi!r} (known: {known})"}, 0, 0
+        return failed(kpi, f"no KPI named {kpi!r} (known: {known})")
     basis = prepare(inputs, as_of)
     if not basis.has_plan:
-        error = "no rollout plan: the comparison rests on waves that start at different times"
-        return {"kpi": kpi, "error": error}, 0, 0
+        return failed(
+            kpi, "no rollout plan: the comparison rests on waves that start at different times"
+        )
     day = basis.as_of or rows["week"].max()
     panel = build_panel(rows, basis.people, day)  # type: ignore[arg-type]
     if panel is None:
-        return {"kpi": kpi, "error": "nobody in the KPI file matches the roster"}, 0, 0
+        return failed(kpi, "nobody in the KPI file matches the roster")
     try:
         enablement = estimate(panel.enablement, draws=DRAWS, seed=SEED)
     except UnsupportedDesign as why:
-        return {"kpi": kpi, "error": f"no estimate can be made: {why}"}, 0, panel.unmatched
+        return failed(kpi, f"no estimate can be made: {why}", panel.unmatched)
     try:
         adoption: DidResult | None = estimate(panel.adoption, draws=DRAWS, seed=SEED)
     except UnsupportedDesign:
         adoption = None
-    smallest = min(enablement.smallest_group, adoption.smallest_group if adoption else 10**9)
-    return result_document(kpi, enablement, adoption), smallest, panel.unmatched
+    smallest = {
+        "enablement": enablement.smallest_group,
+        "adoption": adoption.smallest_group if adoption else 0,
+    }
+    return Impact(
+        result_document(kpi, enablement, adoption),
+        smallest,
+        panel.unmatched,
+        result_document(kpi, enablement, None),
+    )

@@ -27,7 +27,8 @@ def as_text(document: dict[str, Any]) -> str:
 
 def impact_command(*, kpi: str, as_of: dt.date | None, db: Path, output_format: str) -> int:
     """Print the impact document; exit 2 when the design supports no estimate."""
-    document, _, unmatched = analyse(kpi, load_inputs(Path(db)), read_kpis(db), as_of)
+    result = analyse(kpi, load_inputs(Path(db)), read_kpis(db), as_of)
+    document, unmatched = result.document, result.unmatched
     if unmatched:
         print(
             f"adoption impact: {unmatched} person(s) in the KPI file match nobody in the roster "

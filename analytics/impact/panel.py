@@ -21,34 +21,16 @@ class KpiPanel:
     unmatched: int
 
 
-def identity_keys(people: pl.DataFrame) -> pl.DataFrame:
-    """key -> person_id for every population person: the id, and the lower-cased e-mail."""
-    by_id = people.select(key=pl.col("person_id"), person_id="person_id", rank=pl.lit(0))
-    by_email = people.select(
-        key=pl.col("email").str.to_lowercase(), person_id="person_id", rank=pl.lit(1)
-    ).drop_nulls("key")
-    both = pl.concat([by_id, by_email]).sort("rank", "person_id")
-    return both.unique("key", keep="first").drop("rank")
-
-
-def with_person_id(frame: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
-    """The frame with `person_id`: its `person` matched by id, else by e-mail (null: nobody)."""
-    keys = identity_keys(people)
-    exact = keys.rename({"key": "person", "person_id": "exact_id"})
-    folded = keys.rename({"key": "_folded", "person_id": "folded_id"})
-    return (
-        frame.with_columns(_folded=pl.col("person").str.to_lowercase())
-        .join(exact, on="person", how="left")
-        .join(folded, on="_folded", how="left")
-        .with_columns(person_id=pl.coalesce("exact_id", "folded_id"))
-        .drop("_folded", "exact_id", "folded_id")
-    )
+def in_population(frame: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """The frame with `person_id` nulled where it names nobody of the population."""
+    known = pl.col("person_id").is_in(people["person_id"].implode())
+    return frame.with_columns(person_id=pl.when(known).then(pl.col("person_id")))
 
 
 def matched_kpis(kpis: pl.DataFrame, people: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """KPI rows with their person_id (one row per person and week, mean of any repeats), and
+    """KPI rows of population people (one row per person and week, mean of any repeats), and
     how many distinct KPI persons matched nobody in the population."""
-    rows = with_person_id(kpis, people)
+    rows = in_population(kpis, people)
     unmatched = rows.filter(pl.col("person_id").is_null())["person"].n_unique()
     matched = rows.drop_nulls("person_id").group_by("person_id", "week").agg(pl.col("value").mean())
     return matched, unmatched
@@ -62,7 +44,8 @@ def week_index(day: pl.Expr, first_week: dt.date) -> pl.Expr:
 def build_panel(kpis: pl.DataFrame, people: pl.DataFrame, as_of: dt.date) -> KpiPanel | None:
     """The panel of one KPI up to the as-of day; None when no KPI row matches anybody.
 
-    `kpis`: person, week, value; `people`: person_id, email, wave_start, first_active.
+    `kpis`: person, week, value, person_id (resolved by `data.read_kpis`); `people`:
+    person_id, wave_start, first_active.
     Units are the matched people with at least one KPI week; the treatment week of enablement
     is the week of their wave's start, of adoption the week of their first active day.
     """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from analytics.impact.panel import with_person_id
+from analytics.impact.panel import in_population
 from analytics.tables import ADKAR
 
 BARRIER_STEPS: dict[str, str] = {  # the outreach next step each barrier calls for
@@ -23,8 +23,10 @@ BARRIER_STEPS: dict[str, str] = {  # the outreach next step each barrier calls f
 
 
 def answers_with_team(survey: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
-    """One row per answer: person_id (null if anonymous or unmatched), team, segment, scores."""
-    matched = with_person_id(survey, people).join(
+    """One row per answer: person_id (null if anonymous or unmatched), team, segment, scores.
+
+    `survey`: the answers with `person_id` resolved by `data.read_survey`."""
+    matched = in_population(survey, people).join(
         people.select("person_id", roster_team="team", segment="segment"),
         on="person_id",
         how="left",

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from analytics.privacy.suppression import suppress_small_groups
+from analytics.privacy.suppression import suppress_small_groups, suppressed_label
 
 
 def is_small(count: int | None, min_size: int) -> bool:
@@ -199,3 +199,27 @@ def released_tools(sizes: Mapping[str, int], total: int, min_size: int) -> list[
         for tool, size in sizes.items()
         if not is_small(size, min_size) and not is_small(total - size, min_size)
     ]
+
+
+def released_impact(
+    document: dict[str, Any],
+    *,
+    without_adoption: dict[str, Any],
+    smallest: Mapping[str, int],
+    min_size: int,
+) -> dict[str, Any]:
+    """An impact document as a group-level viewer may see it, each design released on its own.
+
+    Enablement (and with it the event study) needs every wave used to hold `min_size` people,
+    else the whole estimate is withheld; adoption needs every first-use cohort used to, else
+    only its part is left out and `withheld` says why.
+    """
+    if "error" in document:
+        return document
+    label = suppressed_label(min_size)
+    if smallest["enablement"] < min_size:
+        return {"kpi": document["kpi"], "error": f"a wave in the comparison has {label}"}
+    if document["adoption"]["estimate"] is None or smallest["adoption"] >= min_size:
+        return document
+    reason = f"a first-use cohort (people who started in the same week) has {label}"
+    return {**without_adoption, "withheld": {"adoption": reason}}

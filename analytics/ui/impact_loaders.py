@@ -7,12 +7,11 @@ scoped: `PageData` releases every result for its viewer.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from analytics.impact.analysis import analyse, kpi_names
+from analytics.impact.analysis import Impact, analyse, kpi_names
 from analytics.impact.data import read_kpis, read_survey
 from analytics.impact.survey import answers_with_team, segment_barriers, team_barriers
 from analytics.ui import access, loaders
@@ -32,10 +31,8 @@ def names(db: str, version: int) -> list[str]:
 
 
 @st.cache_data(max_entries=16, show_spinner="Estimating the impact…")
-def impact(
-    db: str, version: int, state: str, kpi: str, as_of: dt.date | None
-) -> tuple[dict[str, Any], int, int]:
-    """The impact document of one KPI, its smallest group and the unmatched KPI people."""
+def impact(db: str, version: int, state: str, kpi: str, as_of: dt.date | None) -> Impact:
+    """The impact of one KPI: its document, each design's smallest group, unmatched people."""
     return analyse(kpi, loaders.inputs(db, version, state), kpis(db, version), as_of)
 
 

@@ -29,6 +29,7 @@ from analytics.privacy.release import (
     released_funnel,
     released_groups,
     released_headlines,
+    released_impact,
     released_rates,
 )
 from analytics.privacy.roles import CHAMPION, PRODUCT_MANAGER, Viewer
@@ -432,19 +433,24 @@ class PageData:
         return impact_loaders.names(self.context.db, self.context.version)
 
     def impact(self, kpi: str) -> dict[str, Any]:
-        """The impact document of SPEC 14 for one KPI, or {kpi, error} with the reason."""
-        document, smallest, _ = impact_loaders.impact(*self._key, kpi, self.as_of)
-        if self.full_access or "error" in document or smallest >= self.min_group:
-            return document
-        label = suppressed_label(self.min_group)
-        return {"kpi": kpi, "error": f"a wave in the comparison has {label}"}
+        """The impact document of SPEC 14 for one KPI, or {kpi, error} with the reason; for a
+        group-level viewer an adoption part resting on a small cohort is withheld (`withheld`)."""
+        result = impact_loaders.impact(*self._key, kpi, self.as_of)
+        if self.full_access:
+            return result.document
+        return released_impact(
+            result.document,
+            without_adoption=result.without_adoption,
+            smallest=result.smallest,
+            min_size=self.min_group,
+        )
 
     def impact_unmatched(self) -> int:
         """KPI people who match nobody in the roster (left out); 0 for all but product managers."""
         names = self.kpi_names()
         if not names or not self.full_access:
             return 0
-        return impact_loaders.impact(*self._key, names[0], self.as_of)[2]
+        return impact_loaders.impact(*self._key, names[0], self.as_of).unmatched
 
     def survey_barriers(self) -> pl.DataFrame:
         """One row per team: answers, mean per ADKAR element, barrier; small teams released."""

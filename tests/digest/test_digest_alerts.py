@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from analytics.digest.alerts import alerts
-from analytics.digest.render import markdown
+from analytics.digest.render import html_page, markdown
 from analytics.settings import Settings
 
 
@@ -27,6 +27,9 @@ def digest(role: str = "product_manager", forecast: float = 0.6) -> dict[str, An
         ],
         "actions": [],
         "people": [{"person_id": "c1", "name": "Ann", "team": "North", "why": "3 non-adopters"}],
+        "teams_below_gate": [
+            {"team": "North", "wave": 1, "eligible": 8, "adoption_rate": 0.375, "gate": 0.6}
+        ],
     }
 
 
@@ -52,3 +55,11 @@ def test_markdown_says_the_status_in_words() -> None:
     text = markdown(digest(), [])
     assert "Status: at risk (at or above the path today; the forecast falls short" in text
     assert "2.5 more active people needed per week" in text
+    assert "North, wave 1: 37.5% of its 8 people active (gate 60%)" in text
+
+
+def test_html_has_a_title_and_escapes_team_names() -> None:
+    """The subject is the page's title (mail clients and browsers show it); names are escaped."""
+    page = html_page({**digest(), "teams_fell": [{**digest()["teams_fell"][0], "team": "<b>"}]}, [])
+    assert "<title>Adoption digest 2026-03-04 for product manager</title>" in page
+    assert "&lt;b&gt;: down 8.0 pts to 40%" in page and "<b>:" not in page

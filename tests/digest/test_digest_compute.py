@@ -26,6 +26,7 @@ from analytics.state import store
 SPEC_KEYS = {
     "as_of", "since", "role", "adoption_rate", "path_rate", "forecast_rate", "target_rate",
     "status", "needed_per_week", "teams_fell", "waves_not_ready", "actions", "people",
+    "teams_below_gate",  # the extra key of docs/digest.md
 }  # fmt: skip
 
 
@@ -83,6 +84,7 @@ def test_product_manager_digest_on_the_tiny_db(tiny_db: Path) -> None:
     assert fell == {"Team A": -16.7, "Team B": -16.7}
     assert {p["name"] for p in digest["people"]} == {"Person 01", "Person 07"}
     assert all(a["owner"].startswith("champions of Team") for a in digest["actions"])
+    assert digest["teams_below_gate"] == []  # wave 1's gate day (02-01) is after D (01-22)
 
 
 def test_leadership_digest_names_nobody_and_no_small_group(tiny_db: Path) -> None:
@@ -120,3 +122,17 @@ def test_cli_json_has_exactly_the_contract_keys(
     assert "# Adoption digest 2026-01-22 for product manager" in capsys.readouterr().out
     entry = store.audit_frame(tiny_db).row(0, named=True)
     assert entry["what"] == "export digest naming people" and entry["row_count"] == 2
+
+
+def test_teams_below_the_gate_on_the_tiny_db(tiny_db: Path) -> None:
+    """On 02-15 wave 2 (from 01-19) reaches its gate day; 4 of each team's 5 wave-2 people are
+    active (p05, p11 never start): 80% < a 90% gate. The product manager sees both teams;
+    leadership neither: each team's wave-2 rate is its total minus a champion alone (wave 1)."""
+    store.set_setting(tiny_db, name="wave_gate_rate", value=0.9)
+    data = gather(load_inputs(tiny_db), dt.date(2026, 2, 15), 7)
+    assert data is not None
+    assert build_digest(data, "product_manager")["teams_below_gate"] == [
+        {"team": "Team A", "wave": 2, "eligible": 5, "adoption_rate": 0.8, "gate": 0.9},
+        {"team": "Team B", "wave": 2, "eligible": 5, "adoption_rate": 0.8, "gate": 0.9},
+    ]
+    assert build_digest(data, "leadership")["teams_below_gate"] == []

@@ -12,7 +12,8 @@ from digest_fixtures import AS_OF, IDS, NAMES
 from pptx import Presentation
 
 from analytics.cli import main
-from analytics.digest.pack import SECTIONS
+from analytics.digest.pack import SECTIONS, section_lines
+from analytics.digest.pack_files import fitted_size
 from analytics.state import store
 
 
@@ -90,3 +91,38 @@ def test_the_default_file_is_named_after_the_day(
     argv = ["report", "--as-of", AS_OF.isoformat(), "--format", "html", "--db", str(tiny_db)]
     assert main(argv) == 0
     assert (tmp_path / "adoption-meeting-2026-01-22.html").exists()
+
+
+def test_the_fell_slide_lists_teams_below_their_wave_gate() -> None:
+    """Released below-gate rows follow the teams that fell, one line each, rates at one decimal."""
+    pack = {
+        "headline": dict.fromkeys(
+            ("adoption_rate", "path_rate", "forecast_rate", "target_rate", "status")
+        )
+        | {"needed_per_week": None},
+        "min_group_size": 5,
+        "drop_points": 5,
+        "leaderboard": [],
+        "teams_fell": [],
+        "teams_below_gate": [
+            {"team": "North", "wave": 3, "eligible": 11, "adoption_rate": 5 / 11, "gate": 0.6}
+        ],
+        "leadership": [],
+        "success": [],
+    }
+    fell = section_lines(pack)[2]
+    assert fell == [
+        "No team fell by 5 pts or more.",
+        "Below their wave's gate of 60% (people active now):",
+        "North, wave 3: 45.5% of 11",  # 5/11 = 45.45...%
+    ]
+
+
+def test_slide_text_shrinks_until_it_fits() -> None:
+    """3 short lines keep 28 pt; 12 lines of 60 characters in a 11.5 x 4.5 in box need 20 pt:
+    at 20 pt a line holds 11.5*72/(0.55*20) = 75 characters, 12 lines take 12*24 + 12*10 = 408
+    pt > 324; at 18 pt 12*21.6 + 12*9 = 367 > 324; at 16 pt 12*19.2 + 12*8 = 326 > 324; 14 pt.
+    8 such lines: at 24 pt (62 a line) 8*28.8 + 8*12 = 326 > 324; at 22 pt 8*26.4 + 8*11 = 299."""
+    assert fitted_size(["a" * 20] * 3, largest=28, width_in=11.5, height_in=4.5) == 28
+    assert fitted_size(["a" * 60] * 12, largest=28, width_in=11.5, height_in=4.5) == 14
+    assert fitted_size(["a" * 60] * 8, largest=28, width_in=11.5, height_in=4.5) == 22

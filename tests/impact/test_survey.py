@@ -18,14 +18,14 @@ DAY = dt.date(2026, 9, 14)
 PEOPLE = pl.DataFrame(
     {
         "person_id": ["p1", "p2", "p3", "p4"],
-        "email": ["p1@x.com", "p2@x.com", "p3@x.com", "p4@x.com"],
         "team": ["A", "B", "B", "C"],
         "segment": ["never_started", "active", "dormant", "active"],
     }
 )
 SURVEY = pl.DataFrame(
     {
-        "person": ["P1@X.COM", None, "p3", None, None],  # p1 by e-mail, in any case
+        "person": ["P1@X.COM", None, "p3", None, None],
+        "person_id": ["p1", None, "p3", None, None],  # as read_survey resolves them (test_data)
         "team": [None, "A", None, "B", "C"],
         "date": [DAY] * 5,
         "awareness": [4, 5, 3, 3, 2],

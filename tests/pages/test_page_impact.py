@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-from conftest import no_exception
+from conftest import metric, no_exception
 from test_page_roles import email_of
 
 from analytics.ingest.command import ingest_paths
@@ -76,3 +77,33 @@ def test_leadership_gets_no_estimate_resting_on_a_small_wave(open_page, tiny_db,
     no_exception(at)
     assert not at.metric
     assert "fewer than 5 people" in at.warning[0].value
+
+
+def test_leadership_on_the_example_sees_enablement_and_why_adoption_is_withheld(
+    open_page, example_db, monkeypatch
+):
+    """Waves hold 5+ people, first-use weeks do not: enablement shown, adoption withheld."""
+    monkeypatch.setenv("ADOPTION_VIEWER_EMAIL", email_of(example_db, "role = 'executive'"))
+    at = open_page("impact", example_db)
+    no_exception(at)
+    assert metric(at, "Effect of enablement") != "—"
+    assert metric(at, "Effect from first use") == "—"
+    assert any(
+        "effect from first use is not shown" in c.value and "fewer than 5 people" in c.value
+        for c in at.caption
+    )
+    assert at.text[0].value.startswith("Being enabled (their wave started) changed meetings by")
+    assert "From their first use" not in at.text[0].value
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_survey_tables_have_readable_headers_and_blank_notes(open_page, example_db):
+    """Column labels in words, and a missing value (a note, a hidden score) shows blank."""
+    at = open_page("impact", example_db)
+    no_exception(at)
+    table = at.dataframe[0]
+    columns = json.loads(table.proto.columns)
+    labels = {name: column.get("label") for name, column in columns.items()}
+    assert labels["team"] == "Team" and labels["awareness"] == "Awareness"
+    assert labels["reinforcement"] == "Reinforcement" and labels["barrier"] == "Barrier"
+    assert table.proto.placeholder == ""

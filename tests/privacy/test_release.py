@@ -11,6 +11,7 @@ from analytics.privacy.release import (
     released_bin_columns,
     released_bins,
     released_groups,
+    released_impact,
 )
 
 
@@ -93,3 +94,24 @@ def test_a_rate_is_released_only_on_a_denominator_of_the_minimum():
     out = released_rates(teams, rates={"trained_rate": "trained"}, min_size=5)
     # 4 trained people: hidden; 5: shown; a hidden denominator hides its rate too
     assert out["trained_rate"].to_list() == [None, 0.6, None]
+
+
+def test_each_impact_design_is_released_on_its_own():
+    """Waves of 6+ and a first-use cohort of 2 (min 5): enablement shown, adoption withheld;
+    a wave of 4 withholds everything; an error passes as it is."""
+    effect = {"estimate": 1.5, "ci_low": 0.5, "ci_high": 2.5, "relative": 0.1}
+    full = {"kpi": "calls", "enablement": effect, "adoption": effect, "sentence": "both"}
+    without = {**full, "adoption": dict.fromkeys(effect), "sentence": "enablement only"}
+    shown = released_impact(
+        full, without_adoption=without, smallest={"enablement": 6, "adoption": 2}, min_size=5
+    )
+    assert shown["enablement"] == effect and shown["adoption"]["estimate"] is None
+    assert shown["sentence"] == "enablement only"
+    assert "fewer than 5 people" in shown["withheld"]["adoption"]
+    both = {"enablement": 6, "adoption": 5}
+    assert released_impact(full, without_adoption=without, smallest=both, min_size=5) == full
+    small_wave = {"enablement": 4, "adoption": 9}
+    hidden = released_impact(full, without_adoption=without, smallest=small_wave, min_size=5)
+    assert set(hidden) == {"kpi", "error"}
+    error = {"kpi": "calls", "error": "no plan"}
+    assert released_impact(error, without_adoption=error, smallest=both, min_size=5) == error
