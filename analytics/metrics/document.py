@@ -119,7 +119,9 @@ def metrics_command(as_of: dt.date | None, db: Path) -> int:
     document = build_document(inputs, as_of)
     filters = {"as_of": document["as_of"], "format": "json"}
     audit_command_line(db, EXPORT_METRICS, filters, row_count=named_rows(document))
-    print(json.dumps(document, indent=2, allow_nan=False))
+    # compact: the document carries per-person lists (4 MB at 20,000 people); indenting it took
+    # 0.25 s of a 1 s budget and 70% more bytes (`| jq .` pretty-prints it)
+    print(json.dumps(document, separators=(",", ":"), allow_nan=False))
     return 0
 
 

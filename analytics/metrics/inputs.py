@@ -99,8 +99,9 @@ def make_inputs(
 
 # Tables read column by column through numpy: person_day is large (562,029 rows at 10M events:
 # 0.2 s instead of 1.35 s as Python tuples) and has no NULLs (NOT NULL columns), which numpy
-# would turn into masked object arrays; small tables with NULLs keep the tuple path.
-COLUMNAR_TABLES = {"person_day"}
+# would turn into masked object arrays; small tables with NULLs keep the tuple path. tool_day is
+# as long as person_day (0.9 s as tuples at 10M, 0.15 s through numpy).
+COLUMNAR_TABLES = {"person_day", "tool_day"}
 
 
 def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
