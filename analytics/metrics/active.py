@@ -134,7 +134,12 @@ def adoption_series(
 
     Columns: day, eligible, dau, wau, mau, adoption_rate. Events after `end` are ignored.
     """
-    basis = prepare(inputs, end)
+    return basis_series(prepare(inputs, end), start)
+
+
+def basis_series(basis: Basis, start: dt.date | None = None) -> pl.DataFrame:
+    """`adoption_series` from a prepared basis: one row per day from start (default: launch)
+    to D (empty without events)."""
     if basis.as_of is None:
         return series(basis, basis.day, basis.day - days(1))
     first = start or basis.launch or basis.first_event_day or basis.day

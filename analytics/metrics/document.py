@@ -51,11 +51,9 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def document_from_basis(basis: Basis, inputs: MetricInputs | None = None) -> dict[str, Any]:
-    """The SPEC 8 document (plus the documented extra keys) from a prepared basis; the tool
-    keys of SPEC 10 read the inputs' tool_day and licences (empty when not given)."""
-    champions = champions_summary(basis)
-    champions["cohorts"] = cohorts_list(basis)
+def headline_document(basis: Basis) -> dict[str, Any]:
+    """The document's organisation-level headline keys only (those `released_headlines` keeps):
+    what a comparison with an earlier day reads, without the weekly and per-person lists."""
     return {
         "as_of": basis.as_of,
         "population": population_summary(basis),
@@ -65,21 +63,37 @@ def document_from_basis(basis: Basis, inputs: MetricInputs | None = None) -> dic
         "active_days_histogram": active_days_histogram(basis),
         "segments": segment_counts(basis),
         "target": target_summary(basis),
-        "retention": retention_cohorts(basis),
-        "lifecycle": lifecycle_weeks(basis),
-        "waves": waves_list(basis),
-        "champions": champions,
-        "teams": adoption_by_team(basis),
         "leadership": leadership_rates(basis),
         "trust": trust_summary(basis),
         "training": {**training_rates(basis), "counts": training_counts(basis)},
         "value_delivered": value_delivered(basis),
         "build_cost": basis.settings.build_cost,
+        "modes": {"roster": basis.has_roster, "plan": basis.has_plan},
+    }
+
+
+def document_from_basis(basis: Basis, inputs: MetricInputs | None = None) -> dict[str, Any]:
+    """The SPEC 8 document (plus the documented extra keys) from a prepared basis; the tool
+    keys of SPEC 10 read the inputs' tool_day and licences (empty when not given)."""
+    head = headline_document(basis)
+    champions = champions_summary(basis)
+    champions["cohorts"] = cohorts_list(basis)
+    return {
+        **{key: head[key] for key in ("as_of", "population", "active", "adoption_rate")},
+        **{key: head[key] for key in ("stickiness", "active_days_histogram", "segments")},
+        "target": head["target"],
+        "retention": retention_cohorts(basis),
+        "lifecycle": lifecycle_weeks(basis),
+        "waves": waves_list(basis),
+        "champions": champions,
+        "teams": adoption_by_team(basis),
+        **{key: head[key] for key in ("leadership", "trust", "training", "value_delivered")},
+        "build_cost": head["build_cost"],
         "rollout_curves": curves_list(basis),
         "glide_path": glide_path(basis),
         "outreach_effect": outreach_summary(basis),
         "unmatched_users": basis.unmatched.to_dicts(),
-        "modes": {"roster": basis.has_roster, "plan": basis.has_plan},
+        "modes": head["modes"],
         **tool_keys(basis, inputs),
     }
 
@@ -121,7 +135,7 @@ def metrics_command(as_of: dt.date | None, db: Path) -> int:
     audit_command_line(db, EXPORT_METRICS, filters, row_count=named_rows(document))
     # compact: the document carries per-person lists (4 MB at 20,000 people); indenting it took
     # 0.25 s of a 1 s budget and 70% more bytes (`| jq .` pretty-prints it)
-    print(json.dumps(document, separators=(",", ":"), allow_nan=False))
+    print(json.dumps(document, separators=(",", ": "), allow_nan=False))
     return 0
 
 

@@ -21,10 +21,10 @@ import streamlit as st
 from analytics.impact.data import read_survey
 from analytics.impact.survey import answers_with_team
 from analytics.impact.survey import person_barriers as person_barriers_of
-from analytics.metrics.active import adoption_series
+from analytics.metrics.active import basis_series
 from analytics.metrics.champions import cohort_adoption, cohort_rows, teams_table
 from analytics.metrics.curves import curves_table, first_use_table
-from analytics.metrics.document import document_from_basis, jsonable
+from analytics.metrics.document import document_from_basis, headline_document, jsonable
 from analytics.metrics.groups import adoption_by_group, training_and_trust_by_team
 from analytics.metrics.inputs import OUTREACH_SCHEMA, MetricInputs, conform, load_inputs
 from analytics.metrics.lifecycle import lifecycle_long
@@ -52,7 +52,12 @@ def day_range(db: str, version: int, state: str) -> tuple[dt.date | None, dt.dat
     return _read(db, dataviews.day_range)
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading the data…")
+# The two large values (inputs: person_day and tool_day; the basis: one row per person plus
+# activity) are kept as shared objects (cache_resource), not pickled copies (cache_data): both
+# are frozen dataclasses of polars frames, never mutated, and pickling them cost about 1.1 s of
+# the Overview's first render at 10M events. Everything derived from them is small and cached
+# as data.
+@st.cache_resource(max_entries=4, show_spinner="Reading the data…")
 def inputs(db: str, version: int, state: str) -> MetricInputs:
     """Every metric input (person_day, roster, plan, settings, outreach), read once per version."""
     with access.db_access():
@@ -104,7 +109,7 @@ def data_quality(db: str, version: int) -> dict[str, pl.DataFrame]:
 # Every loader below takes (db, version, state, as_of, ...) and returns full results.
 
 
-@st.cache_data(max_entries=16, show_spinner="Computing the metrics…")
+@st.cache_resource(max_entries=16, show_spinner="Computing the metrics…")
 def basis(db: str, version: int, state: str, as_of: dt.date | None) -> Basis:
     """The metrics' shared basis as of a day (one row per person plus activity); internal."""
     return prepare(inputs(db, version, state), as_of)
@@ -119,9 +124,16 @@ def document(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def headlines(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
+    """The document's headline keys only at a day (comparisons with an earlier day need no
+    weekly or per-person lists), JSON-ready."""
+    return jsonable(headline_document(basis(db, version, state, as_of)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def adoption_history(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
     """One row per day from launch to as-of: eligible, dau, wau, mau, adoption_rate."""
-    return adoption_series(inputs(db, version, state), end=as_of)
+    return basis_series(basis(db, version, state, as_of))  # the shared basis: no second prepare
 
 
 # One row per ... of the population at D, each a pure metric function of the basis: waves
@@ -154,6 +166,8 @@ def basis_frame(
 def clear() -> None:
     """Drop every cached value (after an ingest, erasure or settings change in this process)."""
     st.cache_data.clear()
+    inputs.clear()
+    basis.clear()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -102,9 +102,11 @@ class PageData:
     # ---- headlines ------------------------------------------------------------------------
 
     def headlines(self, day: dt.date | None = None) -> dict[str, Any]:
-        """The metrics document at a day (default: the as-of day), released for the viewer."""
+        """The metrics document at a day (default: the as-of day), released for the viewer; at
+        another day its headline keys only (what a comparison reads)."""
         day = day or self.as_of
-        document = loaders.document(*self._key, day)
+        whole = day == self.as_of
+        document = (loaders.document if whole else loaders.headlines)(*self._key, day)
         if self.full_access:
             return document
         people = self._frame("people", day)
