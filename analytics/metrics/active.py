@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import ACTIVE, Basis, as_day, day_of, days, prepare, ratio
+from analytics.metrics.population import ACTIVE, Basis, as_day, day_of, days, prepare, ratio, shared
 
 
 def active_counts(basis: Basis) -> dict[str, int]:
@@ -112,6 +112,7 @@ def active_by_day(activity: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFra
     )
 
 
+@shared
 def series(basis: Basis, start: dt.date, end: dt.date) -> pl.DataFrame:
     """One row per day in [start, min(end, D)]: eligible, DAU, WAU, MAU and adoption rate."""
     day_frame = day_range(start, min(end, basis.day))
