@@ -102,11 +102,11 @@ class PageData:
     # ---- headlines ------------------------------------------------------------------------
 
     def headlines(self, day: dt.date | None = None) -> dict[str, Any]:
-        """The metrics document at a day (default: the as-of day), released for the viewer; at
-        another day its headline keys only (what a comparison reads)."""
+        """The metrics document's headline keys at a day (default: the as-of day), released for
+        the viewer: the organisation-level numbers (what `released_headlines` keeps), without the
+        weekly and per-person lists a page reads through its own frames."""
         day = day or self.as_of
-        whole = day == self.as_of
-        document = (loaders.document if whole else loaders.headlines)(*self._key, day)
+        document = loaders.headlines(*self._key, day)
         if self.full_access:
             return document
         people = self._frame("people", day)
