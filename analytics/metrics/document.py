@@ -25,7 +25,7 @@ from analytics.metrics.segments import segment_counts
 from analytics.metrics.targets import target_summary
 from analytics.metrics.tools import tool_keys
 from analytics.metrics.training import training_counts, training_rates
-from analytics.metrics.trust import trust_summary
+from analytics.metrics.trust import acceptance_overall, lost_trust_count, trust_summary
 from analytics.metrics.waves import waves_list
 
 
@@ -52,8 +52,9 @@ def jsonable(value: Any) -> Any:
 
 
 def headline_document(basis: Basis) -> dict[str, Any]:
-    """The document's organisation-level headline keys only (those `released_headlines` keeps):
-    what a comparison with an earlier day reads, without the weekly and per-person lists."""
+    """The document's organisation-level headline keys only (those `released_headlines` keeps;
+    trust: its two numbers): what a page and a comparison with an earlier day read, without the
+    weekly and per-person lists."""
     return {
         "as_of": basis.as_of,
         "population": population_summary(basis),
@@ -64,7 +65,10 @@ def headline_document(basis: Basis) -> dict[str, Any]:
         "segments": segment_counts(basis),
         "target": target_summary(basis),
         "leadership": leadership_rates(basis),
-        "trust": trust_summary(basis),
+        "trust": {
+            "acceptance_rate": acceptance_overall(basis),
+            "lost_trust": lost_trust_count(basis),
+        },
         "training": {**training_rates(basis), "counts": training_counts(basis)},
         "value_delivered": value_delivered(basis),
         "build_cost": basis.settings.build_cost,
@@ -87,7 +91,9 @@ def document_from_basis(basis: Basis, inputs: MetricInputs | None = None) -> dic
         "waves": waves_list(basis),
         "champions": champions,
         "teams": adoption_by_team(basis),
-        **{key: head[key] for key in ("leadership", "trust", "training", "value_delivered")},
+        "leadership": head["leadership"],
+        "trust": trust_summary(basis),  # the headline's two numbers and the lists by team and week
+        **{key: head[key] for key in ("training", "value_delivered")},
         "build_cost": head["build_cost"],
         "rollout_curves": curves_list(basis),
         "glide_path": glide_path(basis),

@@ -22,18 +22,33 @@ from analytics.impact.data import read_survey
 from analytics.impact.survey import answers_with_team
 from analytics.impact.survey import person_barriers as person_barriers_of
 from analytics.metrics.active import basis_series
-from analytics.metrics.champions import cohort_adoption, cohort_rows, teams_table
+from analytics.metrics.champions import (
+    champions_summary,
+    cohort_adoption,
+    cohort_rows,
+    teams_table,
+)
 from analytics.metrics.curves import curves_table, first_use_table
 from analytics.metrics.document import document_from_basis, headline_document, jsonable
 from analytics.metrics.groups import adoption_by_group, training_and_trust_by_team
-from analytics.metrics.inputs import OUTREACH_SCHEMA, MetricInputs, conform, load_inputs
+from analytics.metrics.inputs import (
+    OUTREACH_SCHEMA,
+    ROSTER_SCHEMA,
+    MetricInputs,
+    conform,
+    load_inputs,
+    read_roster,
+    read_settings,
+)
 from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import Basis, prepare
 from analytics.metrics.retention import retention_long
+from analytics.metrics.tools import tool_keys
 from analytics.metrics.trust import acceptance_weeks
 from analytics.metrics.waves import waves_table
 from analytics.outreach.effect import outcomes_with_owner
 from analytics.outreach.worklist import build_worklist, empty_worklist
+from analytics.settings import Settings
 from analytics.state import store
 from analytics.ui import access, dataviews
 
@@ -65,9 +80,18 @@ def inputs(db: str, version: int, state: str) -> MetricInputs:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
+def settings(db: str, version: int, state: str) -> Settings:
+    """The settings (keyed on the state digest), read alone: a page without metrics needs its
+    thresholds, not person_day."""
+    return read_settings(Path(db))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
 def roster_identities(db: str, version: int, state: str) -> pl.DataFrame:
-    """The roster columns role resolution needs: one row per roster person."""
-    roster = inputs(db, version, state).roster
+    """The roster columns role resolution needs: one row per roster person. Read alone, not
+    through `inputs`: every page resolves the viewer, and pages without metrics (glossary,
+    data, settings) need no person_day."""
+    roster = _read(db, read_roster) if Path(db).exists() else conform(None, ROSTER_SCHEMA)
     return roster.select("user_id", "email", "role", "is_champion", "active")
 
 
@@ -128,6 +152,20 @@ def headlines(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
     """The document's headline keys only at a day (comparisons with an earlier day need no
     weekly or per-person lists), JSON-ready."""
     return jsonable(headline_document(basis(db, version, state, as_of)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def tool_summary(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
+    """The document's tool keys (SPEC 10: tools, funnel, lower bounds) at a day, JSON-ready,
+    without building the rest of the document."""
+    return jsonable(tool_keys(basis(db, version, state, as_of), inputs(db, version, state)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def champions_overall(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
+    """The document's champions section without its per-team and per-person lists."""
+    summary = champions_summary(basis(db, version, state, as_of))
+    return jsonable({k: v for k, v in summary.items() if k != "teams"})
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

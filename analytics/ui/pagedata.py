@@ -87,7 +87,7 @@ class PageData:
     @cached_property
     def settings(self) -> Settings:
         """The typed settings in force (app state, defaults filled in)."""
-        return loaders.inputs(*self._key).settings
+        return loaders.settings(*self._key)
 
     @property
     def min_group(self) -> int:
@@ -199,7 +199,8 @@ class PageData:
 
     def active_days_histogram(self) -> pl.DataFrame:
         """People by number of active days in the last 28 (k = 1..28); small bins dropped."""
-        counts = frames.histogram_frame(self._document()["active_days_histogram"])
+        document = loaders.headlines(*self._key, self.as_of)
+        counts = frames.histogram_frame(document["active_days_histogram"])
         if self.full_access:
             return counts
         return released_bins(counts, count="people", min_size=self.min_group)
@@ -210,7 +211,10 @@ class PageData:
 
     def champion_summary(self) -> dict[str, Any]:
         """Organisation-wide champions, people per champion and coverage, released."""
-        document = self._document()
+        document = {
+            "champions": loaders.champions_overall(*self._key, self.as_of),
+            "population": loaders.headlines(*self._key, self.as_of)["population"],
+        }
         summary = {k: v for k, v in document["champions"].items() if k != "teams"}
         if self.full_access:
             return summary
@@ -463,7 +467,7 @@ class PageData:
         """Adoption by tool and the licence funnel at the as-of day, released for the viewer:
         `tools` (one row per tool), `funnel` (licensed -> first use -> weekly -> habitual),
         `lower_bounds` (document keys that are lower bounds) and the `sources` they rest on."""
-        document = self._document()
+        document = loaders.tool_summary(*self._key, self.as_of)  # the document's tool keys
         tools = pl.DataFrame(document["tools"], schema=TOOLS_SCHEMA)
         funnel: dict[str, int | None] = dict(document["funnel"])
         if not self.full_access:
