@@ -74,6 +74,8 @@ def app_modules() -> list[str]:
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module)
                 names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    # Streamlit imports these itself at the first table it draws (about 0.8 s): once per server
+    names.update({"pandas", "pyarrow"})
     return sorted(names)
 
 
