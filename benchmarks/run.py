@@ -413,7 +413,7 @@ def size_section(size: str, files: ScenarioFiles, results: dict, runs: int) -> s
         f"{results['load'][0]}, after {results['load'][1]} on {os.cpu_count()} cores.",
         "",
         *TABLE_HEAD,
-        *ingest_rows(ingest),
+        *(ingest_rows(ingest) if ingest else previous_ingest_rows(size)),
         row(
             "metrics",
             Cell.of("`adoption metrics`", m_ours),
@@ -432,7 +432,9 @@ def size_section(size: str, files: ScenarioFiles, results: dict, runs: int) -> s
         + f"metrics ours {m_ours.values()}; pandas {m_ref.values()}.",
         "",
         *imports_lines(app),
-        ingest_line(ingest["report"], manifest) if ingest else "Ingest not rerun (`--reuse-db`).",
+        ingest_line(ingest["report"], manifest)
+        if ingest
+        else "Ingest not rerun (`--reuse-db`): its row is the previous run's.",
         "",
         agreement(metrics["mismatches"]),
     ]
@@ -454,6 +456,16 @@ def ingest_rows(ingest: dict | None) -> list[str]:
             yes(met),
         )
     ]
+
+
+def previous_ingest_rows(size: str, path: Path = RESULTS) -> list[str]:
+    """The ingest row of this size's section in the results file, marked as the previous run's
+    (a `--reuse-db` run measures no ingest but keeps its figures)."""
+    text = path.read_text() if path.exists() else ""
+    start, end = f"<!-- size:{size}:start -->", f"<!-- size:{size}:end -->"
+    section = text[text.index(start) : text.index(end)] if start in text and end in text else ""
+    rows = [line for line in section.splitlines() if line.startswith("| ingest")]
+    return [rows[0].replace("| ingest |", "| ingest (previous run) |", 1)] if rows else []
 
 
 def ingest_line(report: dict, manifest: dict) -> str:
@@ -518,7 +530,7 @@ def imports_lines(app: dict) -> list[str]:
         f"First renders are timed with the modules of app.py and the views already imported, as "
         f"on a running server, and every data cache cold; importing them took {number(wall)} s "
         f"wall, {number(cpu)} s CPU (median over every page process), paid once per server "
-        f"process (see the first open below), not per page.",
+        f"process (the first open above includes them), not per page.",
         "",
     ]
 
