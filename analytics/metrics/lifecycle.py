@@ -6,7 +6,7 @@ import datetime as dt
 
 import polars as pl
 
-from analytics.metrics.population import Basis, day_of, monday_of
+from analytics.metrics.population import Basis, day_of, monday_of, shared
 from analytics.metrics.retention import active_weeks
 
 
@@ -15,6 +15,7 @@ def week_range(first: dt.date, last: dt.date) -> pl.DataFrame:
     return pl.DataFrame({"week": pl.date_range(first, last, "1w", eager=True)})
 
 
+@shared
 def lifecycle_long(basis: Basis) -> pl.DataFrame:
     """One row per week from the first active week to D's week: new, returning, resurrecting,
     dormant (a positive count of people active the week before and not this week)."""

@@ -8,7 +8,10 @@ small pure function over it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 import polars as pl
 
@@ -72,11 +75,37 @@ class Basis:
     launch: dt.date | None  # L: the plan's first start, else the first day with events
     target_date: dt.date | None  # T: the setting, else L + 182 days
     unmatched: pl.DataFrame  # one row per unmatched user (with a roster only)
+    # results of `shared` functions of this basis (frozen frames, so safe to hand out twice);
+    # not an init field, so `dataclasses.replace` starts a new basis with an empty one
+    memo: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def eligible(self) -> pl.DataFrame:
         """One row per person eligible at D."""
         return self.people.filter(pl.col("eligible"))
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def shared(function: Callable[P, R]) -> Callable[P, R]:
+    """Compute a metric frame of a basis once per basis (and further arguments): retention and
+    lifecycle read the same active weeks, the document and the pages the same curves and daily
+    series. The first argument must be the Basis; the others hashable."""
+
+    @wraps(function)
+    def once(*args: P.args, **kwargs: P.kwargs) -> R:
+        basis = args[0]
+        assert isinstance(basis, Basis)
+        key = (function.__module__, function.__qualname__, args[1:], tuple(sorted(kwargs.items())))
+        if key not in basis.memo:
+            basis.memo[key] = function(*args, **kwargs)
+        return basis.memo[key]
+
+    return once
 
 
 def resolve_as_of(person_day: pl.DataFrame, as_of: dt.date | None) -> dt.date | None:

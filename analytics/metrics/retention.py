@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from analytics.metrics.population import ACTIVE, Basis, monday_of, week_of
+from analytics.metrics.population import ACTIVE, Basis, monday_of, shared, week_of
 
 
+@shared
 def active_weeks(basis: Basis) -> pl.DataFrame:
     """One row per population person per week (Monday) with an active event, up to D."""
     return (
@@ -17,6 +18,7 @@ def active_weeks(basis: Basis) -> pl.DataFrame:
     )
 
 
+@shared
 def retention_long(basis: Basis) -> pl.DataFrame:
     """One row per cohort week per week offset k up to D's week: size, active, rate."""
     weeks = active_weeks(basis).with_columns(cohort_week=pl.col("week").min().over("person_id"))

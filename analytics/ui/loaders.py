@@ -21,20 +21,35 @@ import streamlit as st
 from analytics.impact.data import read_survey
 from analytics.impact.survey import answers_with_team
 from analytics.impact.survey import person_barriers as person_barriers_of
-from analytics.metrics.active import adoption_series
-from analytics.metrics.champions import cohort_adoption, cohort_rows, teams_table
+from analytics.metrics.active import basis_series
+from analytics.metrics.champions import (
+    champions_summary,
+    cohort_adoption,
+    cohort_rows,
+    teams_table,
+)
 from analytics.metrics.curves import curves_table, first_use_table
-from analytics.metrics.document import document_from_basis, jsonable
+from analytics.metrics.document import document_from_basis, headline_document, jsonable
 from analytics.metrics.groups import adoption_by_group, training_and_trust_by_team
-from analytics.metrics.inputs import OUTREACH_SCHEMA, MetricInputs, conform, load_inputs
+from analytics.metrics.inputs import (
+    OUTREACH_SCHEMA,
+    ROSTER_SCHEMA,
+    MetricInputs,
+    conform,
+    load_inputs,
+    read_roster,
+    read_settings,
+)
 from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import Basis, prepare
 from analytics.metrics.retention import retention_long
 from analytics.metrics.tool_split import for_tool, population_sizes, tool_names
+from analytics.metrics.tools import tool_keys
 from analytics.metrics.trust import acceptance_weeks
 from analytics.metrics.waves import waves_table
 from analytics.outreach.effect import outcomes_with_owner
 from analytics.outreach.worklist import build_worklist, empty_worklist
+from analytics.settings import Settings
 from analytics.state import store
 from analytics.ui import access, dataviews
 
@@ -62,7 +77,12 @@ def with_tool(state: str, tool: str | None) -> str:
     return state if tool is None else f"{state}{TOOL_MARK}{tool}"
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading the data…")
+# The two large values (inputs: person_day and tool_day; the basis: one row per person plus
+# activity) are kept as shared objects (cache_resource), not pickled copies (cache_data): both
+# are frozen dataclasses of polars frames, never mutated, and pickling them cost about 1.1 s of
+# the Overview's first render at 10M events. Everything derived from them is small and cached
+# as data.
+@st.cache_resource(max_entries=4, show_spinner="Reading the data…")
 def inputs(db: str, version: int, state: str) -> MetricInputs:
     """Every metric input (person_day, roster, plan, settings, outreach), read once per version;
     with a tool in the key, restricted to that tool at the input (metrics.tool_split)."""
@@ -86,9 +106,18 @@ def tool_populations(db: str, version: int, state: str) -> tuple[dict[str, int],
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
+def settings(db: str, version: int, state: str) -> Settings:
+    """The settings (keyed on the state digest), read alone: a page without metrics needs its
+    thresholds, not person_day."""
+    return read_settings(Path(db))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
 def roster_identities(db: str, version: int, state: str) -> pl.DataFrame:
-    """The roster columns role resolution needs: one row per roster person."""
-    roster = inputs(db, version, state).roster
+    """The roster columns role resolution needs: one row per roster person. Read alone, not
+    through `inputs`: every page resolves the viewer, and pages without metrics (glossary,
+    data, settings) need no person_day."""
+    roster = _read(db, read_roster) if Path(db).exists() else conform(None, ROSTER_SCHEMA)
     return roster.select("user_id", "email", "role", "is_champion", "active")
 
 
@@ -130,7 +159,7 @@ def data_quality(db: str, version: int) -> dict[str, pl.DataFrame]:
 # Every loader below takes (db, version, state, as_of, ...) and returns full results.
 
 
-@st.cache_data(max_entries=16, show_spinner="Computing the metrics…")
+@st.cache_resource(max_entries=16, show_spinner="Computing the metrics…")
 def basis(db: str, version: int, state: str, as_of: dt.date | None) -> Basis:
     """The metrics' shared basis as of a day (one row per person plus activity); internal."""
     return prepare(inputs(db, version, state), as_of)
@@ -145,9 +174,30 @@ def document(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def headlines(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
+    """The document's headline keys only at a day (comparisons with an earlier day need no
+    weekly or per-person lists), JSON-ready."""
+    return jsonable(headline_document(basis(db, version, state, as_of)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def tool_summary(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
+    """The document's tool keys (SPEC 10: tools, funnel, lower bounds) at a day, JSON-ready,
+    without building the rest of the document."""
+    return jsonable(tool_keys(basis(db, version, state, as_of), inputs(db, version, state)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def champions_overall(db: str, version: int, state: str, as_of: dt.date | None) -> dict:
+    """The document's champions section without its per-team and per-person lists."""
+    summary = champions_summary(basis(db, version, state, as_of))
+    return jsonable({k: v for k, v in summary.items() if k != "teams"})
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def adoption_history(db: str, version: int, state: str, as_of: dt.date | None) -> pl.DataFrame:
     """One row per day from launch to as-of: eligible, dau, wau, mau, adoption_rate."""
-    return adoption_series(inputs(db, version, state), end=as_of)
+    return basis_series(basis(db, version, state, as_of))  # the shared basis: no second prepare
 
 
 # One row per ... of the population at D, each a pure metric function of the basis: waves
@@ -180,6 +230,8 @@ def basis_frame(
 def clear() -> None:
     """Drop every cached value (after an ingest, erasure or settings change in this process)."""
     st.cache_data.clear()
+    inputs.clear()
+    basis.clear()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

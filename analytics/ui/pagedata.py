@@ -91,7 +91,7 @@ class PageData:
     @cached_property
     def settings(self) -> Settings:
         """The typed settings in force (app state, defaults filled in)."""
-        return loaders.inputs(*self._key).settings
+        return loaders.settings(*self._key)
 
     @property
     def min_group(self) -> int:
@@ -106,9 +106,11 @@ class PageData:
     # ---- headlines ------------------------------------------------------------------------
 
     def headlines(self, day: dt.date | None = None) -> dict[str, Any]:
-        """The metrics document at a day (default: the as-of day), released for the viewer."""
+        """The metrics document's headline keys at a day (default: the as-of day), released for
+        the viewer: the organisation-level numbers (what `released_headlines` keeps), without the
+        weekly and per-person lists a page reads through its own frames."""
         day = day or self.as_of
-        document = loaders.document(*self._key, day)
+        document = loaders.headlines(*self._key, day)
         if self.full_access:
             return document
         people = self._frame("people", day)
@@ -201,7 +203,8 @@ class PageData:
 
     def active_days_histogram(self) -> pl.DataFrame:
         """People by number of active days in the last 28 (k = 1..28); small bins dropped."""
-        counts = frames.histogram_frame(self._document()["active_days_histogram"])
+        document = loaders.headlines(*self._key, self.as_of)
+        counts = frames.histogram_frame(document["active_days_histogram"])
         if self.full_access:
             return counts
         return released_bins(counts, count="people", min_size=self.min_group)
@@ -212,7 +215,10 @@ class PageData:
 
     def champion_summary(self) -> dict[str, Any]:
         """Organisation-wide champions, people per champion and coverage, released."""
-        document = self._document()
+        document = {
+            "champions": loaders.champions_overall(*self._key, self.as_of),
+            "population": loaders.headlines(*self._key, self.as_of)["population"],
+        }
         summary = {k: v for k, v in document["champions"].items() if k != "teams"}
         if self.full_access:
             return summary
@@ -471,7 +477,7 @@ class PageData:
         `tools` (one row per tool), `funnel` (licensed -> first use -> weekly -> habitual),
         `funnel_parts` (the same people as a partition: released as one, release.py),
         `lower_bounds` (document keys that are lower bounds) and the `sources` they rest on."""
-        document = self._document()
+        document = loaders.tool_summary(*self._key, self.as_of)  # the document's tool keys
         tools = pl.DataFrame(document["tools"], schema=TOOLS_SCHEMA)
         funnel: dict[str, int | None] = dict(document["funnel"])
         parts: dict[str, int | None] = dict(document["funnel_parts"])
