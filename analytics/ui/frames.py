@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from analytics.charts import line_frame
+from analytics.ingest.quarantine import without_folders
 from analytics.metrics.champions import TEAM_COLUMNS
 from analytics.metrics.document import doc_value
 
@@ -495,20 +496,39 @@ def report_row(report: Any) -> dict[str, Any]:
     """One ingest report (FileReport) as a flat table row, lists and dicts as text."""
     reasons = getattr(report, "quarantine_reasons", {}) or {}
     return {
-        "file": Path(str(report.file)).name,
+        "file": Path(str(report.file)).name,  # never the server's folder
         "kind": getattr(report, "kind", "events"),
         "status": report.status,
-        "error": report.error,
+        "error": without_folders(report.error),
         "read": report.read,
         "loaded": report.loaded,
         "duplicates": report.duplicates,
+        "already_quarantined": getattr(report, "already_quarantined", 0),
         "conflicts": report.conflicts,
         "quarantined": report.quarantined,
+        "fixed": getattr(report, "fixed", 0),
         "suppressed": report.suppressed,
         "quarantine_reasons": ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())),
         "date_order": report.date_order,
-        "warnings": "; ".join(map(str, report.warnings or [])),
+        "warnings": without_folders("; ".join(map(str, report.warnings or []))),
     }
+
+
+def added_nothing_lines(reports: pl.DataFrame) -> list[str]:
+    """One plain line per uploaded events file that added no event and no quarantine row."""
+    empty = reports.filter(
+        (pl.col("status") == "loaded")
+        & (pl.col("kind") == "events")
+        & (pl.col("loaded") == 0)
+        & (pl.col("quarantined") == 0)
+    )
+    return [
+        f"{name} added nothing new: it has no rows."
+        if read == 0
+        else f"{name} added nothing new: each of its {read:,} rows was already loaded, already "
+        "in quarantine or of an erased person."
+        for name, read in empty.select("file", "read").iter_rows()
+    ]
 
 
 # ---- settings ---------------------------------------------------------------------------------

@@ -308,6 +308,44 @@ LOG_COLUMNS = {
     "date_order": st.column_config.TextColumn("Date order"),
     "sha256": st.column_config.TextColumn("SHA-256", width="small"),
     "ingested_at": st.column_config.DatetimeColumn("Ingested (UTC)", format="YYYY-MM-DD HH:mm"),
+    "kind": st.column_config.TextColumn("Kind", width="small"),
+    "status": st.column_config.TextColumn("Status", width="small"),
+    "error": st.column_config.TextColumn("Error"),
+    "read": st.column_config.NumberColumn("Read", width="small"),
+    "loaded": st.column_config.NumberColumn("Loaded", width="small"),
+    "duplicates": st.column_config.NumberColumn("Duplicates", width="small"),
+    "already_quarantined": st.column_config.NumberColumn(
+        "Already in quarantine",
+        help="Of the duplicates: bad rows already in quarantine from an earlier upload",
+    ),
+    "conflicts": st.column_config.NumberColumn("Conflicts", width="small"),
+    "quarantined": st.column_config.NumberColumn("Quarantined", width="small"),
+    "fixed": st.column_config.NumberColumn(
+        "Fixed", width="small", help="Rows quarantined earlier that this file loaded"
+    ),
+    "suppressed": st.column_config.NumberColumn(
+        "Suppressed", width="small", help="Rows of erased people"
+    ),
+    "warnings": st.column_config.TextColumn("Warnings", width="large"),
+}
+UPLOAD_REPORT_ORDER = (  # the counts first, so they fit at 1440 px; texts after them
+    "file", "status", "read", "loaded", "duplicates", "already_quarantined", "quarantined",
+    "fixed", "suppressed", "conflicts", "error", "quarantine_reasons", "warnings", "date_order",
+    "kind",
+)  # fmt: skip
+QUARANTINED_HELP = (
+    "Rows in quarantine now: each bad line counted once, rows fixed by a later upload excluded"
+)
+QUARANTINE_COLUMNS = {
+    "file_name": st.column_config.TextColumn("File"),
+    "line_no": st.column_config.NumberColumn("Line", width="small"),
+    "reason": st.column_config.TextColumn("Reason"),
+    "raw": st.column_config.TextColumn("Raw row", width="large"),
+    "source": st.column_config.TextColumn("Source", width="small"),
+    "ingest_id": st.column_config.NumberColumn("Upload #", width="small"),
+    "fixed_at": st.column_config.DatetimeColumn("Fixed (UTC)", format="YYYY-MM-DD HH:mm"),
+    "fixed_by": st.column_config.TextColumn("Fixed by file"),
+    "rows": st.column_config.NumberColumn("In quarantine", width="small"),
 }
 
 
