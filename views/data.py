@@ -193,7 +193,7 @@ with quality_tab:
         with left:
             st.markdown("**Nulls per column of the events**")
             st.dataframe(
-                quality["nulls"],
+                frames.rates_as_percent(quality["nulls"]),
                 hide_index=True,
                 width="stretch",
                 column_config={"share": widgets.PERCENT},

@@ -83,11 +83,17 @@ CHANGE_ROWS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
 )
 
 
+def percent_text(value: float | None) -> str:
+    """A rate (0-1) as a whole percentage, the one precision of every view ("59%"); changes
+    between rates are points with one decimal (`_change`). Undefined is an em dash."""
+    return "—" if value is None else f"{value:.0%}"
+
+
 def _shown(value: Any, is_rate: bool) -> str:
-    """A value as table text: rates in percent with one decimal, counts with separators."""
+    """A value as table text: rates as whole percentages, counts with separators."""
     if value is None:
         return "—"
-    return f"{value:.1%}" if is_rate else f"{value:,}"
+    return percent_text(value) if is_rate else f"{value:,}"
 
 
 def _change(now: Any, then: Any, is_rate: bool) -> str:
@@ -238,7 +244,7 @@ def _last_wave_verdict(last: dict[str, Any], gate: float | None) -> Verdict:
 
 def _pct(value: float | None) -> str:
     """A rate as a whole percentage, or an em dash."""
-    return "—" if value is None else f"{value:.0%}"
+    return percent_text(value)
 
 
 def with_started(waves: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
@@ -512,6 +518,20 @@ def report_row(report: Any) -> dict[str, Any]:
         "date_order": report.date_order,
         "warnings": without_folders("; ".join(map(str, report.warnings or []))),
     }
+
+
+# Rates shown in tables (0-1 in every frame); `rates_as_percent` makes them whole percentages
+# for a `%.0f%%` column, the one precision rule of every view (docs/decisions.md, issue 10).
+RATE_KEYS = (
+    "coverage", "trained_rate", "untrained_rate", "acceptance_rate", "conversion_rate", "share",
+    "rate",
+)  # fmt: skip
+
+
+def rates_as_percent(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with each rate column (RATE_KEYS) as a whole percentage 0-100, for display."""
+    present = [name for name in RATE_KEYS if name in frame.columns]
+    return frame.with_columns((pl.col(name) * 100).round(0) for name in present)
 
 
 def added_nothing_lines(reports: pl.DataFrame) -> list[str]:

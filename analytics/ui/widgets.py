@@ -19,6 +19,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from analytics.db import DatabaseBusy
+from analytics.money import format_money
 from analytics.privacy.roles import (
     CHAMPION,
     LEADERSHIP,
@@ -30,6 +31,7 @@ from analytics.privacy.roles import (
 )
 from analytics.ui import access, loaders
 from analytics.ui.frames import md_escape as md_escape  # re-exported for pages
+from analytics.ui.frames import percent_text
 from analytics.ui.navigation import VIEWS_BY_NAME, may_open
 
 EMPTY_MESSAGE = "No events yet: load files on the Data page or run `adoption demo`."
@@ -219,12 +221,12 @@ def refusal_text(name: str) -> str:
     return "This page is not available to your role."
 
 
-def percent(value: float | None, digits: int = 0, *, hidden: str | None = None) -> str:
-    """A rate as a percentage for display; undefined shows as an em dash, or the `hidden` text
-    (e.g. "fewer than 5 people") where the data layer withheld it."""
+def percent(value: float | None, *, hidden: str | None = None) -> str:
+    """A rate as a whole percentage (frames.percent_text, one rule for every view); undefined
+    shows as an em dash, or the `hidden` text (e.g. "fewer than 5 people") where withheld."""
     if value is None:
         return hidden or "—"
-    return f"{value:.{digits}%}"
+    return percent_text(value)
 
 
 def count(value: int | None, *, hidden: str | None = None) -> str:
@@ -234,12 +236,13 @@ def count(value: int | None, *, hidden: str | None = None) -> str:
     return f"{value:,}"
 
 
-def money(value: float | None) -> str:
-    """A currency-free amount (the build cost's unit) with thousands separators."""
-    return "—" if value is None else f"{value:,.0f}"
+def money(value: float | None, currency: str) -> str:
+    """An amount in the `currency` setting's sign (analytics/money.py); undefined is a dash."""
+    return format_money(value, currency)
 
 
-PERCENT = st.column_config.NumberColumn(format="percent")
+RATE_FORMAT = "%.0f%%"  # a rate as a whole percentage (the frame via frames.rates_as_percent)
+PERCENT = st.column_config.NumberColumn(format=RATE_FORMAT)
 WAVE_COLUMNS = {
     "wave": st.column_config.NumberColumn("Wave", width="small"),
     "name": st.column_config.TextColumn("Name"),
@@ -269,7 +272,7 @@ TEAM_COLUMNS = {
     "members": st.column_config.NumberColumn("Eligible members"),
     "champions": st.column_config.NumberColumn("Champions"),
     "people_per_champion": st.column_config.NumberColumn("People per champion", format="%.1f"),
-    "coverage": st.column_config.NumberColumn("Coverage", format="percent"),
+    "coverage": st.column_config.NumberColumn("Coverage", format=RATE_FORMAT),
     "over_ratio": st.column_config.CheckboxColumn("Flagged"),
     "no_champion": st.column_config.CheckboxColumn("No champion"),
     "note": st.column_config.TextColumn("Note"),
@@ -279,11 +282,11 @@ DRIVER_COLUMNS = {
     "team": st.column_config.TextColumn("Team"),
     "eligible": st.column_config.NumberColumn("Eligible", width="small"),
     "trained": st.column_config.NumberColumn("Trained", width="small"),
-    "trained_rate": st.column_config.NumberColumn("Adoption, trained", format="percent"),
+    "trained_rate": st.column_config.NumberColumn("Adoption, trained", format=RATE_FORMAT),
     "untrained": st.column_config.NumberColumn("Not trained", width="small"),
-    "untrained_rate": st.column_config.NumberColumn("Adoption, not trained", format="percent"),
+    "untrained_rate": st.column_config.NumberColumn("Adoption, not trained", format=RATE_FORMAT),
     "feedback_people": st.column_config.NumberColumn("Gave feedback", width="small"),
-    "acceptance_rate": st.column_config.NumberColumn("Suggestions accepted", format="percent"),
+    "acceptance_rate": st.column_config.NumberColumn("Suggestions accepted", format=RATE_FORMAT),
     "lost_trust": st.column_config.NumberColumn("Lost trust", width="small"),
     "note": st.column_config.TextColumn("Note"),
     "suppressed": None,
@@ -375,7 +378,7 @@ PERSON_COLUMNS = {
     "segment": st.column_config.TextColumn("Segment"),
     "last_active_day": st.column_config.DateColumn("Last active"),
     "active_days_28": st.column_config.NumberColumn("Active days (28)"),
-    "acceptance_rate": st.column_config.NumberColumn("Acceptance", format="percent"),
+    "acceptance_rate": st.column_config.NumberColumn("Acceptance", format=RATE_FORMAT),
     "cohort_size": st.column_config.NumberColumn("Cohort size"),
 }
 
