@@ -66,8 +66,9 @@ def test_viewing_a_cohort_is_audited_once(open_page, tiny_db):
 
 def test_training_and_trust_by_team_on_the_tiny_database(open_page, tiny_db):
     # Nobody has a training date: 0 trained (no rate), all 6 of Team A untrained, 5 active
-    # (p05 never starts) -> 5/6, shown as a whole percentage: 83. Every active day carries 1 accepted and 0 rejected feedback:
-    # 5 people gave feedback in each team, acceptance 100%, nobody lost trust.
+    # (p05 never starts) -> 5/6, shown as a whole percentage: 83. Every active day carries 1
+    # accepted and 0 rejected feedback: 5 people gave feedback in each team, acceptance 100%,
+    # nobody lost trust.
     at = open_page("champions", tiny_db)
     no_exception(at)
     [drivers] = [d.value for d in at.dataframe if "untrained_rate" in d.value.columns]
