@@ -26,6 +26,7 @@ PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, GREY]
 TARGET = "#444444"
 LIGHT = "#9A9A9A"  # a reference line that must not compete with the target path
 FONT_SIZE = 15
+ROOM_FONT_SIZE = 20  # the Team meeting's charts, projected at 1920x1080 to a room
 HEIGHT = 340
 
 PERCENT = alt.Axis(format="%", grid=True)
@@ -43,15 +44,15 @@ Chart = (
 )  # every top-level chart Streamlit's st.altair_chart draws
 
 
-def projector(chart: Chart, *, height: int = HEIGHT) -> Chart:
+def projector(chart: Chart, *, height: int = HEIGHT, font_size: int = FONT_SIZE) -> Chart:
     """Large type and the shared palette, so a chart reads from the back of a meeting room."""
     return (
         chart.properties(height=height)
-        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE + 1, labelLimit=260)
+        .configure_axis(labelFontSize=font_size, titleFontSize=font_size + 1, labelLimit=260)
         .configure_legend(
-            labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=300
+            labelFontSize=font_size, titleFontSize=font_size, orient="bottom", labelLimit=300
         )
-        .configure_title(fontSize=FONT_SIZE + 4, anchor="start")
+        .configure_title(fontSize=font_size + 4, anchor="start")
         .configure_range(category=PALETTE)
         .configure_view(strokeWidth=0)
     )
@@ -64,6 +65,7 @@ def _target_rule(
     orient: str = "y",
     colour: str = TARGET,
     label_at: str = "start",
+    font_size: int = FONT_SIZE,
 ) -> alt.LayerChart:
     """A dashed horizontal (or vertical) line at a target value, labelled on the chart itself.
 
@@ -82,12 +84,12 @@ def _target_rule(
             baseline="bottom",
             dx=-4 if at_end else 4,
             dy=-4,
-            fontSize=FONT_SIZE,
+            fontSize=font_size,
             color=colour,
         ).encode(y="value:Q", x=alt.value("width") if at_end else alt.value(0), text="label:N")
     else:
         text = base.mark_text(
-            align="center", baseline="bottom", dy=-4, fontSize=FONT_SIZE, color=TARGET
+            align="center", baseline="bottom", dy=-4, fontSize=font_size, color=TARGET
         ).encode(x="value:Q", y=alt.value(0), text="label:N")
     return alt.LayerChart(layer=[rule, text])
 
@@ -211,9 +213,10 @@ def first_use_bars(first_use: pl.DataFrame) -> Chart:
         alt.Chart(first_use)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "days:O",
-                title="Days from the wave's start to first use",
+            x=alt.X(  # a number line in 7-day bins (not one category per day seen)
+                "days:Q",
+                bin=alt.Bin(step=7),
+                title="Days from the wave's start to first use (7-day bins)",
                 axis=alt.Axis(labelAngle=0),
             ),
             y=alt.Y("sum(people):Q", title="People", stack=True, axis=COUNT),
@@ -347,10 +350,12 @@ def team_bars(
     percent: bool = True,
     flag: str | None = None,
     flag_colour: str = VERMILLION,
+    font_size: int = FONT_SIZE,
 ) -> Chart:
     """One horizontal bar per team (sorted), a labelled target rule, flagged teams highlighted.
 
-    `teams`: one row per team: team, the `value` column and optionally a boolean `flag` column.
+    `teams`: one row per team: team, the `value` column and optionally a boolean `flag` column;
+    `font_size`: ROOM_FONT_SIZE for the Team meeting (bars grow with the type).
     """
     axis = PERCENT if percent else alt.Axis(grid=True)
     fmt = ".0%" if percent else ".1f"
@@ -367,14 +372,15 @@ def team_bars(
         color=colour,
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip(f"{value}:Q", format=fmt)],
     )
-    text = base.mark_text(align="left", dx=4, fontSize=FONT_SIZE).encode(
+    text = base.mark_text(align="left", dx=4, fontSize=font_size).encode(
         text=alt.Text(f"{value}:Q", format=fmt)
     )
     layers: list[alt.Chart | alt.LayerChart] = [bars, text]
     if target is not None:
-        layers.append(_target_rule(target, target_label, orient="x"))
+        layers.append(_target_rule(target, target_label, orient="x", font_size=font_size))
     rows = max(teams.height, 1)
-    return projector(alt.layer(*layers), height=max(160, 42 * rows))
+    row_height = round(42 * font_size / FONT_SIZE)
+    return projector(alt.layer(*layers), height=max(160, row_height * rows), font_size=font_size)
 
 
 def series_lines(

@@ -119,6 +119,7 @@ with log_tab:
             hide_index=True,
             width="stretch",
             column_config=widgets.LOG_COLUMNS,
+            column_order=widgets.LOG_ORDER,
             placeholder="—",
         )
 
@@ -196,11 +197,16 @@ with quality_tab:
                 frames.rates_as_percent(quality["nulls"]),
                 hide_index=True,
                 width="stretch",
-                column_config={"share": widgets.PERCENT},
+                column_config=widgets.QUALITY_COLUMNS,
             )
         with right:
             st.markdown("**Date orders seen**")
-            st.dataframe(quality["date_orders"], hide_index=True, width="stretch")
+            st.dataframe(
+                quality["date_orders"],
+                hide_index=True,
+                width="stretch",
+                column_config=widgets.QUALITY_COLUMNS,
+            )
             st.markdown("**Unmatched users** (in events, not on the roster: in no denominator)")
             if quality["unmatched"].is_empty():
                 st.caption("None.")
@@ -209,7 +215,7 @@ with quality_tab:
                     quality["unmatched"],
                     hide_index=True,
                     width="stretch",
-                    column_config=widgets.date_columns(quality["unmatched"]),
+                    column_config=widgets.QUALITY_COLUMNS,
                 )
 
 with erase_tab:

@@ -99,7 +99,8 @@ def null_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def date_orders(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Date orders inferred per file (day-first, month-first, unambiguous): one row per order."""
     return con.sql(
-        """SELECT coalesce(date_order, 'no ambiguous dates') AS date_order, count(*) AS files,
+        """SELECT coalesce(replace(date_order, '_', ' '), 'no ambiguous dates') AS date_order,
+                  count(*) AS files,
                   string_agg(file_name, ', ' ORDER BY file_name) AS file_names
            FROM ingest_log GROUP BY 1 ORDER BY files DESC"""
     ).pl()

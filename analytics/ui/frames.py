@@ -268,6 +268,7 @@ def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
     return waves.select(
         "wave",
         "name",
+        gate.alias("gate"),  # the verdict next to the name, never cut off at 1440 px
         "start",
         "size",
         "eligible",
@@ -276,7 +277,6 @@ def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
         "never_started",
         *(pl.col(c) * 100 for c in ("adoption_rate", "rate_2w", "rate_4w")),  # shown as 0-100
         "median_days_to_first_use",
-        gate.alias("gate"),
         "note",
     )
 

@@ -242,7 +242,6 @@ def money(value: float | None, currency: str) -> str:
 
 
 RATE_FORMAT = "%.0f%%"  # a rate as a whole percentage (the frame via frames.rates_as_percent)
-PERCENT = st.column_config.NumberColumn(format=RATE_FORMAT)
 WAVE_COLUMNS = {
     "wave": st.column_config.NumberColumn("Wave", width="small"),
     "name": st.column_config.TextColumn("Name"),
@@ -251,7 +250,7 @@ WAVE_COLUMNS = {
     "eligible": st.column_config.NumberColumn("Eligible", width="small"),
     "ever_used": st.column_config.NumberColumn("Ever used", width="small"),
     "active": st.column_config.NumberColumn("Active 28 d", width="small"),
-    "never_started": st.column_config.NumberColumn("Never started", width="small"),
+    "never_started": st.column_config.NumberColumn("Never started"),
     "adoption_rate": st.column_config.NumberColumn("Now", format="%.0f%%", width="small"),
     "rate_2w": st.column_config.NumberColumn("2 weeks", format="%.0f%%", width="small"),
     "rate_4w": st.column_config.NumberColumn("4 weeks", format="%.0f%%", width="small"),
@@ -261,7 +260,7 @@ WAVE_COLUMNS = {
         width="small",
         help="Median days from the wave's start to first use, among those who started",
     ),
-    "gate": st.column_config.TextColumn("Gate", width="small"),
+    "gate": st.column_config.TextColumn("Gate"),
     "note": st.column_config.TextColumn("Note"),
     "suppressed": None,
 }
@@ -322,7 +321,7 @@ LOG_COLUMNS = {
         help="Of the duplicates: bad rows already in quarantine from an earlier upload",
     ),
     "conflicts": st.column_config.NumberColumn("Conflicts", width="small"),
-    "quarantined": st.column_config.NumberColumn("Quarantined", width="small"),
+    "quarantined": st.column_config.NumberColumn("Quarantined"),
     "fixed": st.column_config.NumberColumn(
         "Fixed", width="small", help="Rows quarantined earlier that this file loaded"
     ),
@@ -330,6 +329,23 @@ LOG_COLUMNS = {
         "Suppressed", width="small", help="Rows of erased people"
     ),
     "warnings": st.column_config.TextColumn("Warnings", width="large"),
+}
+LOG_ORDER = (  # the ingest log: counts first (they fit at 1440 px), texts after them
+    "ingest_id", "file_name", "status", "read", "loaded", "duplicates", "quarantined",
+    "suppressed", "conflicts", "quarantine_reasons", "error", "warnings", "date_order",
+    "ingested_at", "sha256",
+)  # fmt: skip
+QUALITY_COLUMNS = {
+    "column": st.column_config.TextColumn("Column"),
+    "nulls": st.column_config.NumberColumn("Empty values"),
+    "share": st.column_config.NumberColumn("Share", format=RATE_FORMAT),
+    "date_order": st.column_config.TextColumn("Date order"),
+    "files": st.column_config.NumberColumn("Files", width="small"),
+    "file_names": st.column_config.TextColumn("File names", width="large"),
+    "user": st.column_config.TextColumn("User"),
+    "events": st.column_config.NumberColumn("Events", width="small"),
+    "first_day": st.column_config.DateColumn("First day", format="YYYY-MM-DD"),
+    "last_day": st.column_config.DateColumn("Last day", format="YYYY-MM-DD"),
 }
 UPLOAD_REPORT_ORDER = (  # the counts first, so they fit at 1440 px; texts after them
     "file", "status", "read", "loaded", "duplicates", "already_quarantined", "quarantined",
@@ -439,12 +455,26 @@ def table_height(rows: int) -> int:
     return 38 + 35 * max(rows, 1)
 
 
+# The Team meeting is projected at 1920x1080: its texts are set larger than the app's 16 px so
+# they read from the back of a room (static CSS on that page only, no user data).
+ROOM_CSS = """<style>
+[data-testid='stMain'] [data-testid='stMetricValue'] {font-size: 2.6rem;}
+[data-testid='stMain'] [class*='st-key-big_'] [data-testid='stMetricValue'] {
+    font-size: 4rem; line-height: 1.1;
+}
+[data-testid='stMain'] [data-testid='stMetricValue'] * {font-size: inherit;}
+[data-testid='stMain'] [data-testid='stMetricLabel'] p {font-size: 1.3rem;}
+[data-testid='stMain'] [data-testid='stMetricDelta'] {font-size: 1.3rem;}
+[data-testid='stMain'] .stMarkdown [data-testid='stMarkdownContainer'] p {font-size: 1.3rem;}
+[data-testid='stMain'] [data-testid='stCaptionContainer'] p {font-size: 1.15rem;}
+[data-testid='stMain'] h3 {font-size: 2rem;}
+</style>"""
+
+
 def big_numbers_style() -> None:
-    """Projector-sized metric values inside containers keyed `big_*` (static CSS, no user data)."""
-    st.html(
-        "<style>[class*='st-key-big_'] [data-testid='stMetricValue']"
-        "{font-size: 4rem; line-height: 1.1;}</style>"
-    )
+    """Projector-sized type on the Team meeting page (ROOM_CSS): big metric values in the
+    containers keyed `big_*`, and every label, caption and text above 20 px."""
+    st.html(ROOM_CSS)
 
 
 def download_csv(
