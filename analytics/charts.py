@@ -391,7 +391,9 @@ def series_lines(
     is_integer = dtype is not None and dtype.is_integer()
     x_type = "T" if dtype in (pl.Date, pl.Datetime) else "O" if is_integer else "Q"
     encoding: dict[str, object] = {
-        "x": alt.X(f"{x}:{x_type}", title=x.replace("_", " "), axis=alt.Axis(labelAngle=0)),
+        "x": alt.X(
+            f"{x}:{x_type}", title=x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=0)
+        ),
         "y": alt.Y(f"{y}:Q", title=y_title, axis=PERCENT if percent else alt.Axis()),
         "tooltip": [alt.Tooltip(c) for c in frame.columns][:6],
     }

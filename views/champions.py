@@ -124,7 +124,11 @@ with right:
         )
         st.caption(DEFINITIONS["acceptance_rate"] + " Per week.")
 st.dataframe(
-    frames.rates_as_percent(drivers),
+    frames.rates_as_percent(
+        drivers.drop("note")
+        if "note" in drivers.columns and drivers["note"].is_null().all()
+        else drivers
+    ),
     hide_index=True,
     width="stretch",
     column_config=widgets.DRIVER_COLUMNS,

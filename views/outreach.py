@@ -250,6 +250,9 @@ else:
     with left:
         st.altair_chart(conversion_chart(by_channel, "channel", "By channel"), width="stretch")
     with right:
+        by_segment = by_segment.with_columns(
+            pl.col("segment").replace_strict(PLAYBOOK_LABELS, default=pl.col("segment"))
+        )
         for table in (by_segment, by_owner):
             st.dataframe(
                 frames.rates_as_percent(table), hide_index=True, column_config=EFFECT_CONFIG
