@@ -87,6 +87,8 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={
+        **widgets.worded_columns(table),
+        "offset": st.column_config.NumberColumn("Periods later"),
         "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
         "rate": st.column_config.NumberColumn("Share back", format=widgets.RATE_FORMAT),
     },

@@ -368,6 +368,13 @@ QUARANTINE_COLUMNS = {
 }
 
 
+def worded_columns(frame: Any) -> dict[str, Any]:
+    """Every column headed by its name in words ('first_day' -> 'First day'), never snake_case."""
+    return {
+        name: st.column_config.Column(name.replace("_", " ").capitalize()) for name in frame.columns
+    }
+
+
 def date_columns(frame: Any) -> dict[str, Any]:
     """Date columns shown as dates (not midnight datetimes): config for every Date column."""
     import polars as pl
