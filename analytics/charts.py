@@ -102,7 +102,10 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Cha
 
     `lines`: one row per series per day: day (date), rate (0..1), series (one of ADOPTION_SERIES).
     """
-    scale = alt.Scale(domain=ADOPTION_SERIES, range=[BLUE, TARGET, ORANGE])
+    seen = set(lines["series"].unique().to_list()) if lines.height else set(ADOPTION_SERIES)
+    shown = [i for i, name in enumerate(ADOPTION_SERIES) if name in seen]  # legend: drawn only
+    domain = [ADOPTION_SERIES[i] for i in shown]
+    scale = alt.Scale(domain=domain, range=[[BLUE, TARGET, ORANGE][i] for i in shown])
     colour = alt.Color(
         "series:N",
         title=None,
@@ -112,7 +115,7 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Cha
     dash = alt.StrokeDash(
         "series:N",
         title=None,
-        scale=alt.Scale(domain=ADOPTION_SERIES, range=[[1, 0], [6, 4], [2, 3]]),
+        scale=alt.Scale(domain=domain, range=[[[1, 0], [6, 4], [2, 3]][i] for i in shown]),
     )
     base = alt.Chart(lines).encode(
         x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0)),
@@ -124,7 +127,7 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Cha
         tooltip=[
             alt.Tooltip("series:N", title="Series"),
             alt.Tooltip("day:T", title="Day", format="%Y-%m-%d"),
-            alt.Tooltip("rate:Q", title="Rate", format=".1%"),
+            alt.Tooltip("rate:Q", title="Rate", format=".0%"),
         ],
     )
     ends = lines.sort("day").group_by("series", maintain_order=True).last()
