@@ -270,8 +270,7 @@ def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
         "name",
         gate.alias("gate"),  # the verdict next to the name, never cut off at 1440 px
         "start",
-        "size",
-        "eligible",
+        "size",  # members; "eligible" left out: the wave's rates are over its members
         "ever_used",
         "active",
         "never_started",
