@@ -26,6 +26,7 @@ PALETTE = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, GREY]
 TARGET = "#444444"
 LIGHT = "#9A9A9A"  # a reference line that must not compete with the target path
 FONT_SIZE = 15
+ROOM_FONT_SIZE = 20  # the Team meeting's charts, projected at 1920x1080 to a room
 HEIGHT = 340
 
 PERCENT = alt.Axis(format="%", grid=True)
@@ -43,15 +44,15 @@ Chart = (
 )  # every top-level chart Streamlit's st.altair_chart draws
 
 
-def projector(chart: Chart, *, height: int = HEIGHT) -> Chart:
+def projector(chart: Chart, *, height: int = HEIGHT, font_size: int = FONT_SIZE) -> Chart:
     """Large type and the shared palette, so a chart reads from the back of a meeting room."""
     return (
         chart.properties(height=height)
-        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE + 1, labelLimit=260)
+        .configure_axis(labelFontSize=font_size, titleFontSize=font_size + 1, labelLimit=260)
         .configure_legend(
-            labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=300
+            labelFontSize=font_size, titleFontSize=font_size, orient="bottom", labelLimit=300
         )
-        .configure_title(fontSize=FONT_SIZE + 4, anchor="start")
+        .configure_title(fontSize=font_size + 4, anchor="start")
         .configure_range(category=PALETTE)
         .configure_view(strokeWidth=0)
     )
@@ -64,6 +65,7 @@ def _target_rule(
     orient: str = "y",
     colour: str = TARGET,
     label_at: str = "start",
+    font_size: int = FONT_SIZE,
 ) -> alt.LayerChart:
     """A dashed horizontal (or vertical) line at a target value, labelled on the chart itself.
 
@@ -82,12 +84,12 @@ def _target_rule(
             baseline="bottom",
             dx=-4 if at_end else 4,
             dy=-4,
-            fontSize=FONT_SIZE,
+            fontSize=font_size,
             color=colour,
         ).encode(y="value:Q", x=alt.value("width") if at_end else alt.value(0), text="label:N")
     else:
         text = base.mark_text(
-            align="center", baseline="bottom", dy=-4, fontSize=FONT_SIZE, color=TARGET
+            align="center", baseline="bottom", dy=-4, fontSize=font_size, color=TARGET
         ).encode(x="value:Q", y=alt.value(0), text="label:N")
     return alt.LayerChart(layer=[rule, text])
 
@@ -100,7 +102,10 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Cha
 
     `lines`: one row per series per day: day (date), rate (0..1), series (one of ADOPTION_SERIES).
     """
-    scale = alt.Scale(domain=ADOPTION_SERIES, range=[BLUE, TARGET, ORANGE])
+    seen = set(lines["series"].unique().to_list()) if lines.height else set(ADOPTION_SERIES)
+    shown = [i for i, name in enumerate(ADOPTION_SERIES) if name in seen]  # legend: drawn only
+    domain = [ADOPTION_SERIES[i] for i in shown]
+    scale = alt.Scale(domain=domain, range=[[BLUE, TARGET, ORANGE][i] for i in shown])
     colour = alt.Color(
         "series:N",
         title=None,
@@ -110,7 +115,7 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Cha
     dash = alt.StrokeDash(
         "series:N",
         title=None,
-        scale=alt.Scale(domain=ADOPTION_SERIES, range=[[1, 0], [6, 4], [2, 3]]),
+        scale=alt.Scale(domain=domain, range=[[[1, 0], [6, 4], [2, 3]][i] for i in shown]),
     )
     base = alt.Chart(lines).encode(
         x=alt.X("day:T", title=None, axis=alt.Axis(format="%b %d", labelAngle=0)),
@@ -122,7 +127,7 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Cha
         tooltip=[
             alt.Tooltip("series:N", title="Series"),
             alt.Tooltip("day:T", title="Day", format="%Y-%m-%d"),
-            alt.Tooltip("rate:Q", title="Rate", format=".1%"),
+            alt.Tooltip("rate:Q", title="Rate", format=".0%"),
         ],
     )
     ends = lines.sort("day").group_by("series", maintain_order=True).last()
@@ -211,9 +216,10 @@ def first_use_bars(first_use: pl.DataFrame) -> Chart:
         alt.Chart(first_use)
         .mark_bar()
         .encode(
-            x=alt.X(
-                "days:O",
-                title="Days from the wave's start to first use",
+            x=alt.X(  # a number line in 7-day bins (not one category per day seen)
+                "days:Q",
+                bin=alt.Bin(step=7),
+                title="Days from the wave's start to first use (7-day bins)",
                 axis=alt.Axis(labelAngle=0),
             ),
             y=alt.Y("sum(people):Q", title="People", stack=True, axis=COUNT),
@@ -348,12 +354,14 @@ def team_bars(
     flag: str | None = None,
     flag_colour: str = VERMILLION,
     inside_labels: bool = False,
+    font_size: int = FONT_SIZE,
 ) -> Chart:
     """One horizontal bar per team (sorted), a labelled target rule, flagged teams highlighted.
 
     `teams`: one row per team: team, the `value` column and optionally a boolean `flag` column.
     `inside_labels`: values in white inside the bar's end, with at most one decimal, so that
     the target rule never crosses them (the meeting pack's slide).
+    `font_size`: ROOM_FONT_SIZE for the Team meeting (bars grow with the type).
     """
     axis = PERCENT if percent else alt.Axis(grid=True)
     fmt = ".0%" if percent else ".1f"
@@ -372,16 +380,17 @@ def team_bars(
     )
     shown = ".1~%" if inside_labels and percent else fmt
     mark = (
-        base.mark_text(align="right", dx=-6, color="white", fontWeight="bold", fontSize=FONT_SIZE)
+        base.mark_text(align="right", dx=-6, color="white", fontWeight="bold", fontSize=font_size)
         if inside_labels
-        else base.mark_text(align="left", dx=4, fontSize=FONT_SIZE)
+        else base.mark_text(align="left", dx=4, fontSize=font_size)
     )
     text = mark.encode(text=alt.Text(f"{value}:Q", format=shown))
     layers: list[alt.Chart | alt.LayerChart] = [bars, text]
     if target is not None:
-        layers.append(_target_rule(target, target_label, orient="x"))
+        layers.append(_target_rule(target, target_label, orient="x", font_size=font_size))
     rows = max(teams.height, 1)
-    return projector(alt.layer(*layers), height=max(160, 42 * rows))
+    row_height = round(42 * font_size / FONT_SIZE)
+    return projector(alt.layer(*layers), height=max(160, row_height * rows), font_size=font_size)
 
 
 def series_lines(
@@ -392,7 +401,9 @@ def series_lines(
     is_integer = dtype is not None and dtype.is_integer()
     x_type = "T" if dtype in (pl.Date, pl.Datetime) else "O" if is_integer else "Q"
     encoding: dict[str, object] = {
-        "x": alt.X(f"{x}:{x_type}", title=x.replace("_", " "), axis=alt.Axis(labelAngle=0)),
+        "x": alt.X(
+            f"{x}:{x_type}", title=x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=0)
+        ),
         "y": alt.Y(f"{y}:Q", title=y_title, axis=PERCENT if percent else alt.Axis()),
         "tooltip": [alt.Tooltip(c) for c in frame.columns][:6],
     }

@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS quarantine (
     ingest_id BIGINT, file_name VARCHAR, line_no BIGINT, reason VARCHAR, raw VARCHAR,
     source VARCHAR, user_key VARCHAR
 );
+-- a quarantined row loaded later from a fixed file (analytics/ingest/quarantine.py)
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS fixed_at TIMESTAMP;
+ALTER TABLE quarantine ADD COLUMN IF NOT EXISTS fixed_by VARCHAR;  -- the fixing file's name
 CREATE TABLE IF NOT EXISTS ingest_log (
     ingest_id BIGINT PRIMARY KEY, file_name VARCHAR, sha256 VARCHAR, status VARCHAR,
     error VARCHAR, "read" BIGINT, loaded BIGINT, duplicates BIGINT, quarantined BIGINT,

@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic.json_schema import JsonDict
 
+from analytics.money import check_currency
+
 TABLE_HEADER = "| setting | default | bounds | meaning |"
 DATA, TARGETS, OUTREACH = "Data and ingest", "Targets and thresholds", "Outreach and privacy"
 DIGEST = "Digest, alerts and delivery"
@@ -124,6 +126,12 @@ class Settings(BaseModel):
         "value delivered is empty.",
         TARGETS,
         ge=0,
+    )
+    currency: str = _setting(
+        "USD",
+        "ISO 4217 code of the currency money is shown in (build cost, value delivered), for "
+        "example EUR or GBP.",
+        TARGETS,
     )
     dormant_days: int = _setting(
         14,
@@ -240,6 +248,12 @@ class Settings(BaseModel):
     def _known_timezone(cls, value: str) -> str:
         """Only IANA timezone names."""
         return check_timezone(value)
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _known_currency(cls, value: Any) -> Any:
+        """Only ISO 4217 codes the display table knows (analytics/money.py), upper-cased."""
+        return check_currency(value)
 
     @field_validator("target_date", mode="before")
     @classmethod

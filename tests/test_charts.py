@@ -162,3 +162,11 @@ def test_every_builder_has_tooltips_large_type_and_the_palette(chart):
 def test_empty_frames_still_make_a_chart():
     empty = pl.DataFrame(schema={"days": pl.Int64, "people": pl.Int64})
     assert charts.active_days_histogram(empty).to_dict()["mark"]["type"] == "bar"
+
+
+def test_adoption_legend_lists_only_the_lines_drawn():
+    # a champion's cohort has no target path and no forecast: the legend must not name them
+    lines = charts.line_frame(days(2), [0.1, 0.2], "Adoption rate")
+    line = charts.adoption_vs_target(lines, target_rate=0.7).to_dict()["layer"][0]
+    assert line["encoding"]["color"]["scale"]["domain"] == ["Adoption rate"]
+    assert line["encoding"]["strokeDash"]["scale"]["range"] == [[1, 0]]

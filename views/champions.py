@@ -42,7 +42,7 @@ widgets.headline(
 widgets.headline(
     top[2],
     "Coverage",
-    widgets.percent(summary["coverage"], 1, hidden=data.hidden),
+    widgets.percent(summary["coverage"], hidden=data.hidden),
     DEFINITIONS["coverage"],
 )
 team_table = data.teams()
@@ -85,7 +85,7 @@ with right:
     )
 st.caption("Flagged teams (over the ratio, or with members and no champion) are in vermillion.")
 st.dataframe(
-    shown,
+    frames.rates_as_percent(shown),
     hide_index=True,
     width="stretch",
     height=widgets.table_height(shown.height),
@@ -124,7 +124,11 @@ with right:
         )
         st.caption(DEFINITIONS["acceptance_rate"] + " Per week.")
 st.dataframe(
-    drivers,
+    frames.rates_as_percent(
+        drivers.drop("note")
+        if "note" in drivers.columns and drivers["note"].is_null().all()
+        else drivers
+    ),
     hide_index=True,
     width="stretch",
     column_config=widgets.DRIVER_COLUMNS,
@@ -144,7 +148,7 @@ if viewer.role == PRODUCT_MANAGER:
         db, viewer, VIEW_CHAMPIONS, {"teams": chosen, "as_of": context.as_of}, activity.height
     )
     st.dataframe(
-        activity,
+        frames.rates_as_percent(activity),
         hide_index=True,
         width="stretch",
         height=widgets.table_height(min(activity.height, 25)),
@@ -169,7 +173,7 @@ row = st.columns(len(counts))
 for column, (segment, number) in zip(row, counts.items(), strict=True):
     column.metric(segment, number, border=True)
 st.dataframe(
-    frames.cohort_display(cohort),
+    frames.rates_as_percent(frames.cohort_display(cohort)),
     hide_index=True,
     width="stretch",
     column_config=widgets.PERSON_COLUMNS,

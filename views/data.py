@@ -93,11 +93,14 @@ with upload_tab:
             st.error(f"{refused.height} file(s) refused; nothing of them was loaded (see below).")
         else:
             st.success("Every file was read; see where each row went below.")
+        for line in frames.added_nothing_lines(table):
+            st.info(line)
         st.dataframe(
             table,
             hide_index=True,
             width="stretch",
             column_config=widgets.LOG_COLUMNS,
+            column_order=widgets.UPLOAD_REPORT_ORDER,
             placeholder="—",
         )
 
@@ -107,14 +110,16 @@ with log_tab:
         st.info(widgets.EMPTY_MESSAGE)
     else:
         st.caption(
-            "One row per file ever ingested, newest first. read = loaded + duplicates + "
-            "quarantined + suppressed (rows of erased people)."
+            "One row per file ever ingested, newest first. Read = loaded + duplicates + "
+            "quarantined + suppressed (rows of erased people). Bad rows already in quarantine "
+            "from an earlier upload count as duplicates."
         )
         st.dataframe(
             log,
             hide_index=True,
             width="stretch",
             column_config=widgets.LOG_COLUMNS,
+            column_order=widgets.LOG_ORDER,
             placeholder="—",
         )
 
@@ -123,10 +128,15 @@ with quarantine_tab:
     if rows.is_empty():
         st.success("No quarantined rows.")
     else:
+        open_rows, fixed_rows = int(reasons["rows"].sum()), int(reasons["fixed"].sum())
         left, right = st.columns([1, 3])
         with left:
+            st.metric("Quarantined", f"{open_rows:,}", help=widgets.QUARANTINED_HELP)
+            st.metric("Fixed by a later upload", f"{fixed_rows:,}")
             st.caption("Rows per reason")
-            st.dataframe(reasons, hide_index=True, width="stretch")
+            st.dataframe(
+                reasons, hide_index=True, width="stretch", column_config=widgets.QUARANTINE_COLUMNS
+            )
         with right:
             chosen_reasons = st.multiselect(
                 "Reasons", reasons["reason"].to_list(), placeholder="All reasons", key="q_reasons"
@@ -135,10 +145,17 @@ with quarantine_tab:
             widgets.audit_once(
                 db, context.viewer, VIEW_QUARANTINE, {"reasons": chosen_reasons}, shown.height
             )
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(
+                shown,
+                hide_index=True,
+                width="stretch",
+                column_config=widgets.QUARANTINE_COLUMNS,
+                placeholder="—",
+            )
             st.caption(
-                "Raw rows exactly as read, with file and line. Fix them in the source and "
-                "ingest the file again: rows already loaded are not added twice."
+                "Raw rows exactly as read, with file and line, open ones first. Fix them in the "
+                "file and upload it again under the same name: each fixed line is marked fixed, "
+                "rows already loaded or already in quarantine are not added twice."
             )
             widgets.download_csv(
                 shown,
@@ -167,22 +184,29 @@ with quality_tab:
             ],
             strict=True,
         ):
-            column.metric(label, f"{totals[key]:,}")
+            helps = {"quarantined": widgets.QUARANTINED_HELP}
+            column.metric(label, f"{totals[key]:,}", help=helps.get(key))
         st.caption(
             "Conflicts: duplicates whose content differed from the first copy (the first is kept)."
+            " Quarantined: rows in quarantine now, as on the Quarantine tab."
         )
         left, right = st.columns(2)
         with left:
             st.markdown("**Nulls per column of the events**")
             st.dataframe(
-                quality["nulls"],
+                frames.rates_as_percent(quality["nulls"]),
                 hide_index=True,
                 width="stretch",
-                column_config={"share": widgets.PERCENT},
+                column_config=widgets.QUALITY_COLUMNS,
             )
         with right:
             st.markdown("**Date orders seen**")
-            st.dataframe(quality["date_orders"], hide_index=True, width="stretch")
+            st.dataframe(
+                quality["date_orders"],
+                hide_index=True,
+                width="stretch",
+                column_config=widgets.QUALITY_COLUMNS,
+            )
             st.markdown("**Unmatched users** (in events, not on the roster: in no denominator)")
             if quality["unmatched"].is_empty():
                 st.caption("None.")
@@ -191,7 +215,7 @@ with quality_tab:
                     quality["unmatched"],
                     hide_index=True,
                     width="stretch",
-                    column_config=widgets.date_columns(quality["unmatched"]),
+                    column_config=widgets.QUALITY_COLUMNS,
                 )
 
 with erase_tab:

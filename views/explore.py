@@ -83,12 +83,14 @@ if table.is_empty():
     st.stop()
 st.altair_chart(frames.insight_chart(kind, table), width="stretch")
 st.dataframe(
-    table,
+    frames.rates_as_percent(table),
     hide_index=True,
     width="stretch",
     column_config={
+        **widgets.worded_columns(table),
+        "offset": st.column_config.NumberColumn("Periods later"),
         "period_start": st.column_config.DateColumn("Period start", format="YYYY-MM-DD"),
-        "rate": st.column_config.NumberColumn("Share back", format="percent"),
+        "rate": st.column_config.NumberColumn("Share back", format=widgets.RATE_FORMAT),
     },
 )
 widgets.download_csv(

@@ -63,7 +63,11 @@ counts = frames.segment_counts(cohort)
 for column, (segment, number) in zip(st.columns(len(counts)), counts.items(), strict=True):
     column.metric(segment, number, border=True)
 st.dataframe(
-    cohort, hide_index=True, width="stretch", column_config=widgets.PERSON_COLUMNS, placeholder="—"
+    frames.rates_as_percent(cohort),
+    hide_index=True,
+    width="stretch",
+    column_config=widgets.PERSON_COLUMNS,
+    placeholder="—",
 )
 widgets.link_to_view(
     "views/outreach.py",

@@ -40,7 +40,7 @@ from analytics.privacy import (
     audit_view,
 )
 from analytics.state import store
-from analytics.ui import widgets
+from analytics.ui import frames, widgets
 from analytics.ui.pagedata import open_view, refresh
 
 TABLE_CONFIG = {
@@ -61,7 +61,7 @@ EFFECT_CONFIG = {
     "contacts": st.column_config.NumberColumn("Contacts"),
     "converted": st.column_config.NumberColumn("Converted"),
     "pending": st.column_config.NumberColumn("Pending"),
-    "conversion_rate": st.column_config.NumberColumn("Conversion", format="percent"),
+    "conversion_rate": st.column_config.NumberColumn("Conversion", format=widgets.RATE_FORMAT),
 }
 CONTACT_CONFIG = {
     "name": st.column_config.TextColumn("Person"),
@@ -250,8 +250,13 @@ else:
     with left:
         st.altair_chart(conversion_chart(by_channel, "channel", "By channel"), width="stretch")
     with right:
-        st.dataframe(by_segment, hide_index=True, column_config=EFFECT_CONFIG)
-        st.dataframe(by_owner, hide_index=True, column_config=EFFECT_CONFIG)
+        by_segment = by_segment.with_columns(
+            pl.col("segment").replace_strict(PLAYBOOK_LABELS, default=pl.col("segment"))
+        )
+        for table in (by_segment, by_owner):
+            st.dataframe(
+                frames.rates_as_percent(table), hide_index=True, column_config=EFFECT_CONFIG
+            )
     recent = with_names(
         with_names(outcomes, "owner", names).with_columns(name=pl.col("person_id")),
         "name",

@@ -45,7 +45,7 @@ top = st.columns(4)
 widgets.headline(
     top[0],
     "Adoption rate",
-    widgets.percent(rate, 1, hidden=data.hidden),
+    widgets.percent(rate, hidden=data.hidden),
     DEFINITIONS["adoption_rate"],
     delta=delta(("adoption_rate",), as_percent=True),
     note=LOWER_BOUND if "adoption_rate" in bounds else None,
@@ -53,7 +53,7 @@ widgets.headline(
 widgets.headline(
     top[1],
     "Target path today",
-    widgets.percent(path_rate, 1),
+    widgets.percent(path_rate),
     DEFINITIONS["path_rate"].format(
         rate=widgets.percent(target["rate"]), date=target["date"] or "—"
     ),
@@ -62,13 +62,13 @@ widgets.headline(
 widgets.headline(
     top[2],
     f"Forecast at {target['date'] or 'target date'}",
-    widgets.percent(target["forecast_rate"], 1, hidden=data.hidden),
+    widgets.percent(target["forecast_rate"], hidden=data.hidden),
     DEFINITIONS["forecast_rate"],
 )
 widgets.headline(
     top[3],
     "Value delivered",
-    widgets.money(doc["value_delivered"]),
+    widgets.money(doc["value_delivered"], data.settings.currency),
     DEFINITIONS["value_delivered"]
     if doc["value_delivered"] is not None
     else "Set the build cost on the Settings page to see the value delivered.",

@@ -39,7 +39,7 @@ left, right = st.columns([1, 3])
 widgets.headline(
     left,
     "Stickiness (DAU ÷ MAU)",
-    widgets.percent(doc["stickiness"], 1, hidden=data.hidden),
+    widgets.percent(doc["stickiness"], hidden=data.hidden),
     DEFINITIONS["stickiness"],
 )
 with right:

@@ -93,6 +93,7 @@ if visible.height:
             target_label=f"Target {widgets.percent(doc['target']['rate'])}",
             flag="reached",
             flag_colour=charts.GREEN,
+            font_size=charts.ROOM_FONT_SIZE,
         ),
         width="stretch",
     )
@@ -103,8 +104,13 @@ st.dataframe(
     width="stretch",
     height=widgets.table_height(board.height),
     column_config=widgets.BOARD_COLUMNS,
-    placeholder="",
+    placeholder="—",
 )
+if "ever_used" in board.columns and board["ever_used"].is_null().any():
+    st.caption(
+        f"A dash in “Ever used” and “Never started”: one of the two would count fewer than "
+        f"{min_group} people, so neither is shown (nobody can be singled out in the room)."
+    )
 hidden = board.filter(pl.col("suppressed"))["team"].to_list()
 if hidden:
     st.caption(

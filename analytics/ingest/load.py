@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from analytics.db import bump_ingest_version, execute, scalar, transaction
+from analytics.ingest import quarantine
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
 from analytics.ingest.report import FileReport
@@ -218,6 +219,7 @@ def load_parsed_file(
     with transaction(con):
         ingest_id = next_ingest_id(con)
         _stage(con, parsed.rows)
+        already = quarantine.set_aside_known(con)
         counts = _outcome_counts(con)
         conflicts, examples = _conflicts(con)
         notes = [parsed.date_order_note] if parsed.date_order_note else []
@@ -225,7 +227,8 @@ def load_parsed_file(
             file=str(parsed.path),
             read=parsed.rows.height,
             loaded=counts.get("loaded", 0),
-            duplicates=counts.get("duplicate", 0),
+            duplicates=counts.get("duplicate", 0) + already,
+            already_quarantined=already,
             quarantined=counts.get("quarantined", 0),
             suppressed=counts.get("suppressed", 0),
             quarantine_reasons=_reason_counts(con),
@@ -236,6 +239,8 @@ def load_parsed_file(
         if not report.balanced():
             raise AssertionError(f"{file_name}: rows read do not balance: {report.to_json()}")
         execute(con, INSERT_EVENTS_SQL, [file_name, ingest_id])
+        report.fixed = quarantine.mark_fixed(con, file_name=file_name, at=ingest_time)
+        report.warnings += quarantine.notes(already=already, fixed=report.fixed)
         execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
         write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
         execute(con, "DROP TABLE staged")

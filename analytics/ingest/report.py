@@ -40,6 +40,8 @@ class FileReport:
     kind: str = "events"  # "events" | "roster" | "plan" | "kpis" | "survey"; not in the JSON
     preset: str | None = None  # a vendor preset (SPEC 10): the JSON adds preset and revisions
     revisions: int = 0  # loaded rows that replaced a stored row of the same key (vendor files)
+    already_quarantined: int = 0  # of `duplicates`: rows already in quarantine; not in the JSON
+    fixed: int = 0  # earlier quarantined rows this file loaded (ingest/quarantine.py); not in JSON
 
     @classmethod
     def refused(cls, file: str, error: str, *, kind: str = "events") -> FileReport:

@@ -23,8 +23,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "team",
     "wave",
     "playbook",
+    "owner_name",  # before the long texts, so it is on screen at 1440 px
     "reason",
-    "owner_name",
     "next_step",
     "contacted_recently",
     "last_contacted_on",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from analytics.ingest.quarantine import FOLDER_PATTERN
+
 EVENT_COLUMNS = (
     "source",
     "event_id",
@@ -30,31 +32,54 @@ def day_range(con: duckdb.DuckDBPyConnection) -> tuple[object, object]:
 def ingest_log(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per ingested (or refused) file, newest first."""
     return con.sql(
-        r"""SELECT ingest_id, file_name, status, error, "read", loaded, duplicates, quarantined,
+        r"""SELECT ingest_id, file_name, status, regexp_replace(error, ?, '\1', 'g') AS error,
+                  "read", loaded, duplicates, quarantined,
                   suppressed, conflicts,
                   regexp_replace(coalesce(quarantine_reasons, ''), '[{}"\[\]]', '', 'g')
                       AS quarantine_reasons,
                   date_order,
-                  regexp_replace(coalesce(warnings, ''), '^\[\]$|^\[|\]$', '', 'g') AS warnings,
+                  regexp_replace(
+                      regexp_replace(coalesce(warnings, ''), '^\[\]$|^\[|\]$', '', 'g'),
+                      ?, '\1', 'g') AS warnings,
                   ingested_at, sha256
-           FROM ingest_log ORDER BY ingest_id DESC"""
+           FROM ingest_log ORDER BY ingest_id DESC""",
+        params=[FOLDER_PATTERN, FOLDER_PATTERN],
     ).pl()
 
 
 def quarantine(con: duckdb.DuckDBPyConnection, *, limit: int = 5000) -> pl.DataFrame:
-    """Quarantined rows with reason and raw text: one row per quarantined line (capped)."""
+    """Quarantined rows with reason, raw text and when a later upload fixed them: one row per
+    quarantined line (open ones first, capped)."""
+    fixed = _fixed_columns(con)
     return con.sql(
-        """SELECT file_name, line_no, reason, raw, source, ingest_id
-           FROM quarantine ORDER BY ingest_id DESC, file_name, line_no LIMIT ?""",
+        f"""SELECT file_name, line_no, reason, raw, source, ingest_id, {fixed}
+            FROM quarantine
+            ORDER BY fixed_at IS NOT NULL, ingest_id DESC, file_name, line_no LIMIT ?""",
         params=[limit],
     ).pl()
 
 
 def quarantine_reasons(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """How many rows are quarantined for each reason: one row per reason."""
+    """Rows in quarantine now (`rows`) and fixed by a later upload (`fixed`): one row per reason."""
+    fixed = _fixed_columns(con)
     return con.sql(
-        "SELECT reason, count(*) AS rows FROM quarantine GROUP BY reason ORDER BY rows DESC"
+        f"""SELECT reason, count(*) FILTER (WHERE fixed_at IS NULL) AS rows,
+                   count(*) FILTER (WHERE fixed_at IS NOT NULL) AS fixed
+            FROM (SELECT reason, {fixed} FROM quarantine)
+            GROUP BY reason ORDER BY rows DESC, fixed DESC, reason"""
     ).pl()
+
+
+def _fixed_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """`fixed_at, fixed_by` of the quarantine, or nulls on a database created before them (the
+    app opens read-only, so only a writable open adds the columns)."""
+    sql = (
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'quarantine' AND column_name = 'fixed_at'"
+    )
+    if con.execute(sql).fetchall()[0][0]:
+        return "fixed_at, fixed_by"
+    return "NULL::TIMESTAMP AS fixed_at, NULL::VARCHAR AS fixed_by"
 
 
 def null_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -74,21 +99,24 @@ def null_counts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def date_orders(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Date orders inferred per file (day-first, month-first, unambiguous): one row per order."""
     return con.sql(
-        """SELECT coalesce(date_order, 'no ambiguous dates') AS date_order, count(*) AS files,
+        """SELECT coalesce(replace(date_order, '_', ' '), 'no ambiguous dates') AS date_order,
+                  count(*) AS files,
                   string_agg(file_name, ', ' ORDER BY file_name) AS file_names
            FROM ingest_log GROUP BY 1 ORDER BY files DESC"""
     ).pl()
 
 
 def duplicate_totals(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Totals over the ingest log: read, loaded, duplicates, conflicts, quarantined, suppressed."""
+    """Totals over the ingest log (read, loaded, duplicates, conflicts, suppressed) and the rows
+    in quarantine now (`quarantined`: the Quarantine tab's number, fixed rows excluded)."""
     return con.sql(
-        """SELECT coalesce(sum("read"), 0) AS "read", coalesce(sum(loaded), 0) AS loaded,
-                  coalesce(sum(duplicates), 0) AS duplicates,
-                  coalesce(sum(conflicts), 0) AS conflicts,
-                  coalesce(sum(quarantined), 0) AS quarantined,
-                  coalesce(sum(suppressed), 0) AS suppressed
-           FROM ingest_log"""
+        f"""SELECT coalesce(sum("read"), 0) AS "read", coalesce(sum(loaded), 0) AS loaded,
+                   coalesce(sum(duplicates), 0) AS duplicates,
+                   coalesce(sum(conflicts), 0) AS conflicts,
+                   (SELECT count(*) FROM (SELECT {_fixed_columns(con)} FROM quarantine)
+                    WHERE fixed_at IS NULL) AS quarantined,
+                   coalesce(sum(suppressed), 0) AS suppressed
+            FROM ingest_log"""
     ).pl()
 
 

@@ -42,8 +42,8 @@ DEFINITIONS: dict[str, str] = {
     "champion.",
     "people_per_champion": "Eligible non-champions ÷ eligible champions (target: at most "
     "{ratio} people per champion).",
-    "leadership": "Adoption rate (MAU ÷ eligible) among people whose roster role is executive, "
-    "resp. manager.",
+    "leadership": "Adoption rate (MAU ÷ eligible) among the people with this roster role "
+    "(executive or manager).",
     "acceptance_rate": "Accepted ÷ (accepted + rejected) AI suggestions, over all feedback up to "
     "the as-of day.",
     "lost_trust": "Eligible people whose last 3 feedback events were rejections and who are now "

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from analytics.charts import line_frame
+from analytics.ingest.quarantine import without_folders
 from analytics.metrics.champions import TEAM_COLUMNS
 from analytics.metrics.document import doc_value
 
@@ -82,11 +83,17 @@ CHANGE_ROWS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
 )
 
 
+def percent_text(value: float | None) -> str:
+    """A rate (0-1) as a whole percentage, the one precision of every view ("59%"); changes
+    between rates are points with one decimal (`_change`). Undefined is an em dash."""
+    return "—" if value is None else f"{value:.0%}"
+
+
 def _shown(value: Any, is_rate: bool) -> str:
-    """A value as table text: rates in percent with one decimal, counts with separators."""
+    """A value as table text: rates as whole percentages, counts with separators."""
     if value is None:
         return "—"
-    return f"{value:.1%}" if is_rate else f"{value:,}"
+    return percent_text(value) if is_rate else f"{value:,}"
 
 
 def _change(now: Any, then: Any, is_rate: bool) -> str:
@@ -237,7 +244,7 @@ def _last_wave_verdict(last: dict[str, Any], gate: float | None) -> Verdict:
 
 def _pct(value: float | None) -> str:
     """A rate as a whole percentage, or an em dash."""
-    return "—" if value is None else f"{value:.0%}"
+    return percent_text(value)
 
 
 def with_started(waves: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
@@ -261,15 +268,14 @@ def waves_display(waves: pl.DataFrame) -> pl.DataFrame:
     return waves.select(
         "wave",
         "name",
+        gate.alias("gate"),  # the verdict next to the name, never cut off at 1440 px
         "start",
-        "size",
-        "eligible",
+        "size",  # members; "eligible" left out: the wave's rates are over its members
         "ever_used",
         "active",
         "never_started",
         *(pl.col(c) * 100 for c in ("adoption_rate", "rate_2w", "rate_4w")),  # shown as 0-100
         "median_days_to_first_use",
-        gate.alias("gate"),
         "note",
     )
 
@@ -495,20 +501,53 @@ def report_row(report: Any) -> dict[str, Any]:
     """One ingest report (FileReport) as a flat table row, lists and dicts as text."""
     reasons = getattr(report, "quarantine_reasons", {}) or {}
     return {
-        "file": Path(str(report.file)).name,
+        "file": Path(str(report.file)).name,  # never the server's folder
         "kind": getattr(report, "kind", "events"),
         "status": report.status,
-        "error": report.error,
+        "error": without_folders(report.error),
         "read": report.read,
         "loaded": report.loaded,
         "duplicates": report.duplicates,
+        "already_quarantined": getattr(report, "already_quarantined", 0),
         "conflicts": report.conflicts,
         "quarantined": report.quarantined,
+        "fixed": getattr(report, "fixed", 0),
         "suppressed": report.suppressed,
         "quarantine_reasons": ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items())),
         "date_order": report.date_order,
-        "warnings": "; ".join(map(str, report.warnings or [])),
+        "warnings": without_folders("; ".join(map(str, report.warnings or []))),
     }
+
+
+# Rates shown in tables (0-1 in every frame); `rates_as_percent` makes them whole percentages
+# for a `%.0f%%` column, the one precision rule of every view (docs/decisions.md, issue 10).
+RATE_KEYS = (
+    "coverage", "trained_rate", "untrained_rate", "acceptance_rate", "conversion_rate", "share",
+    "rate",
+)  # fmt: skip
+
+
+def rates_as_percent(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with each rate column (RATE_KEYS) as a whole percentage 0-100, for display."""
+    present = [name for name in RATE_KEYS if name in frame.columns]
+    return frame.with_columns((pl.col(name) * 100).round(0) for name in present)
+
+
+def added_nothing_lines(reports: pl.DataFrame) -> list[str]:
+    """One plain line per uploaded events file that added no event and no quarantine row."""
+    empty = reports.filter(
+        (pl.col("status") == "loaded")
+        & (pl.col("kind") == "events")
+        & (pl.col("loaded") == 0)
+        & (pl.col("quarantined") == 0)
+    )
+    return [
+        f"{name} added nothing new: it has no rows."
+        if read == 0
+        else f"{name} added nothing new: each of its {read:,} rows was already loaded, already "
+        "in quarantine or of an erased person."
+        for name, read in empty.select("file", "read").iter_rows()
+    ]
 
 
 # ---- settings ---------------------------------------------------------------------------------

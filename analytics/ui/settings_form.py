@@ -21,12 +21,18 @@ from analytics.settings import SettingField, setting_fields
 CUSTOM_INPUTS = frozenset({"timezone", "passive_events", "message_templates"})
 
 
+# Words of setting names written as people write them ("smtp_tls" reads "SMTP TLS").
+ACRONYMS = {"mb": "MB", "smtp": "SMTP", "tls": "TLS", "url": "URL", "duckdb": "DuckDB"}
+
+
 def label_of(field: SettingField) -> str:
-    """A form label from the field name and unit: 'Dormant days (days)' reads 'Dormant days'."""
-    words = field.name.replace("_", " ").capitalize()
+    """A form label from the field name and unit: 'Dormant days (days)' reads 'Dormant days',
+    'max_upload_mb' reads 'Max upload MB'."""
+    words = " ".join(ACRONYMS.get(w, w) for w in field.name.split("_"))
+    words = words[0].upper() + words[1:]
     if field.unit == "rate":
         return f"{words} (%)"
-    if field.unit and field.unit not in words.lower():
+    if field.unit and field.unit.lower() not in words.lower():
         return f"{words} ({field.unit})"
     return words
 
@@ -74,6 +80,8 @@ def setting_input(field: SettingField, value: Any, *, key: str) -> Any:
             help=help_text,
             key=key,
         )
+    if kind is bool:
+        return st.checkbox(label, value=bool(value), help=help_text, key=key)
     if kind is dt.date:
         return st.date_input(label, value=value, help=help_text, key=key)
     if kind is str:

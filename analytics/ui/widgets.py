@@ -19,6 +19,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from analytics.db import DatabaseBusy
+from analytics.money import format_money
 from analytics.privacy.release import released_tools
 from analytics.privacy.roles import (
     CHAMPION,
@@ -31,6 +32,7 @@ from analytics.privacy.roles import (
 )
 from analytics.ui import access, loaders
 from analytics.ui.frames import md_escape as md_escape  # re-exported for pages
+from analytics.ui.frames import percent_text
 from analytics.ui.navigation import VIEWS_BY_NAME, may_open
 
 EMPTY_MESSAGE = "No events yet: load files on the Data page or run `adoption demo`."
@@ -256,12 +258,12 @@ def refusal_text(name: str) -> str:
     return "This page is not available to your role."
 
 
-def percent(value: float | None, digits: int = 0, *, hidden: str | None = None) -> str:
-    """A rate as a percentage for display; undefined shows as an em dash, or the `hidden` text
-    (e.g. "fewer than 5 people") where the data layer withheld it."""
+def percent(value: float | None, *, hidden: str | None = None) -> str:
+    """A rate as a whole percentage (frames.percent_text, one rule for every view); undefined
+    shows as an em dash, or the `hidden` text (e.g. "fewer than 5 people") where withheld."""
     if value is None:
         return hidden or "—"
-    return f"{value:.{digits}%}"
+    return percent_text(value)
 
 
 def count(value: int | None, *, hidden: str | None = None) -> str:
@@ -271,12 +273,12 @@ def count(value: int | None, *, hidden: str | None = None) -> str:
     return f"{value:,}"
 
 
-def money(value: float | None) -> str:
-    """A currency-free amount (the build cost's unit) with thousands separators."""
-    return "—" if value is None else f"{value:,.0f}"
+def money(value: float | None, currency: str) -> str:
+    """An amount in the `currency` setting's sign (analytics/money.py); undefined is a dash."""
+    return format_money(value, currency)
 
 
-PERCENT = st.column_config.NumberColumn(format="percent")
+RATE_FORMAT = "%.0f%%"  # a rate as a whole percentage (the frame via frames.rates_as_percent)
 WAVE_COLUMNS = {
     "wave": st.column_config.NumberColumn("Wave", width="small"),
     "name": st.column_config.TextColumn("Name"),
@@ -285,7 +287,7 @@ WAVE_COLUMNS = {
     "eligible": st.column_config.NumberColumn("Eligible", width="small"),
     "ever_used": st.column_config.NumberColumn("Ever used", width="small"),
     "active": st.column_config.NumberColumn("Active 28 d", width="small"),
-    "never_started": st.column_config.NumberColumn("Never started", width="small"),
+    "never_started": st.column_config.NumberColumn("Never started"),
     "adoption_rate": st.column_config.NumberColumn("Now", format="%.0f%%", width="small"),
     "rate_2w": st.column_config.NumberColumn("2 weeks", format="%.0f%%", width="small"),
     "rate_4w": st.column_config.NumberColumn("4 weeks", format="%.0f%%", width="small"),
@@ -295,7 +297,7 @@ WAVE_COLUMNS = {
         width="small",
         help="Median days from the wave's start to first use, among those who started",
     ),
-    "gate": st.column_config.TextColumn("Gate", width="small"),
+    "gate": st.column_config.TextColumn("Gate"),
     "note": st.column_config.TextColumn("Note"),
     "suppressed": None,
 }
@@ -306,7 +308,7 @@ TEAM_COLUMNS = {
     "members": st.column_config.NumberColumn("Eligible members"),
     "champions": st.column_config.NumberColumn("Champions"),
     "people_per_champion": st.column_config.NumberColumn("People per champion", format="%.1f"),
-    "coverage": st.column_config.NumberColumn("Coverage", format="percent"),
+    "coverage": st.column_config.NumberColumn("Coverage", format=RATE_FORMAT),
     "over_ratio": st.column_config.CheckboxColumn("Flagged"),
     "no_champion": st.column_config.CheckboxColumn("No champion"),
     "note": st.column_config.TextColumn("Note"),
@@ -316,11 +318,11 @@ DRIVER_COLUMNS = {
     "team": st.column_config.TextColumn("Team"),
     "eligible": st.column_config.NumberColumn("Eligible", width="small"),
     "trained": st.column_config.NumberColumn("Trained", width="small"),
-    "trained_rate": st.column_config.NumberColumn("Adoption, trained", format="percent"),
+    "trained_rate": st.column_config.NumberColumn("Adoption, trained", format=RATE_FORMAT),
     "untrained": st.column_config.NumberColumn("Not trained", width="small"),
-    "untrained_rate": st.column_config.NumberColumn("Adoption, not trained", format="percent"),
+    "untrained_rate": st.column_config.NumberColumn("Adoption, not trained", format=RATE_FORMAT),
     "feedback_people": st.column_config.NumberColumn("Gave feedback", width="small"),
-    "acceptance_rate": st.column_config.NumberColumn("Suggestions accepted", format="percent"),
+    "acceptance_rate": st.column_config.NumberColumn("Suggestions accepted", format=RATE_FORMAT),
     "lost_trust": st.column_config.NumberColumn("Lost trust", width="small"),
     "note": st.column_config.TextColumn("Note"),
     "suppressed": None,
@@ -345,7 +347,69 @@ LOG_COLUMNS = {
     "date_order": st.column_config.TextColumn("Date order"),
     "sha256": st.column_config.TextColumn("SHA-256", width="small"),
     "ingested_at": st.column_config.DatetimeColumn("Ingested (UTC)", format="YYYY-MM-DD HH:mm"),
+    "kind": st.column_config.TextColumn("Kind", width="small"),
+    "status": st.column_config.TextColumn("Status", width="small"),
+    "error": st.column_config.TextColumn("Error"),
+    "read": st.column_config.NumberColumn("Read", width="small"),
+    "loaded": st.column_config.NumberColumn("Loaded", width="small"),
+    "duplicates": st.column_config.NumberColumn("Duplicates", width="small"),
+    "already_quarantined": st.column_config.NumberColumn(
+        "Already in quarantine",
+        help="Of the duplicates: bad rows already in quarantine from an earlier upload",
+    ),
+    "conflicts": st.column_config.NumberColumn("Conflicts", width="small"),
+    "quarantined": st.column_config.NumberColumn("Quarantined"),
+    "fixed": st.column_config.NumberColumn(
+        "Fixed", width="small", help="Rows quarantined earlier that this file loaded"
+    ),
+    "suppressed": st.column_config.NumberColumn(
+        "Suppressed", width="small", help="Rows of erased people"
+    ),
+    "warnings": st.column_config.TextColumn("Warnings", width="large"),
 }
+LOG_ORDER = (  # the ingest log: counts first (they fit at 1440 px), texts after them
+    "ingest_id", "file_name", "status", "read", "loaded", "duplicates", "quarantined",
+    "suppressed", "conflicts", "quarantine_reasons", "error", "warnings", "date_order",
+    "ingested_at", "sha256",
+)  # fmt: skip
+QUALITY_COLUMNS = {
+    "column": st.column_config.TextColumn("Column"),
+    "nulls": st.column_config.NumberColumn("Empty values"),
+    "share": st.column_config.NumberColumn("Share", format=RATE_FORMAT),
+    "date_order": st.column_config.TextColumn("Date order"),
+    "files": st.column_config.NumberColumn("Files", width="small"),
+    "file_names": st.column_config.TextColumn("File names", width="large"),
+    "user": st.column_config.TextColumn("User"),
+    "events": st.column_config.NumberColumn("Events", width="small"),
+    "first_day": st.column_config.DateColumn("First day", format="YYYY-MM-DD"),
+    "last_day": st.column_config.DateColumn("Last day", format="YYYY-MM-DD"),
+}
+UPLOAD_REPORT_ORDER = (  # the counts first, so they fit at 1440 px; texts after them
+    "file", "status", "read", "loaded", "duplicates", "already_quarantined", "quarantined",
+    "fixed", "suppressed", "conflicts", "error", "quarantine_reasons", "warnings", "date_order",
+    "kind",
+)  # fmt: skip
+QUARANTINED_HELP = (
+    "Rows in quarantine now: each bad line counted once, rows fixed by a later upload excluded"
+)
+QUARANTINE_COLUMNS = {
+    "file_name": st.column_config.TextColumn("File"),
+    "line_no": st.column_config.NumberColumn("Line", width="small"),
+    "reason": st.column_config.TextColumn("Reason"),
+    "raw": st.column_config.TextColumn("Raw row", width="large"),
+    "source": st.column_config.TextColumn("Source", width="small"),
+    "ingest_id": st.column_config.NumberColumn("Upload #", width="small"),
+    "fixed_at": st.column_config.DatetimeColumn("Fixed (UTC)", format="YYYY-MM-DD HH:mm"),
+    "fixed_by": st.column_config.TextColumn("Fixed by file"),
+    "rows": st.column_config.NumberColumn("In quarantine", width="small"),
+}
+
+
+def worded_columns(frame: Any) -> dict[str, Any]:
+    """Every column headed by its name in words ('first_day' -> 'First day'), never snake_case."""
+    return {
+        name: st.column_config.Column(name.replace("_", " ").capitalize()) for name in frame.columns
+    }
 
 
 def date_columns(frame: Any) -> dict[str, Any]:
@@ -374,7 +438,7 @@ PERSON_COLUMNS = {
     "segment": st.column_config.TextColumn("Segment"),
     "last_active_day": st.column_config.DateColumn("Last active"),
     "active_days_28": st.column_config.NumberColumn("Active days (28)"),
-    "acceptance_rate": st.column_config.NumberColumn("Acceptance", format="percent"),
+    "acceptance_rate": st.column_config.NumberColumn("Acceptance", format=RATE_FORMAT),
     "cohort_size": st.column_config.NumberColumn("Cohort size"),
 }
 
@@ -435,12 +499,26 @@ def table_height(rows: int) -> int:
     return 38 + 35 * max(rows, 1)
 
 
+# The Team meeting is projected at 1920x1080: its texts are set larger than the app's 16 px so
+# they read from the back of a room (static CSS on that page only, no user data).
+ROOM_CSS = """<style>
+[data-testid='stMain'] [data-testid='stMetricValue'] {font-size: 2.6rem;}
+[data-testid='stMain'] [class*='st-key-big_'] [data-testid='stMetricValue'] {
+    font-size: 4rem; line-height: 1.1;
+}
+[data-testid='stMain'] [data-testid='stMetricValue'] * {font-size: inherit;}
+[data-testid='stMain'] [data-testid='stMetricLabel'] p {font-size: 1.3rem;}
+[data-testid='stMain'] [data-testid='stMetricDelta'] {font-size: 1.3rem;}
+[data-testid='stMain'] .stMarkdown [data-testid='stMarkdownContainer'] p {font-size: 1.3rem;}
+[data-testid='stMain'] [data-testid='stCaptionContainer'] p {font-size: 1.15rem;}
+[data-testid='stMain'] h3 {font-size: 2rem;}
+</style>"""
+
+
 def big_numbers_style() -> None:
-    """Projector-sized metric values inside containers keyed `big_*` (static CSS, no user data)."""
-    st.html(
-        "<style>[class*='st-key-big_'] [data-testid='stMetricValue']"
-        "{font-size: 4rem; line-height: 1.1;}</style>"
-    )
+    """Projector-sized type on the Team meeting page (ROOM_CSS): big metric values in the
+    containers keyed `big_*`, and every label, caption and text above 20 px."""
+    st.html(ROOM_CSS)
 
 
 def download_csv(

@@ -81,9 +81,25 @@ def names_on_screen(page, names: list[str]) -> set[str]:
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", ROOT / "build" / "screenshots"))
 
 
+SIZES = ((1440, 900), (1920, 1080))  # a laptop, and a projector or a large screen
+
+
+def screenshots(page, name: str) -> None:
+    """Save the view at every size of SIZES (build/screenshots/NAME-WIDTH.png) in the same visit:
+    a resize re-lays the page out without a rerun, so the second size costs a second only."""
+    before = page.viewport_size
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(400)  # charts re-measure their width after a resize
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png")
+    if before:
+        page.set_viewport_size(before)
+
+
 def check_every_url(page, base_url: str, role: str, example: dict, allowed_names: set[str]):
     """Each view's URL shows the view to a role that may open it, and no view otherwise; every
-    view a role may open is saved as a screenshot (build/screenshots/ROLE-VIEW-WIDTH.png)."""
+    view a role may open is saved as screenshots (build/screenshots/ROLE-VIEW-WIDTH.png) at
+    1440x900 and 1920x1080."""
     allowed = {v.name for v in views_for(role)}
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for view in VIEWS:
@@ -92,8 +108,7 @@ def check_every_url(page, base_url: str, role: str, example: dict, allowed_names
         if view.name in allowed:
             assert shown == view.title, (role, view.name, shown)
             assert page.get_by_text("Page not found").count() == 0, (role, view.name)
-            width = page.viewport_size["width"] if page.viewport_size else 0
-            page.screenshot(path=SCREENSHOTS / f"{role}-{view.name}-{width}.png")
+            screenshots(page, f"{role}-{view.name}")
         else:
             assert shown != view.title, (role, view.name)
         leaked = names_on_screen(page, example["names"]) - allowed_names

@@ -41,8 +41,8 @@ def _setup(db_path: Path) -> None:
         load_parsed_file(con, parsed("old.csv", _export()), ingest_time=NOW)
         # a row with the wrong number of fields: no parsed user, Ann only in its raw text
         con.execute(
-            "INSERT INTO quarantine VALUES (1, 'old.csv', 9, ?, 'x,ANN@x.com,2026-10-01', 'crm', "
-            "NULL)",
+            "INSERT INTO quarantine (ingest_id, file_name, line_no, reason, raw, source, user_key) "
+            "VALUES (1, 'old.csv', 9, ?, 'x,ANN@x.com,2026-10-01', 'crm', NULL)",
             [WRONG_FIELD_COUNT],
         )
     log_outreach(db_path, contact=Outreach(person_id="E1", contacted_on=NOW.date(), channel="chat"))

@@ -50,8 +50,9 @@ def build_tiny_db(path: Path) -> Path:
                0, '{"unparseable timestamp": 1}', 'month-first', '[]', now())"""
         )
         con.execute(
-            """INSERT INTO quarantine VALUES
-               (1, 'tiny.csv', 3, 'unparseable timestamp', 'p01,yesterday,login', 'crm', 'p01')"""
+            """INSERT INTO quarantine (ingest_id, file_name, line_no, reason, raw, source, user_key)
+               VALUES (1, 'tiny.csv', 3, 'unparseable timestamp', 'p01,yesterday,login', 'crm',
+                       'p01')"""
         )
         bump_ingest_version(con)
     store.save_plan(

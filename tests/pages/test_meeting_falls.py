@@ -52,3 +52,14 @@ def test_a_team_without_an_earlier_rate_never_counts_as_fallen():
         .alias("change_pts")
     )
     assert teams_that_fell(rows)["team"].to_list() == ["North", "South"]
+
+
+def test_a_fall_is_never_put_down_to_the_champion():
+    # Decision (docs/decisions.md, "Champion inactive"): the room knows each team's champion,
+    # so "champion inactive" would name one person's activity on a projector. The reasons read
+    # team counts only: a board carrying a champion's activity gives the same reasons.
+    with_champion = board().with_columns(champion_active_days=pl.lit(0))
+    falls = teams_that_fell(with_champion)
+    assert falls["reason"].to_list() == teams_that_fell(board())["reason"].to_list()
+    assert not any("champion" in reason.lower() for reason in FELL_REASONS.values())
+    assert "champion" not in " ".join(falls.columns)

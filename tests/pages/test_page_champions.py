@@ -17,7 +17,7 @@ def test_tiny_champions_by_hand(open_page, tiny_db):
     # champion, everyone covered.
     assert metric(at, "Champions") == "2"
     assert metric(at, "People per champion") == "5.0"
-    assert metric(at, "Coverage") == "100.0%"
+    assert metric(at, "Coverage") == "100%"
     assert metric(at, "Teams flagged") == "0"
 
 
@@ -66,16 +66,17 @@ def test_viewing_a_cohort_is_audited_once(open_page, tiny_db):
 
 def test_training_and_trust_by_team_on_the_tiny_database(open_page, tiny_db):
     # Nobody has a training date: 0 trained (no rate), all 6 of Team A untrained, 5 active
-    # (p05 never starts) -> 5/6. Every active day carries 1 accepted and 0 rejected feedback:
-    # 5 people gave feedback in each team, acceptance 100%, nobody lost trust.
+    # (p05 never starts) -> 5/6, shown as a whole percentage: 83. Every active day carries 1
+    # accepted and 0 rejected feedback: 5 people gave feedback in each team, acceptance 100%,
+    # nobody lost trust.
     at = open_page("champions", tiny_db)
     no_exception(at)
     [drivers] = [d.value for d in at.dataframe if "untrained_rate" in d.value.columns]
     team_a = drivers[drivers["team"] == "Team A"].iloc[0]
     assert (team_a["eligible"], team_a["trained"], team_a["untrained"]) == (6, 0, 6)
-    assert team_a["untrained_rate"] == 5 / 6
+    assert team_a["untrained_rate"] == 83
     assert (team_a["feedback_people"], team_a["acceptance_rate"], team_a["lost_trust"]) == (
         5,
-        1.0,
+        100,
         0,
     )

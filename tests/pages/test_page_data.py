@@ -50,3 +50,58 @@ def test_a_leadership_viewer_cannot_open_the_data_page(open_page, tiny_db, monke
     no_exception(at)
     assert [i.value for i in at.info] == ["This page is for the rollout's product managers."]
     assert not at.dataframe
+
+
+def test_reuploads_and_fixes_give_one_quarantined_number_and_no_folders(open_page, tmp_path):
+    from analytics.ingest.command import ingest_paths
+
+    db = tmp_path / "q.duckdb"
+    uploads = tmp_path / "adoption-upload-abc"  # stands for the server's temporary folder
+    uploads.mkdir()
+    bad = uploads / "week.csv"
+    # line 2 good; line 3 has no user; line 4 an unparseable timestamp
+    bad.write_text(
+        "user_id,timestamp,event\n"
+        "ann,2026-10-01 09:00:00,login\n"
+        ",2026-10-01 10:00:00,login\n"
+        "bob,yesterday,chat\n"
+    )
+    ingest_paths(db, [bad])
+    ingest_paths(db, [bad])  # the same upload again: nothing is quarantined twice
+    bad.write_text(bad.read_text().replace("bob,yesterday", "bob,2026-10-01 11:00:00"))
+    ingest_paths(db, [bad])  # line 4 fixed in place: loaded and marked fixed
+    (uploads / "blob.csv").write_bytes(b"\x00\x01\x02" * 50)
+    ingest_paths(db, [uploads / "blob.csv"])  # refused: its error names the file only
+    at = open_page("data", db)
+    no_exception(at)
+    # 2 quarantined once (the second upload counted them as duplicates), 1 fixed later: 1 open
+    assert [m.value for m in at.metric if m.label == "Quarantined"] == ["1", "1"]
+    assert metric(at, "Fixed by a later upload") == "1"
+    texts = [str(v) for d in at.dataframe for col in d.value.columns for v in d.value[col]]
+    assert not any(str(tmp_path) in t for t in texts)
+    log = next(d.value for d in at.dataframe if "sha256" in d.value.columns)
+    assert log["error"].to_list()[0].startswith("blob.csv: ")
+    assert "fixed 1 quarantined row of an earlier upload" in log["warnings"].to_list()[1]
+    assert "2 rows already in quarantine" in log["warnings"].to_list()[2]
+
+
+def test_a_file_that_added_nothing_says_so() -> None:
+    import polars as pl
+
+    from analytics.ui.frames import added_nothing_lines
+
+    reports = pl.DataFrame(
+        {
+            "file": ["a.csv", "b.csv", "c.csv", "roster.csv"],
+            "kind": ["events", "events", "events", "roster"],
+            "status": ["loaded", "loaded", "loaded", "loaded"],
+            "read": [5, 4, 0, 3],
+            "loaded": [0, 1, 0, 0],
+            "quarantined": [0, 0, 0, 0],
+        }
+    )
+    assert added_nothing_lines(reports) == [
+        "a.csv added nothing new: each of its 5 rows was already loaded, already in quarantine "
+        "or of an erased person.",
+        "c.csv added nothing new: it has no rows.",
+    ]

@@ -14,8 +14,8 @@ def test_tiny_overview_numbers_worked_by_hand(open_page, tiny_db):
     at = open_page("overview", tiny_db)
     no_exception(at)
     # 12 people, all eligible on 2026-02-15; p05 and p11 never active; everyone else was active
-    # in the last 28 days -> MAU 10, adoption 10 / 12 = 83.3%.
-    assert metric(at, "Adoption rate") == "83.3%"
+    # in the last 28 days -> MAU 10, adoption 10 / 12 = 83.3%, shown whole: 83%.
+    assert metric(at, "Adoption rate") == "83%"
     assert metric(at, "MAU") == "10"
     assert metric(at, "Eligible") == "12"
     assert metric(at, "Never started") == "2"
@@ -27,14 +27,15 @@ def test_overview_matches_the_document_on_the_running_example(open_page, example
     doc = build_document(load_inputs(example_db))
     at = open_page("overview", example_db)
     no_exception(at)
-    assert metric(at, "Adoption rate") == f"{doc['adoption_rate']:.1%}"
+    assert metric(at, "Adoption rate") == f"{doc['adoption_rate']:.0%}"
     assert metric(at, "DAU") == f"{doc['active']['dau']:,}"
     assert metric(at, "WAU") == f"{doc['active']['wau']:,}"
     assert metric(at, "MAU") == f"{doc['active']['mau']:,}"
     assert metric(at, "Never started") == f"{doc['population']['never_started']:,}"
-    assert metric(at, "Target path today") == f"{doc['target']['path_rate']:.1%}"
+    assert metric(at, "Target path today") == f"{doc['target']['path_rate']:.0%}"
     if doc["value_delivered"] is not None:
-        assert metric(at, "Value delivered") == f"{doc['value_delivered']:,.0f}"
+        # the currency setting's default is USD
+        assert metric(at, "Value delivered") == f"${doc['value_delivered']:,.0f}"
     captions = " ".join(c.value for c in at.caption)
     assert "28 days" in captions and "eligible" in captions  # window and denominator shown
     assert doc["as_of"] in captions
@@ -53,7 +54,7 @@ def test_changing_the_as_of_day_recomputes_as_of_that_day(open_page, example_db)
     at.sidebar.date_input(key="as_of").set_value(earlier).run()
     no_exception(at)
     doc = build_document(load_inputs(example_db), as_of=earlier)
-    assert metric(at, "Adoption rate") == f"{doc['adoption_rate']:.1%}"
+    assert metric(at, "Adoption rate") == f"{doc['adoption_rate']:.0%}"
     assert metric(at, "MAU") == f"{doc['active']['mau']:,}"
 
 

@@ -12,7 +12,7 @@ def test_retention_page_shows_three_charts_and_the_stickiness(open_page, example
     doc = build_document(load_inputs(example_db))
     at = open_page("retention", example_db)
     no_exception(at)
-    assert metric(at, "Stickiness (DAU ÷ MAU)") == f"{doc['stickiness']:.1%}"
+    assert metric(at, "Stickiness (DAU ÷ MAU)") == f"{doc['stickiness']:.0%}"
     assert len(at.get("vega_lite_chart")) == 3
     assert any("partial" in c.value or "still running" in c.value for c in at.caption)
 
@@ -21,5 +21,5 @@ def test_tiny_stickiness_by_hand(open_page, tiny_db):
     at = open_page("retention", tiny_db)
     # Active days in the 28 days ending 2026-02-15, people 1..12 active every (i % 4 + 1)-th
     # day: the histogram of the document is [.., 7: 2, 9: 3, 14: 2, 28: 3] -> 2*7 + 3*9 + 2*14
-    # + 3*28 = 153 person-days; mean DAU 153 / 28; MAU 10 -> 153 / 280 = 54.6%.
-    assert metric(at, "Stickiness (DAU ÷ MAU)") == "54.6%"
+    # + 3*28 = 153 person-days; mean DAU 153 / 28; MAU 10 -> 153 / 280 = 54.6%, shown 55%.
+    assert metric(at, "Stickiness (DAU ÷ MAU)") == "55%"

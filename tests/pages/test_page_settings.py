@@ -69,7 +69,7 @@ def test_every_setting_has_an_input_generated_from_the_model(open_page, tiny_db)
     at = open_page("settings", tiny_db)
     keys = {
         w.key
-        for kind in (at.number_input, at.text_input, at.text_area, at.date_input)
+        for kind in (at.number_input, at.text_input, at.text_area, at.date_input, at.checkbox)
         for w in kind
     }
     expected = {f"setting_{f.name}" for f in setting_fields() if f.name not in CUSTOM_INPUTS}
