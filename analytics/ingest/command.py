@@ -86,12 +86,7 @@ def ingest_file(
         except read.FileRefused as refusal:
             error = str(refusal.of(path))
         except (
-            ValueError,
-            OSError,
-            EOFError,
-            UnicodeError,
-            duckdb.Error,
-            PolarsError,
+            Exception,  # ValueError, OSError, csv.Error, duckdb.Error, PolarsError, MemoryError...
             PanicException,  # a BaseException: polars' "not yet implemented" for odd data
         ) as failure:
             # A file we cannot read for a reason we did not foresee is refused whole, with the
