@@ -61,6 +61,7 @@ def read_options(settings: Settings, source: str | None) -> dict[str, Any]:
         "date_order_setting": settings.date_order.get(name),
         "mapping": settings.source_mappings.get(name),
         "max_decompressed_bytes": int(settings.max_decompressed_mb * MB),
+        "max_line_bytes": int(settings.max_line_mb * MB),
     }
 
 

@@ -60,3 +60,60 @@ def test_many_nul_bytes_are_still_binary_content(tmp_path: Path) -> None:
     data = b"user_id,timestamp,event\n" + b"u1,2026-03-01T10:00:00Z,x\x00\n" * 17
     with pytest.raises(FileRefused, match="binary content"):
         _read(tmp_path, data)  # 17 NULs: more than 16 and more than one byte in a thousand
+
+
+def test_a_line_over_the_cap_is_quarantined_cut_with_its_length_and_hash(tmp_path: Path) -> None:
+    import hashlib
+
+    from analytics.ingest import reasons
+
+    long = b'u2,2026-03-01T10:00:00Z,"' + b"x" * 200  # an open quote: must not swallow line 4
+    data = b"user_id,timestamp,event\nu1,2026-03-01T10:00:00Z,login\n" + long + b"\n"
+    data += b"u3,2026-03-01T10:00:00Z,login\n"
+    path = tmp_path / "events.csv"
+    path.write_bytes(data)
+    parsed = read_source_file(path, source=None, now=NOW, max_line_bytes=100)
+    assert _rows(parsed) == [
+        (2, "u1", MAR1, "login", None),
+        (3, None, None, None, reasons.LINE_TOO_LONG),
+        (4, "u3", MAR1, "login", None),
+    ]
+    assert parsed.rows["raw"][1] == long.decode()  # 225 characters: under 64K, kept whole
+    assert parsed.long_lines is not None
+    assert parsed.long_lines.rows() == [(3, 225, hashlib.sha256(long).hexdigest())]
+    assert parsed.warnings == [
+        "1 line over the line cap of 100 bytes (setting max_line_mb) quarantined with their "
+        "first characters, length and hash: lines 3"
+    ]
+
+
+def test_a_jsonl_line_over_the_cap_is_quarantined(tmp_path: Path) -> None:
+    from analytics.ingest import reasons
+
+    good = b'{"user_id":"u1","timestamp":"2026-03-01T10:00:00Z","event":"login"}'
+    long = b'{"user_id":"u2","note":"' + b"y" * 300 + b'"}'
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(good + b"\r\n" + long + b"\r\n" + good.replace(b"u1", b"u3") + b"\n")
+    parsed = read_source_file(path, source=None, now=NOW, max_line_bytes=100)
+    assert _rows(parsed) == [
+        (1, "u1", MAR1, "login", None),
+        (2, None, None, None, reasons.LINE_TOO_LONG),
+        (3, "u3", MAR1, "login", None),
+    ]
+
+
+def test_quarantined_raw_text_is_cut_with_its_size_and_hash(tmp_path: Path) -> None:
+    import hashlib
+
+    from analytics.db import connection
+    from analytics.ingest.load import load_parsed_file
+
+    raw = "u1,not a time," + "e" * 70_000  # under the line cap, over 64K characters
+    parsed = _read(tmp_path, "user_id,timestamp,event\n" + raw + "\n")
+    with connection(tmp_path / "a.duckdb") as con:
+        load_parsed_file(con, parsed, ingest_time=NOW.replace(tzinfo=None))
+        (stored,) = con.execute("SELECT raw FROM quarantine").fetchone() or ("",)
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    assert stored == raw[:65_536] + (
+        f" ... [cut at 65,536 characters; the whole line is 70014 bytes, sha256 {digest}]"
+    )

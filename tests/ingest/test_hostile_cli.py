@@ -68,3 +68,30 @@ def test_a_roster_with_a_long_first_line_is_refused_with_a_report(tmp_path: Path
     run = run_cli("ingest", "--roster", str(path), "--db", str(tmp_path / "a.duckdb"))
     assert "Traceback" not in run.stderr
     assert "refused" in run.stdout + run.stderr
+
+
+def test_a_gzip_with_one_huge_line_is_bounded_and_ships_no_huge_row(tmp_path: Path) -> None:
+    import gzip
+    import hashlib
+
+    from analytics.db import connection
+    from analytics.state.store import set_setting
+
+    db = tmp_path / "a.duckdb"
+    set_setting(db, name="max_line_mb", value=1)
+    huge = b"u2,2026-03-01T10:00:00Z," + b"z" * 100_000_000  # 100 MB in one line
+    path = tmp_path / "events.csv.gz"
+    path.write_bytes(gzip.compress(GOOD.encode() + huge + b"\nu3,2026-03-01T10:00:00Z,x\n", 1))
+    run = run_cli("ingest", str(path), "--db", str(db), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    report = _reports(run.stdout)["events.csv.gz"]
+    assert (report["read"], report["loaded"], report["quarantined"]) == (3, 2, 1)
+    assert report["quarantine_reasons"] == {"line over the line cap": 1}
+    assert run.peak_mb < 600  # the 100 MB line: once decompressed, once cut out
+    with connection(db, read_only=True) as con:
+        ((line_no, raw),) = con.execute("SELECT line_no, raw FROM quarantine").fetchall()
+    digest = hashlib.sha256(huge).hexdigest()
+    assert (line_no, raw[:65_536]) == (3, huge[:65_536].decode())
+    assert raw[65_536:] == (
+        f" ... [cut at 65,536 characters; the whole line is 100000024 bytes, sha256 {digest}]"
+    )
