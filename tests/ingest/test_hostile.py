@@ -117,3 +117,28 @@ def test_quarantined_raw_text_is_cut_with_its_size_and_hash(tmp_path: Path) -> N
     assert stored == raw[:65_536] + (
         f" ... [cut at 65,536 characters; the whole line is 70014 bytes, sha256 {digest}]"
     )
+
+
+def test_two_uploads_with_the_same_name_both_keep_their_rows(tmp_path: Path) -> None:
+    from analytics.ingest.command import ingest_paths
+    from analytics.ingest.uploads import save_uploads
+
+    header = b"user_id,timestamp,event\n"
+    uploads = [
+        ("events.csv", header + b"u1,2026-03-01T10:00:00Z,login\n"),
+        ("C:\\exports\\events.csv", header + b"u2,2026-03-01T10:00:00Z,login\n"),
+        ("../events.csv", header + b"u3,2026-03-01T10:00:00Z,login\nu4,2026-03-01T10:00:00Z,x\n"),
+    ]
+    folder = tmp_path / "uploads"
+    paths = save_uploads(folder, uploads)
+    assert [p.relative_to(folder).as_posix() for p in paths] == [
+        "0/events.csv",
+        "1/C:\\exports\\events.csv",  # a Windows path is one odd name on Linux, never a folder
+        "2/events.csv",
+    ]
+    reports = ingest_paths(tmp_path / "a.duckdb", paths)
+    assert [(Path(r.file).name, r.read, r.loaded) for r in reports] == [
+        ("events.csv", 1, 1),
+        ("C:\\exports\\events.csv", 1, 1),
+        ("events.csv", 2, 2),
+    ]
