@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -140,6 +141,9 @@ WHERE is_conflict ORDER BY line_no LIMIT ?
 """
 
 
+BeforeCommit = Callable[[duckdb.DuckDBPyConnection, int], object]  # (con, ingest_id)
+
+
 class ParsedLike(Protocol):
     """What load needs from the read layer's ParsedFile."""
 
@@ -235,7 +239,11 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
 
 
 def load_parsed_file(
-    con: duckdb.DuckDBPyConnection, parsed: ParsedLike, *, ingest_time: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedLike,
+    *,
+    ingest_time: dt.datetime,
+    before_commit: BeforeCommit | None = None,
 ) -> FileReport:
     """Load one parsed file atomically and return its report (read = loaded+dup+quar+supp)."""
     file_name = Path(parsed.path).name
@@ -263,6 +271,8 @@ def load_parsed_file(
         execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
         write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
         execute(con, "DROP TABLE staged")
+        if before_commit is not None:  # e.g. person_day for this file's people (issue 12)
+            before_commit(con, ingest_id)
         bump_ingest_version(con)
     return report
 
