@@ -38,10 +38,15 @@ def ingest_uploads(files: list, kind: str, source: str | None) -> list:
         events = paths if kind == "events" else []
         roster = paths[0] if kind == "roster" else None
         plan = paths[0] if kind == "plan" else None
-        with access.db_access():
-            reports = ingest_paths(
-                Path(db), events, roster=roster, plan=plan, source=source or None, progress=progress
-            )
+        reports = ingest_paths(  # the lock on opens is held per commit, not while parsing
+            Path(db),
+            events,
+            roster=roster,
+            plan=plan,
+            source=source or None,
+            progress=progress,
+            guard=access.db_access,
+        )
     bar.progress(1.0, text="Done")
     refresh()
     return reports

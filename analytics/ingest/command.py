@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
@@ -127,11 +127,20 @@ def ingest_file(
     return commit_file(con, parsed, settings=settings, now=now)
 
 
+Guard = Callable[[], AbstractContextManager[object]]  # e.g. the app's lock on database opens
+
+
 @contextmanager
-def writer(db: Path, settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(
+    db: Path, settings: Settings, guard: Guard | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """The database open for writing, only as long as a commit needs it (readers can open it
-    while the next file is parsed); waits for a busy database, then "database in use"."""
-    with connection(db, retry_seconds=settings.busy_retry_seconds) as con:
+    while the next file is parsed), under the caller's guard; waits for a busy database, then
+    "database in use"."""
+    with (
+        guard() if guard is not None else nullcontext(),
+        connection(db, retry_seconds=settings.busy_retry_seconds) as con,
+    ):
         con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
         con.execute("SET enable_progress_bar = false")  # the report is the output
         yield con
@@ -170,9 +179,11 @@ def ingest_paths(
     kpis: Sequence[Path | str] = (),
     survey: Sequence[Path | str] = (),
     preset: str | None = None,
+    guard: Guard | None = None,
 ) -> list[FileReport]:
     """Ingest a batch (roster, plan, event files, KPI and survey files) into db; one report per
-    file, in that order."""
+    file, in that order. `guard` is held around each opening of the database (the app's
+    process lock), never while a file is parsed."""
     db = Path(db)
     if tz is not None:
         try:
@@ -191,7 +202,7 @@ def ingest_paths(
         if progress is not None:
             progress(len(reports), total, f"{Path(report.file).name}: {report.status}")
 
-    with writer(db, settings) as con:
+    with writer(db, settings, guard) as con:
         if tz is not None:  # stored once the database is ours, so a busy run changes nothing
             set_setting(db, name="timezone", value=tz)
             settings = settings.model_copy(update={"timezone": tz})
@@ -203,16 +214,16 @@ def ingest_paths(
         done(load_plan(db, Path(plan)))
     for path in files:  # parsed with the database closed; each file commits with its person_day
         parsed = parse_file(Path(path), settings=settings, source=source, now=now, preset=preset)
-        with writer(db, settings) as con:
+        with writer(db, settings, guard) as con:
             done(commit_file(con, parsed, settings=settings, now=now))
         del parsed  # freed before the next file is read
     roster_changed = roster_report is not None and roster_report.status == "loaded"
     if not only_tables and (tz is not None or (not files and not roster_changed)):
-        with writer(db, settings) as con, transaction(con):
+        with writer(db, settings, guard) as con, transaction(con):
             rebuild_with(con, settings)
             bump_ingest_version(con)
     if tables:
-        with writer(db, settings) as con:
+        with writer(db, settings, guard) as con:
             for kind, path in tables:
                 done(ingest_table_file(con, path, kind=kind, settings=settings, now=now))
     return reports

@@ -142,3 +142,33 @@ def test_a_reader_can_open_the_database_while_a_file_is_parsed(
     )
     assert [r.loaded for r in reports] == [2, 0]
     assert seen == ["3", "5"]  # another process read the last committed state each time
+
+
+def test_the_apps_lock_is_held_per_commit_not_while_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    steps: list[str] = []
+
+    @contextmanager
+    def lock() -> Iterator[None]:
+        steps.append("lock")
+        yield
+        steps.append("unlock")
+
+    parse = command.parse_file
+
+    def parse_noted(path: Path, **kwargs: object) -> object:
+        steps.append(f"parse {path.name}")
+        return parse(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(command, "parse_file", parse_noted)
+    files = [_write(tmp_path, "1.csv", FIRST), _write(tmp_path, "2.csv", SECOND)]
+    ingest_paths(tmp_path / "a.duckdb", files, guard=lock)
+    assert steps == [
+        "lock", "unlock",  # settings and roster (none here)
+        "parse 1.csv", "lock", "unlock",
+        "parse 2.csv", "lock", "unlock",
+    ]  # fmt: skip
