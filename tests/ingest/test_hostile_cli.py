@@ -95,3 +95,30 @@ def test_a_gzip_with_one_huge_line_is_bounded_and_ships_no_huge_row(tmp_path: Pa
     assert raw[65_536:] == (
         f" ... [cut at 65,536 characters; the whole line is 100000024 bytes, sha256 {digest}]"
     )
+
+
+def test_one_batch_of_hostile_files_reports_each_and_loads_the_rest(tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    camel = one / "events.csv"  # the same name in two folders: both load, both reported
+    camel.write_text("UserId,TimeStamp,EventName\nu1,2026-03-01T10:00:00Z,login\n")
+    nul = two / "events.csv"
+    nul.write_bytes(b"user_id,timestamp,event\nu2,2026-03-01T10:00:00Z,lo\x00gin\n")
+    image = tmp_path / "chart.csv"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    last = tmp_path / "last.csv"
+    last.write_text("user_id,timestamp,event\nu3,2026-03-01T10:00:00Z,login\n")
+    files = [str(p) for p in (camel, nul, image, last)]
+    run = run_cli("ingest", *files, "--db", str(tmp_path / "a.duckdb"), "--format", "json")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    reports = json.loads(run.stdout)
+    assert [(r["status"], r["read"], r["loaded"]) for r in reports] == [
+        ("loaded", 1, 1),
+        ("loaded", 1, 1),
+        ("refused", 0, 0),
+        ("loaded", 1, 1),
+    ]
+    assert reports[1]["warnings"] == ["1 NUL byte removed (lines 2)"]
+    assert "PNG image" in reports[2]["error"]
+    assert run.peak_mb < PEAK_MB
