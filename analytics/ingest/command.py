@@ -21,12 +21,16 @@ from typing import Any, TextIO
 import duckdb
 from polars.exceptions import PanicException, PolarsError
 
-from analytics.activity import rebuild_with
-from analytics.db import bump_ingest_version, connection, transaction
+from analytics.db import connection
 from analytics.ingest import read
 from analytics.ingest.kpis import ingest_kpi_file
 from analytics.ingest.load import load_parsed_file, log_refused
-from analytics.ingest.person_day_delta import full_rebuild, update_for_ingest
+from analytics.ingest.person_day_delta import (
+    full_rebuild,
+    is_stale,
+    rebuild_and_stamp,
+    update_for_ingest,
+)
 from analytics.ingest.plan import load_plan
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster
@@ -206,6 +210,9 @@ def ingest_paths(
         if tz is not None:  # stored once the database is ours, so a busy run changes nothing
             set_setting(db, name="timezone", value=tz)
             settings = settings.model_copy(update={"timezone": tz})
+        rebuilt = tz is not None or is_stale(con, settings)
+        if rebuilt:  # a new zone, or person_day built with other settings (a killed run)
+            rebuild_and_stamp(con, settings)
         roster_report = None
         if roster is not None:  # roster and person_day change in one transaction
             roster_report = load_roster(con, Path(roster), rebuild=settings)
@@ -218,10 +225,9 @@ def ingest_paths(
             done(commit_file(con, parsed, settings=settings, now=now))
         del parsed  # freed before the next file is read
     roster_changed = roster_report is not None and roster_report.status == "loaded"
-    if not only_tables and (tz is not None or (not files and not roster_changed)):
-        with writer(db, settings, guard) as con, transaction(con):
-            rebuild_with(con, settings)
-            bump_ingest_version(con)
+    if not only_tables and not (rebuilt or files or roster_changed):
+        with writer(db, settings, guard) as con:
+            rebuild_and_stamp(con, settings)
     if tables:
         with writer(db, settings, guard) as con:
             for kind, path in tables:

@@ -172,3 +172,20 @@ def test_the_apps_lock_is_held_per_commit_not_while_parsing(
         "parse 1.csv", "lock", "unlock",
         "parse 2.csv", "lock", "unlock",
     ]  # fmt: skip
+
+
+def test_a_zone_stored_by_a_run_killed_before_its_rebuild_is_caught_up(tmp_path: Path) -> None:
+    from analytics.state.store import set_setting
+
+    db = tmp_path / "a.duckdb"
+    late = "user_id,timestamp,event\nE1,2026-10-01T23:30:00Z,login\n"
+    ingest_paths(db, [_write(tmp_path, "1.csv", late)])
+    # `ingest --tz Europe/Berlin` stored the zone and was killed before rebuilding person_day
+    set_setting(db, name="timezone", value="Europe/Berlin")
+    ingest_paths(
+        db, [_write(tmp_path, "2.csv", "user_id,timestamp,event\nE2,2026-10-02T09:00:00Z,x\n")]
+    )
+    with connection(db) as con:
+        days = con.execute("SELECT person_id, day::VARCHAR FROM person_day ORDER BY ALL").fetchall()
+    # 23:30 UTC on 1 Oct is 01:30 on 2 Oct in Berlin (UTC+2 in October): E1's day moved too
+    assert days == [("E1", "2026-10-02"), ("E2", "2026-10-02")]
