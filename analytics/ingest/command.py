@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
-from polars.exceptions import PanicException, PolarsError
+from polars.exceptions import PanicException
 
 from analytics.db import connection
 from analytics.ingest import read
@@ -164,7 +164,7 @@ def ingest_table_file(
             return TABLE_LOADERS[kind](con, path, now=now)
         except FileRefused as refusal:
             error = str(refusal.of(path))
-        except (ValueError, OSError, EOFError, UnicodeError, duckdb.Error, PolarsError) as failure:
+        except Exception as failure:  # unforeseen: this file is refused, the batch goes on
             error = f"{path}: could not be read ({type(failure).__name__}: {failure})"
     report = FileReport.refused(str(path), error, kind=kind)
     log_refused(con, report, sha256=None, at=now)

@@ -7,7 +7,6 @@ person silently inflates adoption (SPEC 3, "Roster integrity").
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
@@ -349,7 +348,7 @@ def load_roster(
             raise RosterRefused(path, f"roster refused, previous roster kept: {'; '.join(errors)}")
     except (RosterRefused, OSError, UnicodeError) as error:
         return FileReport.refused(str(path), str(error), kind="roster")
-    except (ValueError, csv.Error) as error:  # unforeseen: refused with the reason, batch goes on
+    except Exception as error:  # unforeseen (csv.Error, polars...): refused, the batch goes on
         message = f"{path}: could not be read ({type(error).__name__}: {error})"
         return FileReport.refused(str(path), message, kind="roster")
     read = roster.height
