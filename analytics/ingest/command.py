@@ -21,7 +21,7 @@ from typing import Any, TextIO
 import duckdb
 from polars.exceptions import PanicException
 
-from analytics.db import connection
+from analytics.db import DatabaseBusy, connection
 from analytics.ingest import read
 from analytics.ingest.kpis import ingest_kpi_file
 from analytics.ingest.load import load_parsed_file, log_refused
@@ -219,10 +219,17 @@ def ingest_paths(
             done(roster_report)
     if plan is not None:
         done(load_plan(db, Path(plan)))
-    for path in files:  # parsed with the database closed; each file commits with its person_day
+    for number, path in enumerate(files):  # parsed with the database closed; each file
         parsed = parse_file(Path(path), settings=settings, source=source, now=now, preset=preset)
-        with writer(db, settings, guard) as con:
-            done(commit_file(con, parsed, settings=settings, now=now))
+        try:  # commits with its person_day
+            with writer(db, settings, guard) as con:
+                done(commit_file(con, parsed, settings=settings, now=now))
+        except DatabaseBusy as busy:  # taken by another process between two files
+            for rest in files[number:]:  # reported, so the files already loaded are too
+                done(FileReport.refused(str(rest), f"{rest}: not loaded, {busy}"))
+            for kind, rest in tables:
+                done(FileReport.refused(str(rest), f"{rest}: not loaded, {busy}", kind=kind))
+            return reports
         del parsed  # freed before the next file is read
     roster_changed = roster_report is not None and roster_report.status == "loaded"
     if not only_tables and not (rebuilt or files or roster_changed):

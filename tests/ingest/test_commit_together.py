@@ -189,3 +189,33 @@ def test_a_zone_stored_by_a_run_killed_before_its_rebuild_is_caught_up(tmp_path:
         days = con.execute("SELECT person_id, day::VARCHAR FROM person_day ORDER BY ALL").fetchall()
     # 23:30 UTC on 1 Oct is 01:30 on 2 Oct in Berlin (UTC+2 in October): E1's day moved too
     assert days == [("E1", "2026-10-02"), ("E2", "2026-10-02")]
+
+
+def test_a_database_taken_between_two_files_reports_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    from analytics.db import DatabaseBusy
+
+    opened = command.writer
+    opens: list[int] = []
+
+    @contextmanager
+    def busy_on_third(*args: object) -> Iterator[object]:
+        opens.append(1)
+        if len(opens) == 3:  # settings, 1.csv, then another process holds the database
+            raise DatabaseBusy("database in use: another process")
+        with opened(*args) as con:  # type: ignore[arg-type]
+            yield con
+
+    monkeypatch.setattr(command, "writer", busy_on_third)
+    files = [_write(tmp_path, "1.csv", FIRST), _write(tmp_path, "2.csv", SECOND)]
+    reports = ingest_paths(tmp_path / "a.duckdb", [*files, tmp_path / "3.csv"])
+    assert [(Path(r.file).name, r.status, r.loaded) for r in reports] == [
+        ("1.csv", "loaded", 3),
+        ("2.csv", "refused", 0),
+        ("3.csv", "refused", 0),
+    ]
+    assert reports[1].error == f"{files[1]}: not loaded, database in use: another process"
