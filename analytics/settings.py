@@ -81,6 +81,14 @@ class Settings(BaseModel):
     max_decompressed_mb: float = _setting(
         2000, "Largest decompressed size of a gzip file, in MB.", DATA, "MB", gt=0
     )
+    max_line_mb: float = _setting(
+        4,
+        "Longest line of an event file, in MB: a longer line is quarantined with its first "
+        "64K characters, its length and its hash, so one line cannot exhaust memory.",
+        DATA,
+        "MB",
+        gt=0,
+    )
     duckdb_memory_limit: str = _setting(
         "4GB", "Memory DuckDB may use (a DuckDB size such as `4GB`).", DATA
     )

@@ -26,6 +26,7 @@ upload_tab, log_tab, quarantine_tab, quality_tab, erase_tab = st.tabs(
 def ingest_uploads(files: list, kind: str, source: str | None) -> list:
     """Save the uploads to a private temporary folder and ingest them with a progress bar."""
     from analytics.ingest.command import ingest_paths
+    from analytics.ingest.uploads import save_uploads
 
     bar = st.progress(0.0, text="Starting…")
 
@@ -33,18 +34,19 @@ def ingest_uploads(files: list, kind: str, source: str | None) -> list:
         bar.progress(min(1.0, done / max(total, 1)), text=f"Ingested {done} of {total} {name}")
 
     with tempfile.TemporaryDirectory(prefix="adoption-upload-") as folder:
-        paths = []
-        for upload in files:
-            path = Path(folder) / Path(upload.name).name  # never a path from the browser
-            path.write_bytes(upload.getbuffer())
-            paths.append(path)
+        paths = save_uploads(Path(folder), ((u.name, u.getbuffer()) for u in files))
         events = paths if kind == "events" else []
         roster = paths[0] if kind == "roster" else None
         plan = paths[0] if kind == "plan" else None
-        with access.db_access():
-            reports = ingest_paths(
-                Path(db), events, roster=roster, plan=plan, source=source or None, progress=progress
-            )
+        reports = ingest_paths(  # the lock on opens is held per commit, not while parsing
+            Path(db),
+            events,
+            roster=roster,
+            plan=plan,
+            source=source or None,
+            progress=progress,
+            guard=access.db_access,
+        )
     bar.progress(1.0, text="Done")
     refresh()
     return reports

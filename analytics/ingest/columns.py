@@ -39,6 +39,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 FIELDS: tuple[str, ...] = tuple(ALIASES)
 _ALIAS_TO_FIELD: dict[str, str] = {a: f for f, names in ALIASES.items() for a in names}
+# Aliases without underscores, so a camel-cased spelling (`TimeStamp` -> `time_stamp`) still
+# matches `timestamp`; no two fields' aliases share a compact form.
+_COMPACT_ALIAS: dict[str, str] = {a.replace("_", ""): a for a in _ALIAS_TO_FIELD}
 
 USER_PLACEHOLDERS: tuple[str, ...] = ("null", "none", "n/a", "na", "undefined", "nil", "-")
 EVENT_ID_PLACEHOLDERS: tuple[str, ...] = (
@@ -64,6 +67,14 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[\s\-.]+", "_", text)
 
 
+def match_name(name: str) -> str:
+    """normalise_name, then a known alias whenever the name equals one up to underscores."""
+    normal = normalise_name(name)
+    if normal in _ALIAS_TO_FIELD:
+        return normal
+    return _COMPACT_ALIAS.get(normal.replace("_", ""), normal)
+
+
 @dataclass(frozen=True)
 class ColumnPlan:
     """Where each field comes from: column indexes per field (users in priority order)."""
@@ -83,21 +94,21 @@ def _mapping_fields(mapping: Mapping[str, str] | None) -> dict[str, str]:
     """The per-source mapping with normalised column names and fields (aliases accepted)."""
     resolved: dict[str, str] = {}
     for column, target in (mapping or {}).items():
-        field = _ALIAS_TO_FIELD.get(normalise_name(target))
+        field = _ALIAS_TO_FIELD.get(match_name(target))
         if field is None:
             raise FileRefused(
                 None,
                 f"the column mapping sends {column!r} to {target!r}, which is not a field "
                 f"(fields: {', '.join(FIELDS)})",
             )
-        resolved[normalise_name(column)] = field
+        resolved[match_name(column)] = field
     return resolved
 
 
 def plan_columns(names: Sequence[str], mapping: Mapping[str, str] | None = None) -> ColumnPlan:
     """Resolve header names to fields: mapping first, then aliases in priority order."""
     mapped = _mapping_fields(mapping)
-    normalised = [normalise_name(n) for n in names]
+    normalised = [match_name(n) for n in names]
     fields: dict[str, list[int]] = {f: [] for f in FIELDS}
     for i, name in enumerate(normalised):  # mapped columns come first for their field
         if name in mapped:
@@ -130,9 +141,7 @@ def _date_and_time(normalised: list[str], mapped: dict[str, str]) -> tuple[int, 
 def known_count(names: Sequence[str], mapping: Mapping[str, str] | None = None) -> int:
     """How many names are recognised columns (scores a delimiter while sniffing the header)."""
     mapped = _mapping_fields(mapping)
-    return sum(
-        1 for n in names if normalise_name(n) in mapped or normalise_name(n) in _ALIAS_TO_FIELD
-    )
+    return sum(1 for n in map(match_name, names) if n in mapped or n in _ALIAS_TO_FIELD)
 
 
 def property_names(plan: ColumnPlan) -> list[str]:

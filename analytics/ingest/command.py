@@ -1,8 +1,10 @@
 """`adoption ingest` and the ingest entry point the demo and the app call (ingest_paths).
 
-Order of work: settings (`--tz` first), roster, plan, then each event file in its own
-transaction (a refused file is reported and the batch goes on), then person_day once; KPI and
-survey files (SPEC 13) last, each in its own transaction (they do not touch person_day).
+Order of work: settings (`--tz` first), roster, plan, then each event file: parsed with the
+database closed (readers can open it meanwhile), then committed in one transaction with the
+person_day rows of its people (a refused file is reported and the batch goes on; a kill never
+leaves person_day behind the events); a full rebuild only when `--tz` changed or nothing else
+did one; KPI and survey files (SPEC 13) last, each in its own transaction.
 """
 
 from __future__ import annotations
@@ -10,23 +12,31 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
-from polars.exceptions import PanicException, PolarsError
+from polars.exceptions import PanicException
 
-from analytics.activity import rebuild_with
-from analytics.db import bump_ingest_version, connection, transaction
+from analytics.db import DatabaseBusy, connection
 from analytics.ingest import read
 from analytics.ingest.kpis import ingest_kpi_file
 from analytics.ingest.load import load_parsed_file, log_refused
+from analytics.ingest.person_day_delta import (
+    full_rebuild,
+    is_stale,
+    rebuild_and_stamp,
+    update_for_ingest,
+)
 from analytics.ingest.plan import load_plan
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster
 from analytics.ingest.sniff import FileRefused
 from analytics.ingest.survey import ingest_survey_file
+from analytics.ingest.vendors.common import VendorFile
 from analytics.ingest.vendors.detect import detect_preset
 from analytics.ingest.vendors.load import load_vendor_file
 from analytics.ingest.vendors.read import read_vendor_file
@@ -61,7 +71,50 @@ def read_options(settings: Settings, source: str | None) -> dict[str, Any]:
         "date_order_setting": settings.date_order.get(name),
         "mapping": settings.source_mappings.get(name),
         "max_decompressed_bytes": int(settings.max_decompressed_mb * MB),
+        "max_line_bytes": int(settings.max_line_mb * MB),
     }
+
+
+ParsedAny = read.ParsedFile | VendorFile | FileReport  # a refused file is its report
+
+
+def parse_file(
+    path: Path, *, settings: Settings, source: str | None, now: dt.datetime, preset: str | None
+) -> ParsedAny:
+    """Read and validate one event file (a vendor export with its preset, given or detected)
+    without touching the database; a file that cannot be read is its refused report."""
+    error = upload_cap_error(path, settings)
+    if error is None:
+        preset = preset or detect_preset(path)
+        try:
+            if preset is not None:
+                return read_vendor_file(path, preset=preset, now=now)
+            return read.read_source_file(path, now=now, **read_options(settings, source))
+        except read.FileRefused as refusal:
+            error = str(refusal.of(path))
+        except (
+            Exception,  # ValueError, OSError, csv.Error, duckdb.Error, PolarsError, MemoryError...
+            PanicException,  # a BaseException: polars' "not yet implemented" for odd data
+        ) as failure:
+            # A file we cannot read for a reason we did not foresee is refused whole, with the
+            # reason, so the rest of the batch still loads (SPEC 3, "refuse clearly").
+            error = f"{path}: could not be read ({type(failure).__name__}: {failure})"
+    return FileReport.refused(str(path), error)
+
+
+def commit_file(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedAny, *, settings: Settings, now: dt.datetime
+) -> FileReport:
+    """Write one parsed file in one transaction with the person_day rows it changes (a refused
+    file: its ingest-log row)."""
+    if isinstance(parsed, FileReport):
+        log_refused(con, parsed, sha256=None, at=now)
+        return parsed
+    if isinstance(parsed, VendorFile):
+        rebuild = partial(full_rebuild, settings=settings)
+        return load_vendor_file(con, parsed, ingest_time=now, before_commit=rebuild)
+    update = partial(update_for_ingest, settings=settings)
+    return load_parsed_file(con, parsed, ingest_time=now, before_commit=update)
 
 
 def ingest_file(
@@ -73,35 +126,28 @@ def ingest_file(
     now: dt.datetime,
     preset: str | None = None,
 ) -> FileReport:
-    """Read, validate and load one event file (a vendor export with its preset, given or
-    detected); a refused file is logged and reported."""
-    error = upload_cap_error(path, settings)
-    if error is None:
-        preset = preset or detect_preset(path)
-        try:
-            if preset is not None:
-                vendor = read_vendor_file(path, preset=preset, now=now)
-                return load_vendor_file(con, vendor, ingest_time=now)
-            parsed = read.read_source_file(path, now=now, **read_options(settings, source))
-        except read.FileRefused as refusal:
-            error = str(refusal.of(path))
-        except (
-            ValueError,
-            OSError,
-            EOFError,
-            UnicodeError,
-            duckdb.Error,
-            PolarsError,
-            PanicException,  # a BaseException: polars' "not yet implemented" for odd data
-        ) as failure:
-            # A file we cannot read for a reason we did not foresee is refused whole, with the
-            # reason, so the rest of the batch still loads (SPEC 3, "refuse clearly").
-            error = f"{path}: could not be read ({type(failure).__name__}: {failure})"
-        else:
-            return load_parsed_file(con, parsed, ingest_time=now)
-    report = FileReport.refused(str(path), error)
-    log_refused(con, report, sha256=None, at=now)
-    return report
+    """parse_file then commit_file on one connection."""
+    parsed = parse_file(path, settings=settings, source=source, now=now, preset=preset)
+    return commit_file(con, parsed, settings=settings, now=now)
+
+
+Guard = Callable[[], AbstractContextManager[object]]  # e.g. the app's lock on database opens
+
+
+@contextmanager
+def writer(
+    db: Path, settings: Settings, guard: Guard | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database open for writing, only as long as a commit needs it (readers can open it
+    while the next file is parsed), under the caller's guard; waits for a busy database, then
+    "database in use"."""
+    with (
+        guard() if guard is not None else nullcontext(),
+        connection(db, retry_seconds=settings.busy_retry_seconds) as con,
+    ):
+        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+        con.execute("SET enable_progress_bar = false")  # the report is the output
+        yield con
 
 
 TableLoader = Callable[..., FileReport]
@@ -118,7 +164,7 @@ def ingest_table_file(
             return TABLE_LOADERS[kind](con, path, now=now)
         except FileRefused as refusal:
             error = str(refusal.of(path))
-        except (ValueError, OSError, EOFError, UnicodeError, duckdb.Error, PolarsError) as failure:
+        except Exception as failure:  # unforeseen: this file is refused, the batch goes on
             error = f"{path}: could not be read ({type(failure).__name__}: {failure})"
     report = FileReport.refused(str(path), error, kind=kind)
     log_refused(con, report, sha256=None, at=now)
@@ -137,9 +183,11 @@ def ingest_paths(
     kpis: Sequence[Path | str] = (),
     survey: Sequence[Path | str] = (),
     preset: str | None = None,
+    guard: Guard | None = None,
 ) -> list[FileReport]:
     """Ingest a batch (roster, plan, event files, KPI and survey files) into db; one report per
-    file, in that order."""
+    file, in that order. `guard` is held around each opening of the database (the app's
+    process lock), never while a file is parsed."""
     db = Path(db)
     if tz is not None:
         try:
@@ -158,29 +206,39 @@ def ingest_paths(
         if progress is not None:
             progress(len(reports), total, f"{Path(report.file).name}: {report.status}")
 
-    with connection(db, retry_seconds=settings.busy_retry_seconds) as con:
+    with writer(db, settings, guard) as con:
         if tz is not None:  # stored once the database is ours, so a busy run changes nothing
             set_setting(db, name="timezone", value=tz)
             settings = settings.model_copy(update={"timezone": tz})
-        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
-        con.execute("SET enable_progress_bar = false")  # the report is the output
+        rebuilt = tz is not None or is_stale(con, settings)
+        if rebuilt:  # a new zone, or person_day built with other settings (a killed run)
+            rebuild_and_stamp(con, settings)
         roster_report = None
         if roster is not None:  # roster and person_day change in one transaction
             roster_report = load_roster(con, Path(roster), rebuild=settings)
             done(roster_report)
-        if plan is not None:
-            done(load_plan(db, Path(plan)))
-        for path in files:
-            report = ingest_file(
-                con, Path(path), settings=settings, source=source, now=now, preset=preset
-            )
-            done(report)
-        if not only_tables and (files or roster_report is None or roster_report.status != "loaded"):
-            with transaction(con):
-                rebuild_with(con, settings)
-                bump_ingest_version(con)
-        for kind, path in tables:
-            done(ingest_table_file(con, path, kind=kind, settings=settings, now=now))
+    if plan is not None:
+        done(load_plan(db, Path(plan)))
+    for number, path in enumerate(files):  # parsed with the database closed; each file
+        parsed = parse_file(Path(path), settings=settings, source=source, now=now, preset=preset)
+        try:  # commits with its person_day
+            with writer(db, settings, guard) as con:
+                done(commit_file(con, parsed, settings=settings, now=now))
+        except DatabaseBusy as busy:  # taken by another process between two files
+            for rest in files[number:]:  # reported, so the files already loaded are too
+                done(FileReport.refused(str(rest), f"{rest}: not loaded, {busy}"))
+            for kind, rest in tables:
+                done(FileReport.refused(str(rest), f"{rest}: not loaded, {busy}", kind=kind))
+            return reports
+        del parsed  # freed before the next file is read
+    roster_changed = roster_report is not None and roster_report.status == "loaded"
+    if not only_tables and not (rebuilt or files or roster_changed):
+        with writer(db, settings, guard) as con:
+            rebuild_and_stamp(con, settings)
+    if tables:
+        with writer(db, settings, guard) as con:
+            for kind, path in tables:
+                done(ingest_table_file(con, path, kind=kind, settings=settings, now=now))
     return reports
 
 

@@ -45,6 +45,9 @@ def decode_bytes(data: bytes) -> DecodedText:
         return _normalised(_decode_utf16(data), "utf-16", [])
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
+    warnings: list[str] = []
+    if b"\x00" in data and not _looks_utf16(data) and not _looks_binary(data):
+        data, warnings = _without_stray_nuls(data)
     if b"\x00" in data:
         if _looks_utf16(data):
             raise FileRefused(
@@ -56,10 +59,38 @@ def decode_bytes(data: bytes) -> DecodedText:
             None, "binary content (NUL bytes) in a file without a UTF-16 byte-order mark"
         )
     try:
-        return _normalised(data.decode("utf-8"), "utf-8", [])
+        return _normalised(data.decode("utf-8"), "utf-8", warnings)
     except UnicodeDecodeError:
         text, cp1252_lines = decode_mixed(data)
-    return _normalised(text, "utf-8+cp1252", [cp1252_warning(cp1252_lines)])
+    return _normalised(text, "utf-8+cp1252", [*warnings, cp1252_warning(cp1252_lines)])
+
+
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0e-\x19]")
+STRAY_NULS, STRAY_NUL_SHARE = 16, 0.001  # more NULs than both: binary content, not text
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NUL bytes that are not a stray one in a text file: many of them, or other control bytes."""
+    return data.count(0) > max(STRAY_NULS, len(data) * STRAY_NUL_SHARE) or bool(
+        _CONTROL_BYTES.search(data)
+    )
+
+
+def _without_stray_nuls(data: bytes) -> tuple[bytes, list[str]]:
+    """A text file with a few NUL bytes (a broken export): the NULs removed, so one bad field
+    costs nothing but a warning instead of the whole file (issue 12)."""
+    lines: list[int] = []
+    line, start, pos = 1, 0, data.find(0)
+    while pos >= 0 and len(lines) < _MAX_LISTED_LINES:  # one pass: the next NUL after each line
+        line += _line_breaks(data, start, pos)
+        lines.append(line)
+        start = min(_find_or_end(data, b"\n", pos), _find_or_end(data, b"\r", pos))
+        pos = data.find(0, start)
+    count = data.count(0)
+    shown = ",".join(str(n) for n in lines)
+    plural = "s" * (count != 1)
+    warning = f"{count} NUL byte{plural} removed (lines {shown})"
+    return data.replace(b"\x00", b""), [warning]
 
 
 def _decode_utf16(data: bytes, codec: str = "utf-16") -> str:

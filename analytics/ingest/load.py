@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +21,7 @@ from analytics.db import bump_ingest_version, execute, scalar, transaction
 from analytics.ingest import quarantine
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
+from analytics.ingest.longlines import QUARANTINE_RAW_CHARS
 from analytics.ingest.report import FileReport
 
 CONFLICT_EXAMPLES = 3
@@ -103,18 +105,29 @@ SELECT dedupe_key, content_hash, source, event_id, user_id, ts, event, session_i
 FROM staged WHERE outcome = 'loaded'
 """
 
+# The raw text a quarantined row stores: whole up to QUARANTINE_RAW_CHARS characters, else cut
+# there and ended with the whole line's size in bytes and sha256 (issue 12: the Data page never
+# ships a huge row). A line over the line cap comes cut already, with its own size and hash.
+CUT_RAW_SQL = f"""
+CASE WHEN s.raw_length IS NULL AND length(s.raw) <= {QUARANTINE_RAW_CHARS} THEN s.raw
+     ELSE left(s.raw, {QUARANTINE_RAW_CHARS})
+          || ' ... [cut at {QUARANTINE_RAW_CHARS:,} characters; the whole line is '
+          || coalesce(s.raw_length, strlen(s.raw)) || ' bytes, sha256 '
+          || coalesce(s.raw_sha256, sha256(s.raw)) || ']'
+END
+"""
 # A quarantined row already stored with the same source, reason and raw text (a re-ingest, a
 # renamed copy, an overlapping export) is counted again but not stored twice.
 INSERT_QUARANTINE_SQL = """
 INSERT INTO quarantine (ingest_id, file_name, line_no, reason, raw, source, user_key)
-SELECT ?, ?, s.line_no, s.reason, s.raw, s.source, s.user_id
+SELECT ?, ?, s.line_no, s.reason, {raw}, s.source, s.user_id
 FROM staged AS s
 WHERE s.outcome = 'quarantined'
   AND NOT EXISTS (
       SELECT 1 FROM quarantine AS q
       WHERE q.reason = s.reason AND q.raw IS NOT DISTINCT FROM s.raw
         AND q.source IS NOT DISTINCT FROM s.source)
-"""
+""".replace("{raw}", CUT_RAW_SQL)
 
 INSERT_LOG_SQL = """
 INSERT INTO ingest_log (ingest_id, file_name, sha256, status, error, "read", loaded, duplicates,
@@ -127,6 +140,9 @@ CONFLICT_EXAMPLES_SQL = """
 SELECT line_no, stored_file, stored_line, first_line FROM staged
 WHERE is_conflict ORDER BY line_no LIMIT ?
 """
+
+
+BeforeCommit = Callable[[duckdb.DuckDBPyConnection, int], object]  # (con, ingest_id)
 
 
 class ParsedLike(Protocol):
@@ -158,10 +174,22 @@ def raw_token_rows(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def with_raw_digest(rows: pl.DataFrame, cut: pl.DataFrame | None = None) -> pl.DataFrame:
+    """rows with raw_length and raw_sha256: a cut line's original ones (longlines), else null
+    (the quarantine insert computes them from the raw text)."""
+    if "raw_length" in rows.columns:
+        return rows
+    if cut is not None and cut.height:
+        return rows.join(cut, on="line_no", how="left", maintain_order="left")
+    return rows.with_columns(
+        pl.lit(None, pl.Int64).alias("raw_length"), pl.lit(None, pl.String).alias("raw_sha256")
+    )
+
+
 def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
     """Decide every row's outcome into the temp table `staged`: one row per row read."""
     keys = erasure_keys(con, create=False)
-    indexed = rows.with_row_index("row_idx")
+    indexed = with_raw_digest(rows).with_row_index("row_idx")
     erased, erased_raw, tokens = NO_ERASED_USERS, NO_ERASED_RAW_ROWS, indexed.clear()
     if keys and scalar(con, "SELECT count(*) FROM tombstones") > 0:
         erased = ERASED_USERS.format(tombstoned=tombstoned_sql("user_id"))
@@ -212,13 +240,17 @@ def _conflicts(con: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
 
 
 def load_parsed_file(
-    con: duckdb.DuckDBPyConnection, parsed: ParsedLike, *, ingest_time: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    parsed: ParsedLike,
+    *,
+    ingest_time: dt.datetime,
+    before_commit: BeforeCommit | None = None,
 ) -> FileReport:
     """Load one parsed file atomically and return its report (read = loaded+dup+quar+supp)."""
     file_name = Path(parsed.path).name
     with transaction(con):
         ingest_id = next_ingest_id(con)
-        _stage(con, parsed.rows)
+        _stage(con, with_raw_digest(parsed.rows, getattr(parsed, "long_lines", None)))
         already = quarantine.set_aside_known(con)
         counts = _outcome_counts(con)
         conflicts, examples = _conflicts(con)
@@ -244,6 +276,8 @@ def load_parsed_file(
         execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
         write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
         execute(con, "DROP TABLE staged")
+        if before_commit is not None:  # e.g. person_day for this file's people (issue 12)
+            before_commit(con, ingest_id)
         bump_ingest_version(con)
     return report
 

@@ -12,6 +12,7 @@ the first failing one is the row's reason.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import json
@@ -34,6 +35,12 @@ from analytics.ingest.columns import (
     plan_columns,
 )
 from analytics.ingest.decode import TextTable, csv_records, decode_bytes, lines_frame
+from analytics.ingest.longlines import (
+    LongLines,
+    cut_long_lines,
+    long_line_warning,
+    quarantine_long_lines,
+)
 from analytics.ingest.sniff import (
     HEADER_SEARCH_LINES,
     PARQUET_MAGIC,
@@ -67,6 +74,7 @@ class ParsedFile:
     encoding: str | None = None  # "utf-8", "utf-16", "utf-8+cp1252"; None for Parquet
     delimiter: str | None = None  # CSV only
     gzip: bool = False
+    long_lines: pl.DataFrame | None = None  # lines over the cap: line_no, raw_length, raw_sha256
 
 
 def read_source_file(
@@ -78,6 +86,7 @@ def read_source_file(
     mapping: dict[str, str] | None = None,
     now: datetime | None = None,
     max_decompressed_bytes: int = 2_000_000_000,
+    max_line_bytes: int = 4_000_000,
 ) -> ParsedFile:
     """Read, decode, map and validate one events file; FileRefused when it cannot be read.
 
@@ -92,7 +101,12 @@ def read_source_file(
         raise FileRefused(path, f"cannot read the file ({exc.strerror or exc})") from None
     try:
         compressed = is_gzip(data)
-        table = read_table(data, mapping=mapping, max_decompressed_bytes=max_decompressed_bytes)
+        table, cut = read_table(
+            data,
+            mapping=mapping,
+            max_decompressed_bytes=max_decompressed_bytes,
+            max_line_bytes=max_line_bytes,
+        )
         plan = plan_columns(table.names, mapping)
         if plan.missing:
             raise FileRefused(None, _missing_message(table, plan))
@@ -109,14 +123,15 @@ def read_source_file(
     return ParsedFile(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
-        rows=built.rows,
+        rows=quarantine_long_lines(built.rows, cut),
         date_order=built.date_order,
         date_order_note=built.date_order_note,
-        warnings=table.warnings + built.warnings,
+        warnings=table.warnings + long_line_warning(cut, max_line_bytes) + built.warnings,
         format=table.format,
         encoding=table.encoding,
         delimiter=table.delimiter,
         gzip=compressed,
+        long_lines=cut.frame.select("line_no", "raw_length", "raw_sha256"),
     )
 
 
@@ -132,9 +147,14 @@ def _missing_message(table: TextTable, plan: ColumnPlan) -> str:
 
 
 def read_table(
-    data: bytes, *, mapping: dict[str, str] | None, max_decompressed_bytes: int
-) -> TextTable:
-    """Any supported file's bytes to the common text table (content decides the format)."""
+    data: bytes,
+    *,
+    mapping: dict[str, str] | None,
+    max_decompressed_bytes: int,
+    max_line_bytes: int = 4_000_000,
+) -> tuple[TextTable, LongLines]:
+    """Any supported file's bytes to the common text table (content decides the format), and
+    the lines cut for being over max_line_bytes (JSON Lines and CSV in UTF-8 or cp1252)."""
     for _ in range(GZIP_LAYERS):  # a gzip inside a gzip (compressed twice by two tools)
         if not is_gzip(data):
             break
@@ -144,10 +164,17 @@ def read_table(
     what = refused_content(data)
     if what is not None:
         raise FileRefused(None, f"not a supported format: this is {what}")
+    cut = LongLines.none()
     if is_parquet(data):
-        return parquet_table(data)
+        return parquet_table(data), cut
     if data.startswith(PARQUET_MAGIC):
         raise FileRefused(None, "truncated Parquet: the closing PAR1 marker is missing")
+    if (
+        not data[:64]
+        .lstrip()
+        .startswith((b"[", codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE))
+    ):
+        data, cut = cut_long_lines(data, max_line_bytes)  # a JSON array is one document
     decoded = decode_bytes(data)
     if not decoded.text.strip():
         raise FileRefused(None, "empty file")
@@ -162,7 +189,7 @@ def read_table(
         table = json_array_table(decoded.text)
     table.encoding = decoded.encoding
     table.warnings = decoded.warnings + table.warnings
-    return table
+    return table, cut
 
 
 # --- CSV ---------------------------------------------------------------------------------

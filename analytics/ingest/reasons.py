@@ -6,6 +6,7 @@ check wins (structure first, then the required fields).
 
 from __future__ import annotations
 
+LINE_TOO_LONG = "line over the line cap"  # longer than setting max_line_mb: cut, length kept
 INVALID_JSON = "invalid JSON"  # a JSON Lines line / array element that is not a JSON object
 REPEATED_HEADER = "repeated header line"  # a line equal to the header (concatenated exports)
 WRONG_FIELD_COUNT = "wrong number of fields"  # never padded, never shifted
@@ -17,6 +18,7 @@ TIMESTAMP_OUT_OF_RANGE = "timestamp out of range"  # before 2000-01-01 or > 1 da
 MISSING_EVENT = "missing event name"
 
 ALL_REASONS: tuple[str, ...] = (
+    LINE_TOO_LONG,
     INVALID_JSON,
     REPEATED_HEADER,
     WRONG_FIELD_COUNT,

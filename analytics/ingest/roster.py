@@ -43,6 +43,7 @@ FALSE_WORDS = ["false", "f", "no", "n", "0"]
 ROLES = ["rep", "manager", "executive"]
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
 FLAG_EXAMPLES = 10
+IGNORED_LISTED = 20  # ignored column names listed in the report, then a count
 
 
 class RosterRefused(FileRefused):
@@ -347,13 +348,17 @@ def load_roster(
             raise RosterRefused(path, f"roster refused, previous roster kept: {'; '.join(errors)}")
     except (RosterRefused, OSError, UnicodeError) as error:
         return FileReport.refused(str(path), str(error), kind="roster")
+    except Exception as error:  # unforeseen (csv.Error, polars...): refused, the batch goes on
+        message = f"{path}: could not be read ({type(error).__name__}: {error})"
+        return FileReport.refused(str(path), message, kind="roster")
     read = roster.height
     roster, erased = without_erased(con, roster)
     if erased:
         notes.append(f"{erased} people erased on request were left out")
     replace_roster(con, resolve_references(roster), rebuild=rebuild)
     ignored = [c for c in raw.columns if c not in (*COLUMNS, "line_no")]
-    notes += [f"columns ignored: {', '.join(ignored)}"] if ignored else []
+    more = f" and {len(ignored) - IGNORED_LISTED} more" if len(ignored) > IGNORED_LISTED else ""
+    notes += [f"columns ignored: {', '.join(ignored[:IGNORED_LISTED])}{more}"] if ignored else []
     return FileReport(
         file=str(path),
         kind="roster",

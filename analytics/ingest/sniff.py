@@ -127,8 +127,12 @@ def text_kind(text: str) -> str:
 
 
 def split_header_line(line: str, delimiter: str) -> list[str]:
-    """One header line split by a delimiter, quotes respected."""
-    return next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])
+    """One header line split by a delimiter, quotes respected; no names for a line that is not
+    one (a field over the csv module's 128 KB limit is no column name)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter, quotechar='"'), [])
+    except csv.Error:
+        return []
 
 
 def find_header(

@@ -15,6 +15,7 @@ import duckdb
 from analytics.db import bump_ingest_version, execute, transaction
 from analytics.ingest.load import (
     INSERT_QUARANTINE_SQL,
+    BeforeCommit,
     _conflicts,
     _outcome_counts,
     _reason_counts,
@@ -61,7 +62,11 @@ FROM staged WHERE kind = 'licence' AND outcome IN ('loaded', 'revised')
 
 
 def load_vendor_file(
-    con: duckdb.DuckDBPyConnection, parsed: VendorFile, *, ingest_time: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    parsed: VendorFile,
+    *,
+    ingest_time: dt.datetime,
+    before_commit: BeforeCommit | None = None,
 ) -> FileReport:
     """Load one vendor file atomically; read = loaded (revisions included) + dup + quar + supp."""
     file_name = Path(parsed.path).name
@@ -94,5 +99,7 @@ def load_vendor_file(
         execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
         write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
         execute(con, "DROP TABLE staged")
+        if before_commit is not None:  # e.g. person_day for this file's people (issue 12)
+            before_commit(con, ingest_id)
         bump_ingest_version(con)
     return report
