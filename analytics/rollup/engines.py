@@ -119,11 +119,15 @@ def spark_session(master: str | None, shuffle_partitions: int | None = None) -> 
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "true")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.adaptive.enabled", "true")
     )
     if master:
         builder = builder.master(master)
     elif not os.environ.get("SPARK_HOME"):
         builder = builder.master("local[*]")
+    if shuffle_partitions is None and (master or "local").startswith("local"):
+        shuffle_partitions = 4  # a few per core; a cluster keeps its own setting (docs/scale.md)
     if shuffle_partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
     session = builder.getOrCreate()

@@ -190,7 +190,11 @@ def _spark_primitive(node: exp.Expression) -> exp.Expression:
 def to_spark(sql: str) -> str:
     """One DuckDB statement as Spark SQL."""
     tree = sqlglot.parse_one(sql, read="duckdb")
-    return tree.transform(_spark_primitive).sql(dialect="spark")
+    for node in reversed(list(tree.walk(bfs=False))):  # innermost first: calls nest
+        replaced = _spark_primitive(node)
+        if replaced is not node:
+            node.replace(replaced)
+    return tree.sql(dialect="spark")
 
 
 # The primitives in DuckDB (local_day and identities come from analytics.db's rules).
