@@ -76,6 +76,12 @@ def _add_ingest(commands: argparse._SubParsersAction) -> None:
         help="read every FILE as this vendor's usage export (docs/vendors.md); without it a "
         "vendor export is detected from its header or shape when that is unambiguous",
     )
+    ingest.add_argument(
+        "--person-day",
+        type=Path,
+        metavar="DIR",
+        help="load the output of `adoption rollup`, replacing the days and sources it covers",
+    )
     ingest.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     _add_db(ingest)
 
@@ -212,6 +218,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from analytics.demo import demo_command
 
         return demo_command(db=args.db)
+    if args.command == "ingest" and args.person_day is not None:
+        from analytics.rollup.load import person_day_command
+
+        return person_day_command(folder=args.person_day, db=args.db)
     if args.command == "ingest":
         from analytics.ingest.command import ingest_command
 

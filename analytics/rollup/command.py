@@ -19,8 +19,12 @@ import polars as pl
 
 from analytics.db import connection, execute, table_names
 from analytics.ingest.columns import plan_columns
-from analytics.ingest.identity import normalise_email_expr, normalise_user_expr, registered_keys
-from analytics.ingest.identity import tombstoned_sql
+from analytics.ingest.identity import (
+    normalise_email_expr,
+    normalise_user_expr,
+    registered_keys,
+    tombstoned_sql,
+)
 from analytics.ingest.keyring import erasure_keys
 from analytics.ingest.timestamps import DATE_ORDERS, MONTH_FIRST
 from analytics.rollup import query

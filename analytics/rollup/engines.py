@@ -17,8 +17,8 @@ import polars as pl
 
 from analytics.db import define_rules
 from analytics.rollup import query
-from analytics.rollup.rules import literal
 from analytics.rollup.inputs import InputSpec
+from analytics.rollup.rules import literal
 
 ROSTER_SCHEMA = {"user_id": pl.String, "email": pl.String, "github_login": pl.String}
 JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"  # used when JAVA_HOME is unset and it exists
@@ -57,7 +57,7 @@ class DuckDBEngine:
         self.con.execute(query.DUCKDB_PRIMITIVES_SQL)
 
     def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
-        """Parquet, JSON Lines (all keys, every line sampled, a bad line fails) or headerless CSV."""
+        """Parquet, JSON Lines (every line sampled, a bad line fails) or headerless CSV."""
         where = literal(spec.location)
         if spec.fmt == "parquet":
             source = f"read_parquet({where})"

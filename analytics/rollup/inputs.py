@@ -61,7 +61,7 @@ def _head_lines(path: Path) -> list[str]:
     with path.open("rb") as handle:
         data = handle.read(2)
     opener = gzip.open if data == b"\x1f\x8b" else open
-    with opener(path, "rb") as handle:  # type: ignore[operator]
+    with opener(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     return text.replace("\r\n", "\n").split("\n")[:HEADER_SEARCH_LINES]
@@ -71,7 +71,7 @@ def sniff_csv(location: str, mapping: Mapping[str, str] | None) -> InputSpec:
     """A CSV input's delimiter, header and preamble lines (local files only)."""
     if not _is_local(location):
         raise RollupInputError(
-            f"{location}: CSV is read from local paths only; use Parquet or JSON Lines for remote inputs"
+            f"{location}: CSV is read from local paths only; remote inputs: Parquet or JSON Lines"
         )
     lines = _head_lines(_first_file(location))
     header = find_header(

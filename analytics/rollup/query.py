@@ -164,7 +164,7 @@ FROM decided GROUP BY input_no
 TIMESTAMP_TEXT = "yyyy-MM-dd HH:mm:ss"
 
 
-def _spark_primitive(node: exp.Expression) -> exp.Expression:
+def _spark_primitive(node: exp.Expr) -> exp.Expr:
     """The engine primitives of rules.py in Spark's built-ins."""
     if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TIMESTAMPNTZ:
         return exp.DataType.build("TIMESTAMP")  # session time zone is UTC: naive UTC instants

@@ -20,7 +20,10 @@ from analytics.ingest.timestamps import EARLIEST, LATEST_AHEAD, MONTH_NUMBERS, P
 
 # ingest.columns.USER_SPACE is `[\s\u200b\u2060\ufeff]` in Rust's regex, where \s is Unicode
 # White_Space; RE2 and Java read \s as ASCII only, so the same set is spelled out for them.
-USER_SPACE_SQL = r"[\s\x{85}\x{a0}\x{1680}\x{2000}-\x{200b}\x{2028}\x{2029}\x{202f}\x{205f}\x{2060}\x{3000}\x{feff}]"
+USER_SPACE_SQL = (
+    r"[\s\x{85}\x{a0}\x{1680}\x{2000}-\x{200b}\x{2028}\x{2029}\x{202f}\x{205f}"
+    r"\x{2060}\x{3000}\x{feff}]"
+)
 _EPOCH_DIGITS = r"^[0-9]{1,19}$"
 
 
@@ -56,7 +59,8 @@ def user_sql(column: str) -> str:
 def event_sql(column: str) -> str:
     """ingest.columns.event_value: trimmed, null when empty or a placeholder."""
     text = f"trim({column})"
-    return f"CASE WHEN {text} <> '' AND lower({text}) NOT IN {in_list(USER_PLACEHOLDERS)} THEN {text} END"
+    placeholders = in_list(USER_PLACEHOLDERS)
+    return f"CASE WHEN {text} <> '' AND lower({text}) NOT IN {placeholders} THEN {text} END"
 
 
 def event_id_sql(column: str) -> str:
