@@ -174,7 +174,7 @@ def rollup_command(**args: Any) -> int:
     """`adoption rollup`: exit 0 and print the report; 2 when an input or option is refused."""
     settings = Settings()
     if args["db"] is not None and Path(args["db"]).exists():
-        from analytics.state.store import get_settings
+        from analytics.state.store import get_settings  # deferred: SQLModel costs a second
 
         settings = get_settings(args["db"])
     try:

@@ -112,7 +112,7 @@ def spark_session(master: str | None, shuffle_partitions: int | None = None) -> 
     """A SparkSession in UTC with quiet logs (local[*] unless a master is given)."""
     if "JAVA_HOME" not in os.environ and Path(JAVA_HOME).is_dir():
         os.environ["JAVA_HOME"] = JAVA_HOME
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # deferred: pyspark costs seconds, DuckDB runs need none
 
     builder = (
         SparkSession.builder.appName("adoption-rollup")
