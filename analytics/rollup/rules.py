@@ -133,7 +133,7 @@ def _instant(value: str, family: str, date_order: str, tz: str) -> str:
         "'-'",
         f"lpad({day}, 2, '0')",
         "' '",
-        f"lpad(CAST({hour} AS VARCHAR), 2, '0')",
+        f"lpad(CAST(coalesce({hour}, 0) AS VARCHAR), 2, '0')",
         "':'",
         f"lpad(coalesce({p('M')}, '0'), 2, '0')",
         "':'",
