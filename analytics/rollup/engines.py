@@ -122,11 +122,12 @@ def spark_session(master: str | None, shuffle_partitions: int | None = None) -> 
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.adaptive.enabled", "true")
     )
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit or a cluster started us
     if master:
         builder = builder.master(master)
-    elif not os.environ.get("SPARK_HOME"):
+    elif not submitted and not os.environ.get("SPARK_HOME"):
         builder = builder.master("local[*]")
-    if shuffle_partitions is None and (master or "local").startswith("local"):
+    if shuffle_partitions is None and not submitted and (master or "local").startswith("local"):
         shuffle_partitions = 4  # a few per core; a cluster keeps its own setting (docs/scale.md)
     if shuffle_partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
