@@ -37,3 +37,11 @@ def merge_rollup_days(con: duckdb.DuckDBPyConnection) -> None:
     execute(con, "DELETE FROM person_day")
     execute(con, "INSERT INTO person_day SELECT * FROM merged_person_day")
     execute(con, "DROP TABLE merged_person_day")
+
+
+def erase_rollup_days(con: duckdb.DuckDBPyConnection, identities: list[str]) -> int:
+    """Delete the loaded rollup rows of an erased person (SPEC 3 erasure); rows deleted."""
+    if "rollup_person_day" not in table_names(con):
+        return 0
+    sql = "DELETE FROM rollup_person_day WHERE person IN (SELECT unnest(?))"
+    return execute(con, sql, [identities]).fetchall()[0][0]

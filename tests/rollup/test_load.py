@@ -95,3 +95,13 @@ def test_metrics_work_after_loading_a_rollup(
 
 def test_a_folder_without_a_rollup_is_refused(app_db: Path, tmp_path: Path) -> None:
     assert main(["ingest", "--person-day", str(tmp_path), "--db", str(app_db)]) == 2
+
+
+def test_erasure_deletes_the_persons_rollup_days(app_db: Path, tmp_path: Path) -> None:
+    from analytics.ingest.erase import erase_person  # the erasure rule, imported where used
+
+    folder = _rollup(tmp_path / "r1", [("carol", D3, 4, ["crm"]), ("bob", D3, 1, ["crm"])])
+    assert main(["ingest", "--person-day", str(folder), "--db", str(app_db)]) == 0
+    erasure = erase_person(app_db, "carol")
+    assert erasure.events == 1  # her one rollup person-day
+    assert [row[0] for row in _person_day(app_db)] == ["E1", "E1", "bob", "bob"]
