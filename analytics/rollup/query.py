@@ -92,13 +92,17 @@ def staged_select(inp: InputPlan, options: RollupOptions) -> str:
 def checked_sql(inputs: Sequence[InputPlan], options: RollupOptions) -> str:
     """Every row read with its instant and its quarantine reason (null for a good row)."""
     union = " UNION ALL ".join(staged_select(i, options) for i in inputs)
-    ts = rules.timestamp_sql("ts_text", date_order=options.date_order, tz=options.timezone)
+    family = rules.timestamp_family_sql("ts_text")
+    parts = rules.timestamp_parts_sql("ts_text", "ts_family", date_order=options.date_order)
+    columns = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
+    ts = rules.timestamp_sql(tz=options.timezone)
     reason = rules.reason_sql(
         too_long="too_long", user="user_id", ts="ts", event="event", now_utc=options.now_utc
     )
     return (
-        f"SELECT *, {reason} AS reason FROM "
-        f"(SELECT *, {ts} AS ts FROM ({union}) AS staged) AS parsed"
+        f"SELECT *, {reason} AS reason FROM (SELECT *, {ts} AS ts FROM "
+        f"(SELECT *, {columns} FROM (SELECT *, {family} AS ts_family FROM ({union}) AS staged)"
+        " AS families) AS parts) AS parsed"
     )
 
 

@@ -107,8 +107,9 @@ def _month_from_name(name_sql: str) -> str:
     return f"CASE lower({name_sql}) {cases} END"
 
 
-def _instant(value: str, family: str, date_order: str, tz: str) -> str:
-    """The UTC instant of a value matched by one family (timestamps._instant in SQL)."""
+def _local(value: str, family: str, date_order: str) -> tuple[str, str, str]:
+    """A value matched by one family: its wall-clock time, whether it wrote an offset, and the
+    offset in minutes (null when impossible); timestamps._instant in SQL."""
 
     def p(name: str) -> str:
         return _part(value, family, name)
@@ -145,7 +146,7 @@ def _instant(value: str, family: str, date_order: str, tz: str) -> str:
     micros = f"coalesce(TRY_CAST(rpad(substr({p('f')}, 1, 6), 6, '0') AS BIGINT), 0)"
     local = f"add_micros(try_timestamp({text}), {micros})"
     if family == "compact":
-        return f"local_to_utc({local}, {literal(tz)})"
+        return local, "false", "NULL"
     sign = f"CASE WHEN {p('sg')} = '-' THEN -1 ELSE 1 END"
     hours, minutes = (
         f"TRY_CAST({p('oh')} AS INTEGER)",
@@ -156,8 +157,7 @@ def _instant(value: str, family: str, date_order: str, tz: str) -> str:
         f"THEN {sign} * ({hours} * 60 + {minutes}) END"
     )
     has_offset = f"({p('z')} IS NOT NULL OR {p('sg')} IS NOT NULL)"
-    exact = f"add_micros({local}, -60000000 * CAST({offset} AS BIGINT))"
-    return f"CASE WHEN {has_offset} THEN {exact} ELSE local_to_utc({local}, {literal(tz)}) END"
+    return local, has_offset, offset
 
 
 def _epoch(value: str) -> str:
@@ -171,16 +171,41 @@ def _epoch(value: str) -> str:
     return f"make_timestamp({micros})"
 
 
-def timestamp_sql(value: str, *, date_order: str, tz: str) -> str:
-    """A trimmed timestamp text to a naive UTC instant, null when no family fits."""
-    branches = [
-        f"WHEN regexp_matches({value}, {literal(_EPOCH_DIGITS)}) AND length({value}) <> 8 "
-        f"THEN {_epoch(value)}"
-    ]
-    for family in ("iso", "numeric", "month_first", "day_first", "compact"):
-        instant = _instant(value, family, date_order, tz)
-        branches.append(f"WHEN {_matches(value, family)} THEN {instant}")
+FAMILIES = ("iso", "numeric", "month_first", "day_first", "compact")
+
+
+def timestamp_family_sql(value: str) -> str:
+    """Which family a trimmed timestamp text belongs to ('epoch' first), null when none."""
+    epoch = f"regexp_matches({value}, {literal(_EPOCH_DIGITS)}) AND length({value}) <> 8"
+    branches = [f"WHEN {epoch} THEN 'epoch'"]
+    branches += [f"WHEN {_matches(value, f)} THEN {literal(f)}" for f in FAMILIES]
     return "CASE " + " ".join(branches) + " END"
+
+
+def timestamp_parts_sql(value: str, family: str, *, date_order: str) -> dict[str, str]:
+    """Per row, from its family column: the wall clock (or the epoch instant), the offset kind
+    ('utc', 'exact', 'local') and the offset minutes; each family's captures evaluated once."""
+    parts = {f: _local(value, f, date_order) for f in FAMILIES}
+    clock = " ".join(f"WHEN {literal(f)} THEN {parts[f][0]}" for f in FAMILIES)
+    kind = " ".join(
+        f"WHEN {literal(f)} THEN CASE WHEN {parts[f][1]} THEN 'exact' ELSE 'local' END"
+        for f in FAMILIES
+    )
+    offset = " ".join(f"WHEN {literal(f)} THEN {parts[f][2]}" for f in FAMILIES)
+    return {
+        "ts_clock": f"CASE {family} WHEN 'epoch' THEN {_epoch(value)} {clock} END",
+        "ts_kind": f"CASE {family} WHEN 'epoch' THEN 'utc' {kind} END",
+        "ts_offset": f"CASE {family} {offset} END",
+    }
+
+
+def timestamp_sql(*, tz: str) -> str:
+    """The naive UTC instant from the parts columns (null when nothing fits)."""
+    exact = "add_micros(ts_clock, -60000000 * CAST(ts_offset AS BIGINT))"
+    return (
+        f"CASE ts_kind WHEN 'utc' THEN ts_clock WHEN 'exact' THEN {exact} "
+        f"WHEN 'local' THEN local_to_utc(ts_clock, {literal(tz)}) END"
+    )
 
 
 def in_range_sql(ts: str, now_utc: str) -> str:
