@@ -16,6 +16,7 @@ import duckdb
 
 from analytics.db import bump_ingest_version, connection, execute, scalar, transaction
 from analytics.metrics.tool_split import GENERIC_TOOL  # the tool of ordinary event files
+from analytics.rollup.days import merge_rollup_days
 from analytics.settings import Settings
 from analytics.state.store import get_settings
 
@@ -80,6 +81,7 @@ def rebuild_person_day(
     params: dict[str, object] = {"passive": list(passive_events), "tz": timezone}
     execute(con, "DELETE FROM person_day")
     execute(con, PERSON_DAY_SQL, params)
+    merge_rollup_days(con)  # days loaded from a rollup (ingest --person-day), if any
     execute(con, "DELETE FROM tool_day")
     execute(con, TOOL_DAY_SQL, params)
     execute(con, "DELETE FROM licence_holders")

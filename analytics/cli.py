@@ -76,6 +76,12 @@ def _add_ingest(commands: argparse._SubParsersAction) -> None:
         help="read every FILE as this vendor's usage export (docs/vendors.md); without it a "
         "vendor export is detected from its header or shape when that is unambiguous",
     )
+    ingest.add_argument(
+        "--person-day",
+        type=Path,
+        metavar="DIR",
+        help="load the output of `adoption rollup`, replacing the days and sources it covers",
+    )
     ingest.add_argument("--format", choices=["text", "json"], default="text", help="report format")
     _add_db(ingest)
 
@@ -135,6 +141,36 @@ def _add_digest(commands: argparse._SubParsersAction) -> None:
     _add_db(report)
 
 
+def _add_rollup(commands: argparse._SubParsersAction) -> None:
+    """`adoption rollup` (SPEC 11, docs/scale.md)."""
+    rollup = commands.add_parser("rollup", help="events -> person_day on DuckDB or Spark")
+    rollup.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb", help="engine")
+    rollup.add_argument("--master", metavar="URL", help="Spark master (default: local[*])")
+    rollup.add_argument(
+        "--events",
+        nargs="+",
+        required=True,
+        metavar="PATH_OR_GLOB",
+        help="event inputs: Parquet, JSON Lines or CSV paths, globs or URIs (s3a://...)",
+    )
+    rollup.add_argument("--source", metavar="NAME", help="source of rows without a source column")
+    rollup.add_argument("--mapping", type=Path, metavar="FILE", help="JSON {column: field}")
+    rollup.add_argument("--roster", type=Path, metavar="FILE", help="roster CSV (identities)")
+    rollup.add_argument("--tz", metavar="ZONE", help="organisation timezone (IANA)")
+    rollup.add_argument(
+        "--date-order",
+        choices=["month_first", "day_first"],
+        help="day/month order of numeric dates (default: the source's setting, else month-first)",
+    )
+    rollup.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    rollup.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="app database whose settings and erasure tombstones apply (optional)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command-line contract in one place (docs/cli.md is generated from it)."""
     parser = argparse.ArgumentParser(prog="adoption", description=DESCRIPTION)
@@ -171,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(insight)
 
     _add_digest(commands)
+    _add_rollup(commands)
     return parser
 
 
@@ -181,6 +218,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from analytics.demo import demo_command
 
         return demo_command(db=args.db)
+    if args.command == "ingest" and args.person_day is not None:
+        from analytics.rollup.load import person_day_command
+
+        return person_day_command(folder=args.person_day, db=args.db)
     if args.command == "ingest":
         from analytics.ingest.command import ingest_command
 
@@ -229,6 +270,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return report_command(
             as_of=args.as_of, since=args.since, output_format=args.format, out=args.out, db=args.db
         )
+    if args.command == "rollup":
+        from analytics.rollup.command import rollup_command
+
+        return rollup_command(**{k: v for k, v in vars(args).items() if k != "command"})
     from analytics.insight.command import insight_command
 
     return insight_command(query_from_args(args), args.db)

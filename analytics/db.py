@@ -121,16 +121,26 @@ CREATE OR REPLACE TEMP MACRO local_day(ts, tz) AS
 CREATE OR REPLACE TEMP MACRO event_day(vendor_day, ts, tz) AS
     coalesce(vendor_day, local_day(ts, tz));
 CREATE OR REPLACE TEMP MACRO identities() AS TABLE
-    SELECT key, first(person_id ORDER BY rank, person_id) AS person_id
+    {identities};
+"""
+# The body of identities(), in SQL that Spark reads too (the rollup, analytics/rollup): among
+# the keys of the best rank, the smallest user_id.
+IDENTITIES_SQL = """
+    SELECT key, min(person_id) AS person_id
     FROM (
-        SELECT user_id AS key, user_id AS person_id, 0 AS rank FROM roster
-        UNION ALL
-        SELECT lower(user_id), user_id, 0 FROM roster WHERE user_id LIKE '%@%'
-        UNION ALL
-        SELECT lower(trim(email)), user_id, 1 FROM roster WHERE nullif(trim(email), '') IS NOT NULL
-        {github}
-    )
-    GROUP BY key;
+        SELECT key, person_id, rank, min(rank) OVER (PARTITION BY key) AS best
+        FROM (
+            SELECT user_id AS key, user_id AS person_id, 0 AS rank FROM roster
+            UNION ALL
+            SELECT lower(user_id), user_id, 0 FROM roster WHERE user_id LIKE '%@%'
+            UNION ALL
+            SELECT lower(trim(email)), user_id, 1 FROM roster
+            WHERE nullif(trim(email), '') IS NOT NULL
+            {github}
+        ) AS keys
+    ) AS ranked
+    WHERE rank = best
+    GROUP BY key
 """
 RESOLVED_EVENTS_SQL = """
 CREATE OR REPLACE TEMP MACRO resolved_events() AS TABLE
@@ -161,7 +171,7 @@ def define_rules(con: duckdb.DuckDBPyConnection) -> None:
         con, "SELECT column_name FROM information_schema.columns WHERE table_name = 'roster'"
     ).fetchall()
     github = GITHUB_IDENTITIES_SQL if ("github_login",) in columns else ""
-    execute(con, RULES_SQL.format(github=github))
+    execute(con, RULES_SQL.format(identities=IDENTITIES_SQL.format(github=github)))
     if "events" in tables:
         execute(con, RESOLVED_EVENTS_SQL.format(absent=_absent_vendor_columns(con)))
 

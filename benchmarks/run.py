@@ -591,7 +591,9 @@ def bench_size(size: str, root: Path, runs: int, app: bool, reuse: bool = False)
     app_results = bench_app(built, runs) if app else {"skipped": "--no-app"}
     load = (load_before, load_average())
     results = {"ingest": ingest, "metrics": metrics, "app": app_results, "load": load}
-    return size_section(size, files, results, runs)
+    from benchmarks.rollup_bench import rollup_section  # deferred: it imports this module
+
+    return size_section(size, files, results, runs) + rollup_section(files, work)
 
 
 def main(argv: list[str] | None = None) -> int:

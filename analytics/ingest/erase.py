@@ -29,6 +29,7 @@ from analytics.ingest.identity import (
     redact_identities,
 )
 from analytics.ingest.keyring import ErasureKey, erasure_keys
+from analytics.rollup.days import erase_rollup_days
 
 if TYPE_CHECKING:
     from analytics.privacy.roles import Viewer
@@ -210,6 +211,7 @@ def _erase_in_database(
     events = _count(con, "DELETE FROM events WHERE user_id IN (SELECT unnest(?))", [ids])
     # licence rows of vendor exports (SPEC 10) are the person's rows too: counted with the events
     events += _count(con, "DELETE FROM licences WHERE user_id IN (SELECT unnest(?))", [ids])
+    events += erase_rollup_days(con, ids)  # person-days loaded from a rollup: theirs too
     erasure = Erasure(
         person=person.person_id,
         identities=person.identities,

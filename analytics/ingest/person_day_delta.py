@@ -18,6 +18,7 @@ import duckdb
 
 from analytics.activity import PERSON_DAY_SQL, TOOL_DAY_SQL, rebuild_with
 from analytics.db import bump_ingest_version, execute, transaction
+from analytics.rollup.days import has_rollup_days
 from analytics.settings import Settings
 
 AFFECTED_SQL = """
@@ -43,7 +44,10 @@ TOOL_DAY_SOME_SQL = _restricted(TOOL_DAY_SQL)
 
 def update_for_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int, settings: Settings) -> int:
     """Recompute person_day and tool_day of the people with events from this ingest; returns
-    how many people. Runs inside the caller's (the file's) transaction."""
+    how many people. Runs inside the caller's (the file's) transaction. With rollup days loaded
+    (`ingest --person-day`) person_day is the sum of both, so all of it is rebuilt instead."""
+    if has_rollup_days(con):
+        return full_rebuild(con, ingest_id, settings)
     execute(con, AFFECTED_SQL, [ingest_id])
     params: dict[str, object] = {
         "passive": list(settings.passive_events),

@@ -1,0 +1,200 @@
+"""The two engines that run the rollup query: DuckDB (one machine) and Spark (local or cluster).
+
+Each engine only reads inputs into views of text columns, registers small tables and runs the
+statements of `query.py` (Spark's transpiled); the definition of the rollup lives there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import polars as pl
+
+from analytics.db import define_rules
+from analytics.rollup import query
+from analytics.rollup.inputs import InputSpec
+from analytics.rollup.rules import literal
+
+ROSTER_SCHEMA = {"user_id": pl.String, "email": pl.String, "github_login": pl.String}
+JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"  # used when JAVA_HOME is unset and it exists
+
+
+class Engine(Protocol):
+    """What the rollup command needs from an engine."""
+
+    def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
+        """Register input `number` as view input_<number>; its column names."""
+
+    def table(self, name: str, frame: pl.DataFrame) -> None:
+        """Register a small table (roster, erased users)."""
+
+    def view(self, name: str, sql: str, *, keep: bool = False) -> None:
+        """Define a view from a statement (kept: computed once and reused)."""
+
+    def collect(self, sql: str) -> pl.DataFrame:
+        """A small result on the driver."""
+
+    def write_partitioned(self, sql: str, folder: Path, by: str) -> None:
+        """Write a result as Parquet partitioned by a column (folder replaced)."""
+
+    def close(self) -> None:
+        """Release the engine."""
+
+
+class DuckDBEngine:
+    """The rollup on DuckDB, in memory."""
+
+    def __init__(self, memory_limit: str | None = None) -> None:
+        self.con = duckdb.connect(config={"autoinstall_known_extensions": False})
+        if memory_limit:
+            self.con.execute("SET memory_limit = ?", [memory_limit])
+        self.con.execute("SET enable_progress_bar = false")
+        self.con.execute(query.DUCKDB_PRIMITIVES_SQL)
+
+    def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
+        """Parquet, JSON Lines (every line sampled, a bad line fails) or headerless CSV."""
+        where = literal(spec.location)
+        if spec.fmt == "parquet":
+            source = f"read_parquet({where})"
+        elif spec.fmt == "json":
+            source = f"read_json({where}, format = 'newline_delimited', sample_size = -1)"
+        else:
+            names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(spec.header)))
+            source = (
+                f"read_csv({where}, delim = {literal(spec.delimiter)}, header = false, "
+                "quote = '\"', escape = '\"', columns = {" + names + "}, null_padding = true, "
+                "strict_mode = false, auto_detect = false)"
+            )
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW input_{number} AS SELECT * FROM {source}")
+        rows = self.con.execute(f"DESCRIBE input_{number}").fetchall()
+        return tuple(row[0] for row in rows)
+
+    def table(self, name: str, frame: pl.DataFrame) -> None:
+        """A temp table copied from a polars frame."""
+        self.con.register("_frame", frame)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _frame")
+        self.con.unregister("_frame")
+        if name == "roster":
+            define_rules(self.con)  # local_day and identities, as the app defines them
+
+    def view(self, name: str, sql: str, *, keep: bool = False) -> None:
+        """A temp view, or a temp table when kept."""
+        kind = "TABLE" if keep else "VIEW"
+        self.con.execute(f"CREATE OR REPLACE TEMP {kind} {name} AS {sql}")
+
+    def collect(self, sql: str) -> pl.DataFrame:
+        """The result as a polars frame."""
+        return self.con.sql(sql).pl()
+
+    def write_partitioned(self, sql: str, folder: Path, by: str) -> None:
+        """COPY ... PARTITION_BY."""
+        shutil.rmtree(folder, ignore_errors=True)
+        self.con.execute(
+            f"COPY ({sql}) TO '{_path_literal(folder)}' (FORMAT parquet, PARTITION_BY ({by}))"
+        )
+
+    def close(self) -> None:
+        """Close the in-memory database."""
+        self.con.close()
+
+
+def _path_literal(path: Path | str) -> str:
+    """A path inside a SQL string literal (COPY takes no parameter for its target)."""
+    return str(path).replace("'", "''")
+
+
+def spark_session(master: str | None, shuffle_partitions: int | None = None) -> Any:
+    """A SparkSession in UTC with quiet logs (local[*] unless a master is given)."""
+    if "JAVA_HOME" not in os.environ and Path(JAVA_HOME).is_dir():
+        os.environ["JAVA_HOME"] = JAVA_HOME
+    from pyspark.sql import SparkSession  # deferred: pyspark costs seconds, DuckDB runs need none
+
+    builder = (
+        SparkSession.builder.appName("adoption-rollup")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "true")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.adaptive.enabled", "true")
+    )
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit or a cluster started us
+    if master:
+        builder = builder.master(master)
+    elif not submitted and not os.environ.get("SPARK_HOME"):
+        builder = builder.master("local[*]")
+    if shuffle_partitions is None and not submitted and (master or "local").startswith("local"):
+        shuffle_partitions = 4  # a few per core; a cluster keeps its own setting (docs/scale.md)
+    if shuffle_partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkEngine:
+    """The rollup on Spark: the same statements, transpiled."""
+
+    def __init__(self, session: Any) -> None:
+        self.spark = session
+        self.kept: list[Any] = []
+
+    def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
+        """Parquet, JSON Lines (a bad line fails) or headerless CSV, as Spark reads them."""
+        reader = self.spark.read
+        if spec.fmt == "parquet":
+            frame = reader.parquet(spec.location)
+        elif spec.fmt == "json":
+            frame = reader.option("mode", "FAILFAST").json(spec.location)
+        else:
+            schema = ", ".join(f"c{i} STRING" for i in range(len(spec.header)))
+            frame = reader.csv(
+                spec.location,
+                schema=schema,
+                sep=spec.delimiter,
+                header=False,
+                quote='"',
+                escape='"',
+                mode="PERMISSIVE",
+            )
+        frame.createOrReplaceTempView(f"input_{number}")
+        return tuple(frame.columns)
+
+    def table(self, name: str, frame: pl.DataFrame) -> None:
+        """A temp view of a small frame (all text columns)."""
+        schema = ", ".join(f"`{c}` STRING" for c in frame.columns)
+        rows = frame.cast(pl.String).rows()
+        self.spark.createDataFrame(rows, schema=schema).createOrReplaceTempView(name)
+
+    def view(self, name: str, sql: str, *, keep: bool = False) -> None:
+        """A temp view; kept ones are persisted (computed once)."""
+        frame = self.spark.sql(query.to_spark(sql))
+        if keep:
+            frame = frame.persist()
+            self.kept.append(frame)
+        frame.createOrReplaceTempView(name)
+
+    def collect(self, sql: str) -> pl.DataFrame:
+        """The rows on the driver as a polars frame."""
+        frame = self.spark.sql(query.to_spark(sql))
+        rows = [row.asDict() for row in frame.collect()]
+        return pl.DataFrame(rows) if rows else pl.DataFrame(schema=frame.columns)
+
+    def write_partitioned(self, sql: str, folder: Path | str, by: str) -> None:
+        """DataFrameWriter.partitionBy, overwriting."""
+        frame = self.spark.sql(query.to_spark(sql))
+        frame.write.mode("overwrite").partitionBy(by).parquet(str(folder))
+
+    def close(self) -> None:
+        """Release the cached results (the session stays for its owner)."""
+        for frame in self.kept:
+            frame.unpersist()
+
+
+def roster_frame(rows: Sequence[dict[str, str | None]] = ()) -> pl.DataFrame:
+    """An empty or given roster in the shape the identities rule reads."""
+    return pl.DataFrame(list(rows), schema=ROSTER_SCHEMA)
