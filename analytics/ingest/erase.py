@@ -29,12 +29,12 @@ from analytics.ingest.identity import (
     redact_identities,
 )
 from analytics.ingest.keyring import ErasureKey, erasure_keys
+from analytics.ingest.suppress import ERASED_PERSON
 
 if TYPE_CHECKING:
     from analytics.privacy.roles import Viewer
     from analytics.settings import Settings
 
-ERASED_PERSON = "erased-person"
 
 TOMBSTONE_SQL = """
 INSERT OR IGNORE INTO tombstones (identity_hash, erased_at, key_id)
