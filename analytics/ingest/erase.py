@@ -13,6 +13,7 @@ the file is vacuumed. One audit entry records the erasure, without the identity.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ import polars as pl
 
 from analytics.db import bump_ingest_version, connection, copy_to_fresh_file, swap_in, transaction
 from analytics.ingest.identity import (
+    holds_full_name,
     holds_identity,
     is_identity,
     keys_frame,
@@ -139,18 +141,26 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> int:
     return con.execute(sql, params).fetchall()[0][0]
 
 
-def _quarantine_hits(con: duckdb.DuckDBPyConnection, identities: list[str]) -> pl.DataFrame:
-    """Row ids of quarantine rows whose user or raw text holds the person (one row each)."""
+def _quarantine_hits(
+    con: duckdb.DuckDBPyConnection, identities: list[str], names: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Row ids of quarantine rows whose user or raw text holds the person, or whose raw text
+    holds their full roster name (holds_full_name), one row each."""
     rows = con.sql("SELECT rowid AS rid, user_key, raw FROM quarantine").pl()
-    hit = pl.col("user_key").is_in(identities).fill_null(False) | holds_identity(
-        pl.col("raw"), identities
+    hit = (
+        pl.col("user_key").is_in(identities).fill_null(False)
+        | holds_identity(pl.col("raw"), identities)
+        | holds_full_name(pl.col("raw"), names)
     )
     return rows.filter(hit).select("rid")
 
 
-def _delete_quarantine(con: duckdb.DuckDBPyConnection, identities: list[str]) -> int:
-    """Delete the person's quarantine rows (the rule ingest suppresses by); how many."""
-    hits = _quarantine_hits(con, identities)
+def _delete_quarantine(
+    con: duckdb.DuckDBPyConnection, identities: list[str], names: Sequence[str] = ()
+) -> int:
+    """Delete the person's quarantine rows (the rule ingest suppresses by, plus their full
+    name); how many."""
+    hits = _quarantine_hits(con, identities, names)
     con.register("erased_rows", hits)
     try:
         sql = "DELETE FROM quarantine WHERE rowid IN (SELECT rid FROM erased_rows)"
@@ -214,7 +224,7 @@ def _erase_in_database(
         person=person.person_id,
         identities=person.identities,
         events=events,
-        quarantine_rows=_delete_quarantine(con, ids),
+        quarantine_rows=_delete_quarantine(con, ids, person.names),
         roster_rows=_count(
             con,
             "DELETE FROM roster WHERE user_id IN (SELECT unnest(?)) OR email IN (SELECT unnest(?))",
