@@ -1,7 +1,8 @@
 """Erasure on request (`adoption erase USER`, SPEC 3): delete a person, keep only a keyed hash.
 
 In one DuckDB transaction: the person's events and roster row are deleted, so are quarantine rows
-whose user or raw text holds them (identity.identity_tokens, the rule ingest suppresses by);
+whose user or raw text holds them (identity.identity_tokens, the rule ingest suppresses by) or
+whose raw text holds their full roster name (identity.holds_full_name);
 other people's references to them (champion_id, manager_id, event properties) become
 `erased-person`; HMAC-SHA256 hashes of their identities go to `tombstones` under the newest
 erasure key (kept outside the database, analytics.ingest.keyring). The database is then copied
