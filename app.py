@@ -13,7 +13,7 @@ import streamlit as st
 
 from analytics.db import DatabaseBusy
 from analytics.ui import access, gate, loaders, widgets
-from analytics.ui.navigation import default_view, views_for
+from analytics.ui.navigation import ROOM_VIEWS, default_view, views_for
 
 st.set_page_config(
     page_title="Adoption analytics", page_icon=":material/trending_up:", layout="wide"
@@ -46,7 +46,7 @@ def navigation() -> None:
         load_running_example_on_first_start()
     except DatabaseBusy:
         widgets.busy()
-    context = widgets.sidebar()
+    context = widgets.sidebar(tool_later=True)  # the tool split follows the page (a room)
     if not context.viewer.has_access:
         st.navigation([gate.no_access_page()]).run()
         return
@@ -68,6 +68,8 @@ def navigation() -> None:
     for view in views_for(context.viewer.role):
         sections.setdefault(view.section, []).append(pages[view.name])
     page = st.navigation(sections)
+    rooms = {pages[name].url_path for name in ROOM_VIEWS if name in pages}
+    context = widgets.tool_split(context, room=page.url_path in rooms)
     with widgets.routed(context):
         page.run()
 

@@ -1,7 +1,8 @@
 """Erasure on request (`adoption erase USER`, SPEC 3): delete a person, keep only a keyed hash.
 
 In one DuckDB transaction: the person's events and roster row are deleted, so are quarantine rows
-whose user or raw text holds them (identity.identity_tokens, the rule ingest suppresses by);
+whose user or raw text holds them (identity.identity_tokens, the rule ingest suppresses by) or
+whose raw text holds their full roster name (identity.holds_full_name);
 other people's references to them (champion_id, manager_id, event properties) become
 `erased-person`; HMAC-SHA256 hashes of their identities go to `tombstones` under the newest
 erasure key (kept outside the database, analytics.ingest.keyring). The database is then copied
@@ -13,6 +14,7 @@ the file is vacuumed. One audit entry records the erasure, without the identity.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,7 @@ import polars as pl
 
 from analytics.db import bump_ingest_version, connection, copy_to_fresh_file, swap_in, transaction
 from analytics.ingest.identity import (
+    holds_full_name,
     holds_identity,
     is_identity,
     keys_frame,
@@ -29,13 +32,13 @@ from analytics.ingest.identity import (
     redact_identities,
 )
 from analytics.ingest.keyring import ErasureKey, erasure_keys
+from analytics.ingest.suppress import ERASED_PERSON
 from analytics.rollup.days import erase_rollup_days
 
 if TYPE_CHECKING:
     from analytics.privacy.roles import Viewer
     from analytics.settings import Settings
 
-ERASED_PERSON = "erased-person"
 
 TOMBSTONE_SQL = """
 INSERT OR IGNORE INTO tombstones (identity_hash, erased_at, key_id)
@@ -140,18 +143,26 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> int:
     return con.execute(sql, params).fetchall()[0][0]
 
 
-def _quarantine_hits(con: duckdb.DuckDBPyConnection, identities: list[str]) -> pl.DataFrame:
-    """Row ids of quarantine rows whose user or raw text holds the person (one row each)."""
+def _quarantine_hits(
+    con: duckdb.DuckDBPyConnection, identities: list[str], names: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Row ids of quarantine rows whose user or raw text holds the person, or whose raw text
+    holds their full roster name (holds_full_name), one row each."""
     rows = con.sql("SELECT rowid AS rid, user_key, raw FROM quarantine").pl()
-    hit = pl.col("user_key").is_in(identities).fill_null(False) | holds_identity(
-        pl.col("raw"), identities
+    hit = (
+        pl.col("user_key").is_in(identities).fill_null(False)
+        | holds_identity(pl.col("raw"), identities)
+        | holds_full_name(pl.col("raw"), names)
     )
     return rows.filter(hit).select("rid")
 
 
-def _delete_quarantine(con: duckdb.DuckDBPyConnection, identities: list[str]) -> int:
-    """Delete the person's quarantine rows (the rule ingest suppresses by); how many."""
-    hits = _quarantine_hits(con, identities)
+def _delete_quarantine(
+    con: duckdb.DuckDBPyConnection, identities: list[str], names: Sequence[str] = ()
+) -> int:
+    """Delete the person's quarantine rows (the rule ingest suppresses by, plus their full
+    name); how many."""
+    hits = _quarantine_hits(con, identities, names)
     con.register("erased_rows", hits)
     try:
         sql = "DELETE FROM quarantine WHERE rowid IN (SELECT rid FROM erased_rows)"
@@ -216,7 +227,7 @@ def _erase_in_database(
         person=person.person_id,
         identities=person.identities,
         events=events,
-        quarantine_rows=_delete_quarantine(con, ids),
+        quarantine_rows=_delete_quarantine(con, ids, person.names),
         roster_rows=_count(
             con,
             "DELETE FROM roster WHERE user_id IN (SELECT unnest(?)) OR email IN (SELECT unnest(?))",

@@ -12,13 +12,14 @@ computed in SQL, under keys kept outside the database (analytics.ingest.keyring)
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import duckdb
 import polars as pl
 
-from analytics.ingest.columns import usable_user, user_value
+from analytics.ingest.columns import usable_user, user_text, user_value
 from analytics.ingest.keyring import ErasureKey
 
 _BLOCK = 64  # SHA-256 block size in bytes (RFC 2104)
@@ -33,6 +34,9 @@ FIELD_TOKEN = r"[^\s,;|\"'`{}\[\]()<>]+"
 # The same field cut further at `:`, `=`, `/` and `\` (`mailto:ann@x.com`, `user=ann`), kept
 # beside the whole field so an identity that contains one of those characters still matches.
 PART_TOKEN = r"[^\s,;|\"'`{}\[\]()<>:=/\\]+"
+# A field cut only at quotes, brackets and separators, its inner white space then removed (the
+# user value rule): an id written with inner spaces, `E 001,...` or `"E 001"`, yields `E001`.
+SPACED_FIELD_TOKEN = r"[^,;|\"'`{}\[\]()<>]+"
 
 # HMAC-SHA256(key, value) = H((key ^ opad) || H((key ^ ipad) || value)); the padded keys come
 # from the registered relation erasure_keys (k), so only hashes are compared, never identities.
@@ -60,12 +64,14 @@ def normalise_user(value: str | None) -> str | None:
 
 
 def identity_tokens(text: pl.Expr) -> pl.Expr:
-    """Every identity free text may hold (list of user values: fields and their parts, each
-    normalised like a user value; placeholders and pieces without a letter or digit left out)."""
+    """Every identity free text may hold (list of user values: fields, their parts, and fields
+    with inner spaces joined, each normalised like a user value; placeholders and pieces without
+    a letter or digit left out)."""
     cleaned = text.str.normalize("NFC").str.replace_all(INVISIBLE, "")
     fields = cleaned.str.extract_all(FIELD_TOKEN)
     parts = cleaned.str.extract_all(PART_TOKEN).list.eval(pl.element().str.strip_chars("."))
-    tokens = pl.concat_list(fields.fill_null([]), parts.fill_null([]))
+    spaced = cleaned.str.extract_all(SPACED_FIELD_TOKEN).list.eval(user_text(pl.element()))
+    tokens = pl.concat_list(fields.fill_null([]), parts.fill_null([]), spaced.fill_null([]))
     usable = usable_user(pl.element().filter(pl.element().str.contains(r"\w")))
     return tokens.list.eval(usable).list.drop_nulls().list.unique()
 
@@ -146,3 +152,25 @@ def redact_identities(
 def is_identity(value: pl.Expr, identities: Sequence[str]) -> pl.Expr:
     """True where a whole value (an owner, a viewer's e-mail) is one of these identities."""
     return normalise_user_expr(value).is_in(list(identities)).fill_null(False)
+
+
+# A full name needs at least this many words to be matched in free text: one word ("Ann") is too
+# common to delete other people's rows by.
+MIN_NAME_WORDS = 2
+
+
+def name_words(name: str) -> list[str]:
+    """A name's words as matched: NFKC, lower-cased, split at white space."""
+    return unicodedata.normalize("NFKC", name).lower().split()
+
+
+def holds_full_name(text: pl.Expr, names: Sequence[str]) -> pl.Expr:
+    """True where the text (NFKC, case-insensitive) holds one of these names as a whole word
+    sequence: every word in order, white space between, no letter or digit either side; names
+    of fewer than MIN_NAME_WORDS words are never matched (false positives)."""
+    spelled = [words for words in map(name_words, names) if len(words) >= MIN_NAME_WORDS]
+    if not spelled:
+        return pl.lit(False)
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in words) for words in spelled)
+    cleaned = text.str.normalize("NFKC").str.replace_all(INVISIBLE, "").str.to_lowercase()
+    return cleaned.str.contains(rf"(?:^|[^\w])(?:{alternatives})(?:$|[^\w])").fill_null(False)

@@ -33,6 +33,7 @@ from analytics.ingest.sniff import (
     safe_gunzip,
     split_header_line,
 )
+from analytics.ingest.suppress import redact_erased_references
 from analytics.settings import Settings
 from analytics.tables import ROSTER_FILE_COLUMNS
 
@@ -355,6 +356,9 @@ def load_roster(
     roster, erased = without_erased(con, roster)
     if erased:
         notes.append(f"{erased} people erased on request were left out")
+    roster, references = redact_erased_references(con, roster)
+    if references:
+        notes.append(f"{references} references to people erased on request read 'erased-person'")
     replace_roster(con, resolve_references(roster), rebuild=rebuild)
     ignored = [c for c in raw.columns if c not in (*COLUMNS, "line_no")]
     more = f" and {len(ignored) - IGNORED_LISTED} more" if len(ignored) > IGNORED_LISTED else ""

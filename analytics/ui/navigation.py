@@ -53,6 +53,9 @@ VIEWS: tuple[View, ...] = (
     View("glossary", "Glossary", ":material/menu_book:", "Help", EVERYONE),
 )
 VIEWS_BY_NAME: dict[str, View] = {v.name: v for v in VIEWS}
+# Views shown to a room (the team meeting): a group-level audience whoever opens them, so their
+# numbers and their sidebar tool choices are released as for leadership (PageData.room).
+ROOM_VIEWS: frozenset[str] = frozenset({"team_meeting"})
 
 
 def views_for(role: Role) -> list[View]:

@@ -501,7 +501,7 @@ def open_view(name: str, *, needs_data: bool = True, room: bool = False) -> Page
     Every view calls this first. Under the router the role was checked when the navigation
     was built; a view run on its own (AppTest) or reached any other way is checked here again.
     """
-    context = widgets.page_context()
+    context = widgets.page_context(room=room)
     widgets.require_view(context, name)
     if needs_data:
         widgets.require_data(context)

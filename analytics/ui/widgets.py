@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -54,6 +54,7 @@ class PageContext:
     as_of: dt.date | None
     viewer: Viewer
     tool: str | None = None  # the sidebar's tool split (SPEC 10); None: all tools
+    tool_slot: Any = field(default=None, compare=False, repr=False)  # where the split is drawn
 
     @property
     def empty(self) -> bool:
@@ -86,26 +87,29 @@ def _as_of_widget(first: dt.date, last: dt.date) -> dt.date:
 ALL_TOOLS = "All tools"
 
 
-def tool_choices(db: str, version: int, state: str, viewer: Viewer) -> list[str]:
-    """The tools this viewer may split by: all for the product manager; for group-level
-    viewers only splits that never narrow to a small group (privacy.release.released_tools)."""
+def tool_choices(
+    db: str, version: int, state: str, viewer: Viewer, *, room: bool = False
+) -> list[str]:
+    """The tools this viewer may split by: all for the product manager at their desk; for
+    group-level viewers and rooms (the team meeting) only splits that never narrow to a small
+    group (privacy.release.released_tools)."""
     tools = loaders.tools(db, version, state)
     if len(tools) < 2:  # one tool (or none): nothing to split
         return []
-    if viewer.role == PRODUCT_MANAGER:
+    if viewer.role == PRODUCT_MANAGER and not room:
         return tools
     sizes, total = loaders.tool_populations(db, version, state)
     min_size = loaders.inputs(db, version, state).settings.min_group_size
     return released_tools(sizes, total, min_size)
 
 
-def _tool_widget(tools: list[str]) -> str | None:
-    """The tool split (SPEC 10): shown only when there is a tool to choose."""
+def _tool_widget(tools: list[str], slot: Any) -> str | None:
+    """The tool split (SPEC 10) in its sidebar slot: shown only when there is a tool to choose."""
     if not tools:
         return None
     if st.session_state.get("tool") not in (ALL_TOOLS, *tools):
-        st.session_state["tool"] = ALL_TOOLS  # new data without the chosen tool: all again
-    chosen = st.sidebar.selectbox(
+        st.session_state["tool"] = ALL_TOOLS  # new data, or a room: a choice not offered is all
+    chosen = slot.selectbox(
         "Tool",
         (ALL_TOOLS, *tools),
         key="tool",
@@ -182,8 +186,19 @@ def signed_in_panel(viewer: Viewer) -> None:
         )
 
 
-def sidebar() -> PageContext:
-    """Draw the shared sidebar and return the page context (no data: no as-of widget)."""
+def tool_split(context: PageContext, *, room: bool) -> PageContext:
+    """Draw the tool split in its sidebar slot with the choices this audience may see (a room
+    is group-level, whoever opened it); the context with the chosen tool."""
+    if context.last_day is None or context.tool_slot is None:
+        return context
+    db, version, state = context.db, context.version, context.state
+    choices = tool_choices(db, version, state, context.viewer, room=room)
+    return replace(context, tool=_tool_widget(choices, context.tool_slot))
+
+
+def sidebar(*, room: bool = False, tool_later: bool = False) -> PageContext:
+    """Draw the shared sidebar and return the page context (no data: no as-of widget); with
+    tool_later the tool split waits for `tool_split` (the router knows the page only later)."""
     db = access.db_path()
     try:
         version = access.current_ingest_version(db)
@@ -193,9 +208,9 @@ def sidebar() -> PageContext:
     first, last = loaders.day_range(str(db), version, state)
     viewer = current_viewer(str(db), version, state)
     as_of = _as_of_widget(first, last) if last is not None and first is not None else None
-    tool = _tool_widget(tool_choices(str(db), version, state, viewer)) if last else None
+    slot = st.sidebar.container()  # the tool split's place, below the as-of day
     signed_in_panel(viewer)
-    return PageContext(
+    context = PageContext(
         db=str(db),
         version=version,
         state=state,
@@ -203,8 +218,9 @@ def sidebar() -> PageContext:
         last_day=last,
         as_of=as_of,
         viewer=viewer,
-        tool=tool,
+        tool_slot=slot,
     )
+    return context if tool_later else tool_split(context, room=room)
 
 
 @contextmanager
@@ -217,10 +233,11 @@ def routed(context: PageContext) -> Iterator[None]:
         _ROUTED.reset(token)
 
 
-def page_context() -> PageContext:
-    """The context of this run: the router's when routed, else this page draws the sidebar."""
+def page_context(*, room: bool = False) -> PageContext:
+    """The context of this run: the router's when routed, else this page draws the sidebar
+    (room: the page is shown to a room, so its tool choices are group-level)."""
     context = _ROUTED.get()
-    return context if context is not None else sidebar()
+    return context if context is not None else sidebar(room=room)
 
 
 def require_data(context: PageContext) -> None:

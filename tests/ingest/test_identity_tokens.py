@@ -112,3 +112,16 @@ def test_tokens_of_a_frame_are_lists() -> None:
 def test_tombstone_carries_the_key_id() -> None:
     con = _with_tombstone("E1")
     assert con.execute("SELECT key_id FROM tombstones").fetchall() == [(KEY.key_id,)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("E 001,2026-03-01", True), ('x;"E\u00a0001"', True), ("about E 001 today,x", False)],
+)
+def test_erasure_and_ingest_agree_on_an_id_with_inner_spaces(raw: str, expected: bool) -> None:
+    con = _with_tombstone("E001")
+    try:
+        assert _erase_deletes(con, raw, "E001") is expected
+        assert _ingest_suppresses(con, raw) is expected
+    finally:
+        con.close()
