@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from analytics import charts
-from analytics.ui import frames, widgets
+from analytics.ui import definitions, frames, widgets
 from analytics.ui.definitions import DEFINITIONS
 from analytics.ui.pagedata import open_view
 
@@ -137,10 +137,16 @@ if by_tool["tools"].height:
         widgets.headline(
             column, label, widgets.count(shown[part], hidden=data.hidden), DEFINITIONS[part]
         )
-    st.dataframe(by_tool["tools"], hide_index=True, width="stretch")
+    st.dataframe(
+        frames.tools_display(by_tool["tools"], data.hidden or "hidden"),
+        hide_index=True,
+        width="stretch",
+        column_config=widgets.TOOL_COLUMNS,
+    )
     if by_tool["lower_bounds"]:
+        sources = ", ".join(definitions.tool_name(tool) for tool in by_tool["sources"])
         st.caption(
-            f"Lower bounds: {', '.join(by_tool['lower_bounds'])} rest on "
-            f"{', '.join(by_tool['sources'])}, which give a week, a month or a last-activity "
-            "date rather than every active day (docs/vendors.md)."
+            f"Lower bounds: {frames.lower_bound_words(by_tool['lower_bounds'])}. {sources} "
+            "reports a week, a month or a last-activity date rather than every active day, "
+            "so these can only be at least the number shown."
         )

@@ -95,3 +95,39 @@ GLOSSARY: dict[str, str] = {
     "Fewer than {min_group} people": "A group too small to show without singling people out: "
     "team-level views show no numbers for it (and hide the next-smallest group too).",
 }
+
+# Tools as people name them (SPEC 10 presets; ordinary event files are the organisation's own
+# tool). An unknown name (a custom --source) is shown as it is.
+TOOL_NAMES: dict[str, str] = {
+    "events": "Event logs",
+    "github-copilot": "GitHub Copilot",
+    "m365-copilot": "Microsoft 365 Copilot",
+    "chatgpt-enterprise": "ChatGPT Enterprise",
+    "gemini-workspace": "Gemini for Workspace",
+}
+GRAIN_NAMES: dict[str, str] = {
+    "event": "every event",
+    "day": "daily",
+    "period": "weekly",
+    "month": "monthly",
+    "snapshot": "last activity only",
+    "licence": "licences only",
+}
+# Metrics-document keys that can be lower bounds (docs/metrics.md `lower_bounds`), in words.
+LOWER_BOUND_NAMES: dict[str, str] = {
+    "dau": "daily active users",
+    "stickiness": "stickiness",
+    "active_days_histogram": "active days per person",
+    "wau": "weekly active users",
+    "mau": "monthly active users",
+    "adoption_rate": "adoption rate",
+    "funnel.weekly_active": "weekly active (funnel)",
+    "funnel.habitual": "habitual (funnel)",
+    "retention": "retention",
+    "lifecycle": "lifecycle",
+}
+
+
+def tool_name(tool: str) -> str:
+    """A tool as people name it ("github-copilot" -> "GitHub Copilot")."""
+    return TOOL_NAMES.get(tool, tool)

@@ -18,6 +18,7 @@ from analytics.charts import line_frame
 from analytics.ingest.quarantine import without_folders
 from analytics.metrics.champions import TEAM_COLUMNS
 from analytics.metrics.document import doc_value
+from analytics.ui.definitions import GRAIN_NAMES, LOWER_BOUND_NAMES, TOOL_NAMES
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -681,3 +682,26 @@ def insight_chart(kind: str, table: pl.DataFrame) -> Any:
     return charts.series_lines(
         table, x="period_start", y="count", series=None, y_title="Active people", percent=False
     )
+
+
+def tools_display(tools: pl.DataFrame, hidden: str) -> pl.DataFrame:
+    """The By tool table in words: tool and grain names, and licence holders as a count, the
+    viewer's "fewer than N" text where released counts are blank, or "no licence list"."""
+    licensed = (
+        pl.when(~pl.col("has_licence_list"))
+        .then(pl.lit("no licence list"))
+        .when(pl.col("licensed").is_null())
+        .then(pl.lit(hidden))
+        .otherwise(pl.col("licensed").cast(pl.String))
+    )
+    return tools.select(
+        pl.col("tool").replace(TOOL_NAMES),
+        pl.col("grain").replace(GRAIN_NAMES),
+        "people_active_28d",
+        licensed.alias("licensed"),
+    )
+
+
+def lower_bound_words(keys: list[str]) -> str:
+    """Lower-bound document keys as one readable list ("daily active users, stickiness")."""
+    return ", ".join(LOWER_BOUND_NAMES.get(key, key.replace("_", " ")) for key in keys)

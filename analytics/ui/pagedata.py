@@ -478,7 +478,9 @@ class PageData:
         `funnel_parts` (the same people as a partition: released as one, release.py),
         `lower_bounds` (document keys that are lower bounds) and the `sources` they rest on."""
         document = loaders.tool_summary(*self._key, self.as_of)  # the document's tool keys
-        tools = pl.DataFrame(document["tools"], schema=TOOLS_SCHEMA)
+        tools = pl.DataFrame(document["tools"], schema=TOOLS_SCHEMA).with_columns(
+            has_licence_list=pl.col("licensed").is_not_null()  # before release blanks counts
+        )
         funnel: dict[str, int | None] = dict(document["funnel"])
         parts: dict[str, int | None] = dict(document["funnel_parts"])
         if not self.full_access:

@@ -30,7 +30,7 @@ from analytics.privacy.roles import (
     privacy_config,
     resolve_viewer,
 )
-from analytics.ui import access, loaders
+from analytics.ui import access, definitions, loaders
 from analytics.ui.frames import md_escape as md_escape  # re-exported for pages
 from analytics.ui.frames import percent_text
 from analytics.ui.navigation import VIEWS_BY_NAME, may_open
@@ -113,6 +113,7 @@ def _tool_widget(tools: list[str], slot: Any) -> str | None:
         "Tool",
         (ALL_TOOLS, *tools),
         key="tool",
+        format_func=lambda tool: tool if tool == ALL_TOOLS else definitions.tool_name(tool),
         help="Every metric view for one tool only: its activity, and its licence holders as "
         "the population when it has licences (docs/metrics.md, split by tool). The Data and "
         "Explore pages always show every tool.",
@@ -296,6 +297,12 @@ def money(value: float | None, currency: str) -> str:
 
 
 RATE_FORMAT = "%.0f%%"  # a rate as a whole percentage (the frame via frames.rates_as_percent)
+TOOL_COLUMNS = {
+    "tool": st.column_config.TextColumn("Tool"),
+    "grain": st.column_config.TextColumn("Finest detail", help="What one row of the source is"),
+    "people_active_28d": st.column_config.NumberColumn("Active in 28 days", format="%d"),
+    "licensed": st.column_config.TextColumn("Licence holders"),
+}
 WAVE_COLUMNS = {
     "wave": st.column_config.NumberColumn("Wave", width="small"),
     "name": st.column_config.TextColumn("Name"),

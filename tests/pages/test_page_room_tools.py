@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import no_exception
-from test_page_tool_split import CHATGPT, COPILOT, USE, _two_tools
+from test_page_tool_split import CHATGPT, COPILOT, NAMES, USE, _two_tools
 
 from analytics.state.store import set_setting
 
@@ -28,7 +28,7 @@ def small_tools_db(tmp_path: Path) -> Path:
 
 def _tool_options(at) -> list[str]:
     (box,) = [s for s in at.sidebar.selectbox if s.label == "Tool"]
-    return list(box.options)
+    return [next((t for t, n in NAMES.items() if n == o), o) for o in box.options]
 
 
 def test_team_meeting_offers_only_released_tools(open_page, small_tools_db):

@@ -18,6 +18,8 @@ from handbuilt import build_tiny_db
 from analytics.db import bump_ingest_version, connection
 
 COPILOT, CHATGPT = "github-copilot", "chatgpt-enterprise"
+# how the sidebar names them (analytics/ui/definitions.TOOL_NAMES)
+NAMES = {COPILOT: "GitHub Copilot", CHATGPT: "ChatGPT Enterprise"}
 D = dt.date(2026, 2, 15)
 USE = {COPILOT: (["p01", "p02", "p03"], D), CHATGPT: (["p01", "p07", "p08", "p09", "p10"], D)}
 
@@ -54,7 +56,7 @@ def tools_db(tmp_path: Path) -> Path:
 
 def _choose(at, tool: str):
     (box,) = [s for s in at.sidebar.selectbox if s.label == "Tool"]
-    assert box.options == ["All tools", CHATGPT, COPILOT]
+    assert box.options == ["All tools", NAMES[CHATGPT], NAMES[COPILOT]]
     return box.set_value(tool).run()
 
 
@@ -159,8 +161,9 @@ def test_leadership_may_split_only_by_tools_that_keep_groups_large(
     no_exception(at)
     assert at.sidebar.text[0].value.endswith("role: leadership")
     (box,) = [s for s in at.sidebar.selectbox if s.label == "Tool"]
-    assert box.options == ["All tools", CHATGPT, COPILOT]  # 6 Copilot holders, 6 others
+    # 6 Copilot holders, 6 others
+    assert box.options == ["All tools", NAMES[CHATGPT], NAMES[COPILOT]]
     set_setting(tools_db, name="min_group_size", value=7)
     at = open_page("overview", tools_db)
     (box,) = [s for s in at.sidebar.selectbox if s.label == "Tool"]
-    assert box.options == ["All tools", CHATGPT]  # Copilot's 6 would be a small group
+    assert box.options == ["All tools", NAMES[CHATGPT]]  # Copilot's 6 would be a small group
