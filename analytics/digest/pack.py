@@ -7,6 +7,7 @@ whoever generates it: no person is named and no group under the minimum size is 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,9 @@ def section_lines(pack: dict[str, Any]) -> list[list[str]]:
         f"Forecast at the target date {pct(head['forecast_rate'])} · {status}",
     ]
     if head["needed_per_week"] is not None:
-        headline.append(f"{head['needed_per_week']:g} more active people needed per week")
+        headline.append(
+            f"About {math.ceil(head['needed_per_week'])} more active people needed per week"
+        )
     hidden = suppressed_label(pack["min_group_size"])
     board = [
         f"{row['team']}: {row['note'] or pct(row['adoption_rate'])}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from typing import Any
 
 from analytics.digest.alerts import Alert, pct
@@ -80,7 +81,9 @@ def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, 
     if per_week == 0:
         headline.append("Enough people are active for the target today: keep them active.")
     elif per_week is not None:
-        headline.append(f"{per_week:g} more active people needed per week to reach the target.")
+        headline.append(
+            f"About {math.ceil(per_week)} more active people needed per week to reach the target."
+        )
     sections = [("Adoption against the target", headline)]
     sections.append(("New alerts this week", alert_lines(fired) or ["No new alerts."]))
     sections.append(

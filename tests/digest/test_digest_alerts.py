@@ -54,7 +54,7 @@ def test_markdown_says_the_status_in_words() -> None:
     """Above the path but a forecast under the target: at risk, and why."""
     text = markdown(digest(), [])
     assert "Status: at risk (at or above the path today; the forecast falls short" in text
-    assert "2.5 more active people needed per week" in text
+    assert "About 3 more active people needed per week" in text  # 2.5, rounded up
     assert "North, wave 1: 37.5% of its 8 people active (gate 60%)" in text
 
 
