@@ -40,7 +40,8 @@ def _setup(db: Path) -> None:
         )
         for line_no, raw in enumerate([*KEPT, *DELETED], start=2):
             con.execute(
-                "INSERT INTO quarantine VALUES (1, 'old.csv', ?, ?, ?, 'crm', NULL)",
+                "INSERT INTO quarantine (ingest_id, file_name, line_no, reason, raw, source)"
+                " VALUES (1, 'old.csv', ?, ?, ?, 'crm')",
                 [line_no, WRONG_FIELD_COUNT, raw],
             )
 
