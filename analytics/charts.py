@@ -97,10 +97,14 @@ def _target_rule(
 ADOPTION_SERIES = ["Adoption rate", "Target path", "Forecast"]
 
 
-def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Chart:
+def adoption_vs_target(
+    lines: pl.DataFrame, *, target_rate: float | None, wave_starts: pl.DataFrame | None = None
+) -> Chart:
     """Adoption rate over time with the target path and the dashed forecast to the target date.
 
     `lines`: one row per series per day: day (date), rate (0..1), series (one of ADOPTION_SERIES).
+    `wave_starts`: one row per wave after the first: day, label. A wave's start adds people who
+    have not started yet, so the rate drops there: a thin rule and its label say why.
     """
     seen = set(lines["series"].unique().to_list()) if lines.height else set(ADOPTION_SERIES)
     shown = [i for i, name in enumerate(ADOPTION_SERIES) if name in seen]  # legend: drawn only
@@ -142,6 +146,14 @@ def adoption_vs_target(lines: pl.DataFrame, *, target_rate: float | None) -> Cha
         )
     )
     layers: list[alt.Chart | alt.LayerChart] = [line, labels]
+    if wave_starts is not None and wave_starts.height:
+        starts = alt.Chart(wave_starts).encode(x="day:T")
+        layers.append(starts.mark_rule(color=LIGHT, strokeDash=[2, 2]))
+        layers.append(
+            starts.mark_text(
+                align="left", baseline="top", dx=3, y=2, color=GREY, fontSize=13
+            ).encode(text="label:N")
+        )
     if target_rate is not None:
         layers.append(
             _target_rule(target_rate, f"Target {target_rate:.0%}", colour=LIGHT, label_at="end")

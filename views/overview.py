@@ -78,13 +78,16 @@ history = data.adoption_history()
 lines = frames.adoption_lines(history, doc)
 st.subheader("Adoption against the target path")
 st.altair_chart(
-    charts.adoption_vs_target(lines, target_rate=target["rate"]),
+    charts.adoption_vs_target(
+        lines, target_rate=target["rate"], wave_starts=frames.wave_start_marks(data.waves())
+    ),
     width="stretch",
 )
 st.caption(
     "Solid: adoption rate each day. Dashed grey: the target path from launch (0%) to the target "
     "rate on the target date. Dotted orange: the forecast, a straight line fitted to the last "
-    "28 days and extended to the target date."
+    "28 days and extended to the target date. Thin dotted rules: a wave starts, and its people "
+    "join the eligible count before they start, so the rate dips there."
 )
 
 st.subheader("Active people")

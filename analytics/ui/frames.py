@@ -705,3 +705,14 @@ def tools_display(tools: pl.DataFrame, hidden: str) -> pl.DataFrame:
 def lower_bound_words(keys: list[str]) -> str:
     """Lower-bound document keys as one readable list ("daily active users, stickiness")."""
     return ", ".join(LOWER_BOUND_NAMES.get(key, key.replace("_", " ")) for key in keys)
+
+
+def wave_start_marks(waves: pl.DataFrame) -> pl.DataFrame:
+    """Where each started wave after the first begins (day, label "Wave 2 starts"), for the
+    adoption chart: the saw-tooth at those days is newcomers joining the denominator. Plan
+    dates only, no counts, so a wave hidden for its size is still marked."""
+    started = waves.filter(pl.col("started") & pl.col("start").is_not_null()).sort("start")
+    return started.slice(1).select(
+        pl.col("start").alias("day"),
+        pl.format("Wave {} starts", pl.col("wave")).alias("label"),
+    )
