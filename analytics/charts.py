@@ -371,8 +371,8 @@ def team_bars(
     """One horizontal bar per team (sorted), a labelled target rule, flagged teams highlighted.
 
     `teams`: one row per team: team, the `value` column and optionally a boolean `flag` column.
-    `inside_labels`: values in white inside the bar's end, with at most one decimal, so that
-    the target rule never crosses them (the meeting pack's slide).
+    `inside_labels`: values in white inside the bar's end, so that the target rule never
+    crosses them: with at most one decimal on the meeting pack's slide, whole at room size.
     `font_size`: ROOM_FONT_SIZE for the Team meeting (bars grow with the type).
     """
     axis = PERCENT if percent else alt.Axis(grid=True)
@@ -390,7 +390,7 @@ def team_bars(
         color=colour,
         tooltip=[alt.Tooltip("team:N", title="Team"), alt.Tooltip(f"{value}:Q", format=fmt)],
     )
-    shown = ".1~%" if inside_labels and percent else fmt
+    shown = ".1~%" if inside_labels and percent and font_size == FONT_SIZE else fmt  # the pack
     mark = (
         base.mark_text(align="right", dx=-6, color="white", fontWeight="bold", fontSize=font_size)
         if inside_labels
@@ -398,8 +398,8 @@ def team_bars(
     )
     text = mark.encode(text=alt.Text(f"{value}:Q", format=shown))
     layers: list[alt.Chart | alt.LayerChart] = [bars, text]
-    if target is not None:
-        layers.append(_target_rule(target, target_label, orient="x", font_size=font_size))
+    if target is not None:  # drawn first, under the bars: it never crosses a team's number
+        layers.insert(0, _target_rule(target, target_label, orient="x", font_size=font_size))
     rows = max(teams.height, 1)
     row_height = round(42 * font_size / FONT_SIZE)
     return projector(alt.layer(*layers), height=max(160, row_height * rows), font_size=font_size)

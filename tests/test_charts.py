@@ -115,8 +115,9 @@ def test_team_bars_flag_teams_and_label_the_ratio_target():
         percent=False,
         flag="over",
     ).to_dict()
-    assert marks(spec) == ["bar", "text", "rule", "text"]
-    colour = spec["layer"][0]["encoding"]["color"]
+    # the target (rule and label) first, under the bars, so it never crosses a number
+    assert marks(spec) == ["rule", "text", "bar", "text"]
+    colour = spec["layer"][1]["encoding"]["color"]
     assert colour["condition"]["value"] == charts.VERMILLION
     assert colour["value"] == charts.BLUE
     assert "Target: at most 10" in texts(spec)

@@ -94,6 +94,7 @@ if visible.height:
             flag="reached",
             flag_colour=charts.GREEN,
             font_size=charts.ROOM_FONT_SIZE,
+            inside_labels=True,  # the target rule never crosses a team's number
         ),
         width="stretch",
     )
