@@ -49,6 +49,7 @@ event = cols[3].selectbox(
 argv: list[str] = ["insight", kind, "--period", str(period), "--date-to", str(date_to)]
 argv += ["--date-from", str(date_from)] if date_from else []
 argv += ["--event", event] if event else []
+argv += ["--tool", context.tool] if context.tool else []  # the sidebar's split by tool
 if kind == "retention":
     opts = st.columns(3)
     kind_type = opts[0].radio(

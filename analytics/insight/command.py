@@ -135,7 +135,7 @@ def _cohorts(
     """Cohort members (person_id, cohort): first-ever or every period with a start event."""
     start_event = query.start_event or query.event
     if query.type == "first_time":
-        firsts = events.first_days(con, event=start_event, tz=window["tz"])
+        firsts = events.first_days(con, event=start_event, tz=window["tz"], tool=query.tool)
         first_period = calendar.index_expr(pl.col("first_day")).alias("first_period")
         return first_time_cohorts(firsts.select("person_id", first_period))
     if start_event == (query.return_event or query.event):
@@ -152,6 +152,7 @@ def _retention(con: duckdb.DuckDBPyConnection, query: InsightQuery, tz: str) -> 
         "tz": tz,
         "day_from": calendar.start(first),
         "day_to": calendar.end(last),
+        "tool": query.tool,
     }
     return_event = query.return_event or query.event
     returns = _with_period(events.person_days(con, event=return_event, **window), calendar, "day")
@@ -179,7 +180,7 @@ def _range(
 
 def _activity(
     con: duckdb.DuckDBPyConnection,
-    event: str | None,
+    query: InsightQuery,
     tz: str,
     calendar: Calendar,
     first: int,
@@ -192,7 +193,12 @@ def _activity(
     only counts up to the end of that day (as PostHog's stickiness and trends do).
     """
     days = events.person_days(
-        con, event=event, tz=tz, day_from=calendar.start(first), day_to=day_to
+        con,
+        event=query.event,
+        tz=tz,
+        day_from=calendar.start(first),
+        day_to=day_to,
+        tool=query.tool,
     )
     return _with_period(days, calendar, "day")
 
@@ -201,8 +207,8 @@ def _lifecycle(con: duckdb.DuckDBPyConnection, query: InsightQuery, tz: str) -> 
     """{"rows": [{"period_start", "new", "returning", "resurrecting", "dormant"}]}."""
     calendar = Calendar(query.period or DEFAULT_PERIOD["lifecycle"], query.week_start)
     first, last, _ = _range(con, query, calendar, tz)
-    activity = _activity(con, query.event, tz, calendar, first - 1, calendar.end(last))
-    firsts = events.first_days(con, event=query.event, tz=tz).select(
+    activity = _activity(con, query, tz, calendar, first - 1, calendar.end(last))
+    firsts = events.first_days(con, event=query.event, tz=tz, tool=query.tool).select(
         "person_id", calendar.index_expr(pl.col("first_day")).alias("first_period")
     )
     rows = lifecycle_rows(activity, firsts, calendar=calendar, first=first, last=last)
@@ -216,7 +222,7 @@ def _stickiness(con: duckdb.DuckDBPyConnection, query: InsightQuery, tz: str) ->
     """
     calendar = Calendar(query.period or DEFAULT_PERIOD["stickiness"], query.week_start)
     first, last, date_to = _range(con, query, calendar, tz)
-    activity = _activity(con, query.event, tz, calendar, first, date_to)
+    activity = _activity(con, query, tz, calendar, first, date_to)
     counts = stickiness_counts(activity, first=first, last=last, cumulative=query.cumulative)
     rows = [{"n": n, "count": count} for n, count in enumerate(counts, start=1)]
     return {"periods": last - first + 1, "counts": counts, "rows": rows}
@@ -235,11 +241,11 @@ def _active(con: duckdb.DuckDBPyConnection, query: InsightQuery, tz: str) -> dic
                 "(distinct people per calendar period)",
                 file=sys.stderr,
             )
-        activity = _activity(con, query.event, tz, calendar, first, date_to)
+        activity = _activity(con, query, tz, calendar, first, date_to)
         rows = period_active(activity, calendar=calendar, first=first, last=last)
     else:
         window = query.window or 1
-        activity = _activity(con, query.event, tz, calendar, first - window + 1, date_to)
+        activity = _activity(con, query, tz, calendar, first - window + 1, date_to)
         rows = windowed_active(activity, calendar=calendar, first=first, last=last, window=window)
     return {"rows": _rows(rows, ["count"])}
 

@@ -14,14 +14,16 @@ import duckdb
 import polars as pl
 
 from analytics.db import scalar, table_names
+from analytics.metrics.tool_split import GENERIC_TOOL  # ordinary event files' tool
 
-# Events matching the optional event name and UTC range, resolved to persons by the shared
-# resolved_events() macro of analytics/db.py; days are its event_day(vendor_day, ts, tz), the
-# same day person_day gives an event.
-_RESOLVED_CTE = """
+# Events matching the optional event name, tool and UTC range, resolved to persons by the
+# shared resolved_events() macro of analytics/db.py; days are its event_day(vendor_day, ts, tz),
+# the same day person_day gives an event; a tool as tool_day names it (SPEC 10 split by tool).
+_RESOLVED_CTE = f"""
 WITH resolved AS (
     SELECT person_id, ts, vendor_day FROM resolved_events()
     WHERE (?::VARCHAR IS NULL OR event = ?::VARCHAR)
+      AND (?::VARCHAR IS NULL OR coalesce(tool, '{GENERIC_TOOL}') = ?::VARCHAR)
       AND (?::TIMESTAMP IS NULL OR ts >= ?::TIMESTAMP)
       AND (?::TIMESTAMP IS NULL OR ts < ?::TIMESTAMP)
 )"""
@@ -31,10 +33,13 @@ FIRST_DAY_SCHEMA = {"person_id": pl.String, "first_day": pl.Date}
 
 
 def _resolved_params(
-    event: str | None, utc_from: dt.datetime | None, utc_to: dt.datetime | None
+    event: str | None,
+    tool: str | None,
+    utc_from: dt.datetime | None,
+    utc_to: dt.datetime | None,
 ) -> list[object]:
     """Bound parameters of the resolved CTE, in order."""
-    return [event, event, utc_from, utc_from, utc_to, utc_to]
+    return [event, event, tool, tool, utc_from, utc_from, utc_to, utc_to]
 
 
 def person_days(
@@ -44,8 +49,10 @@ def person_days(
     tz: str,
     day_from: dt.date,
     day_to: dt.date,
+    tool: str | None = None,
 ) -> pl.DataFrame:
-    """One row per person per local day in [day_from, day_to] with a matching event."""
+    """One row per person per local day in [day_from, day_to] with a matching event (of
+    `tool` only, when given)."""
     if "events" not in table_names(con):
         return pl.DataFrame(schema=PERSON_DAY_SCHEMA)
     utc_from = dt.datetime.combine(day_from - dt.timedelta(days=1), dt.time())
@@ -54,18 +61,20 @@ def person_days(
         SELECT DISTINCT person_id, day FROM (
             SELECT person_id, event_day(vendor_day, ts, ?) AS day FROM resolved
         ) WHERE day BETWEEN ? AND ?"""
-    params = [*_resolved_params(event, utc_from, utc_to), tz, day_from, day_to]
+    params = [*_resolved_params(event, tool, utc_from, utc_to), tz, day_from, day_to]
     return con.sql(query, params=params).pl().cast(PERSON_DAY_SCHEMA)
 
 
-def first_days(con: duckdb.DuckDBPyConnection, *, event: str | None, tz: str) -> pl.DataFrame:
+def first_days(
+    con: duckdb.DuckDBPyConnection, *, event: str | None, tz: str, tool: str | None = None
+) -> pl.DataFrame:
     """One row per person: the local day of their first-ever matching event (all history)."""
     if "events" not in table_names(con):
         return pl.DataFrame(schema=FIRST_DAY_SCHEMA)
     query = f"""{_RESOLVED_CTE}
         SELECT person_id, min(event_day(vendor_day, ts, ?)) AS first_day
         FROM resolved GROUP BY person_id"""
-    params = [*_resolved_params(event, None, None), tz]
+    params = [*_resolved_params(event, tool, None, None), tz]
     return con.sql(query, params=params).pl().cast(FIRST_DAY_SCHEMA)
 
 

@@ -39,6 +39,7 @@ class InsightQuery:
     criterion: Literal["on", "on_or_after"] = "on"
     cumulative: bool = False
     window: int | None = None
+    tool: str | None = None
 
 
 def iso_date(text: str) -> dt.date:
@@ -61,6 +62,12 @@ def add_insight_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add("--week-start", choices=["monday", "sunday"], default="monday", help="first weekday")
     add("--event", metavar="NAME", help="count only this event name (default: any event)")
+    add(
+        "--tool",
+        metavar="NAME",
+        help="count only this tool's events: a vendor preset such as github-copilot, or "
+        "'events' for ordinary event files (default: every tool)",
+    )
     add(
         "--intervals",
         type=int,

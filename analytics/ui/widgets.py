@@ -115,8 +115,8 @@ def _tool_widget(tools: list[str], slot: Any) -> str | None:
         key="tool",
         format_func=lambda tool: tool if tool == ALL_TOOLS else definitions.tool_name(tool),
         help="Every metric view for one tool only: its activity, and its licence holders as "
-        "the population when it has licences (docs/metrics.md, split by tool). The Data and "
-        "Explore pages always show every tool.",
+        "the population when it has licences (docs/metrics.md, split by tool); Explore counts "
+        "that tool's events. The Data page always shows every file.",
     )
     return None if chosen in (None, ALL_TOOLS) else str(chosen)
 

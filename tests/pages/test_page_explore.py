@@ -27,3 +27,17 @@ def test_tiny_active_per_week_by_hand(open_page, tiny_db):
     table = at.dataframe[0].value
     # Week of 2026-02-09: the ten people who ever start are all active that week.
     assert list(table["count"]) == [10]
+
+
+def test_the_sidebar_tool_narrows_the_query(open_page, example_db):
+    at = open_page("explore", example_db)
+    at.selectbox(key="x_kind").set_value("active").run()
+    every = at.dataframe[0].value["count"].sum()
+    (box,) = [s for s in at.sidebar.selectbox if s.label == "Tool"]
+    at = box.set_value("github-copilot").run()
+    no_exception(at)
+    assert "--tool github-copilot" in at.code[0].value
+    # the running example's Copilot users are its 20 champions, a part of everyone
+    copilot = at.dataframe[0].value["count"]
+    assert 0 < copilot.max() <= 20
+    assert copilot.sum() < every
