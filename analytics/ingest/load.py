@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
 import polars as pl
@@ -145,6 +145,18 @@ WHERE is_conflict ORDER BY line_no LIMIT ?
 BeforeCommit = Callable[[duckdb.DuckDBPyConnection, int], object]  # (con, ingest_id)
 
 
+class StagedLike(Protocol):
+    """What staging needs from any parsed event-like file (ParsedFile, VendorFile)."""
+
+    @property
+    def path(self) -> Path | str:
+        """The file read."""
+
+    sha256: str
+    rows: pl.DataFrame
+    warnings: list[str]
+
+
 class ParsedLike(Protocol):
     """What load needs from the read layer's ParsedFile."""
 
@@ -250,36 +262,70 @@ def load_parsed_file(
     file_name = Path(parsed.path).name
     with transaction(con):
         ingest_id = next_ingest_id(con)
-        _stage(con, with_raw_digest(parsed.rows, getattr(parsed, "long_lines", None)))
-        already = quarantine.set_aside_known(con)
-        counts = _outcome_counts(con)
-        conflicts, examples = _conflicts(con)
         notes = [parsed.date_order_note] if parsed.date_order_note else []
-        report = FileReport(
-            file=str(parsed.path),
-            read=parsed.rows.height,
-            loaded=counts.get("loaded", 0),
-            duplicates=counts.get("duplicate", 0) + already,
-            already_quarantined=already,
-            quarantined=counts.get("quarantined", 0),
-            suppressed=counts.get("suppressed", 0),
-            quarantine_reasons=_reason_counts(con),
-            conflicts=conflicts,
-            date_order=parsed.date_order,
-            warnings=[*parsed.warnings, *notes, *examples],
-        )
-        if not report.balanced():
-            raise AssertionError(f"{file_name}: rows read do not balance: {report.to_json()}")
+        report = stage_and_report(con, parsed, notes=notes, date_order=parsed.date_order)
         execute(con, INSERT_EVENTS_SQL, [file_name, ingest_id])
-        report.fixed = quarantine.mark_fixed(con, file_name=file_name, at=ingest_time)
-        report.warnings += quarantine.notes(already=already, fixed=report.fixed)
-        execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
-        write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
-        execute(con, "DROP TABLE staged")
-        if before_commit is not None:  # e.g. person_day for this file's people (issue 12)
-            before_commit(con, ingest_id)
-        bump_ingest_version(con)
+        finish_load(con, report, parsed, ingest_id=ingest_id, at=ingest_time, hook=before_commit)
     return report
+
+
+def stage_and_report(
+    con: duckdb.DuckDBPyConnection,
+    parsed: StagedLike,
+    *,
+    outcomes_sql: tuple[str, ...] = (),
+    notes: list[str] | None = None,
+    **fields: Any,
+) -> FileReport:
+    """Stage a parsed file's rows into `staged`, decide their outcomes (then `outcomes_sql`, e.g.
+    a vendor file's revisions) and report them. Shared by every event-like file (vendor files
+    too), so the quarantine-across-uploads rule and the balance check hold for all of them."""
+    _stage(con, with_raw_digest(parsed.rows, getattr(parsed, "long_lines", None)))
+    already = quarantine.set_aside_known(con)
+    for sql in outcomes_sql:
+        execute(con, sql)
+    counts = _outcome_counts(con)
+    conflicts, examples = _conflicts(con)
+    revised = counts.get("revised", 0)  # a revision replaces a stored row: it counts as loaded
+    report = FileReport(
+        file=str(parsed.path),
+        read=parsed.rows.height,
+        loaded=counts.get("loaded", 0) + revised,
+        duplicates=counts.get("duplicate", 0) + already,
+        already_quarantined=already,
+        quarantined=counts.get("quarantined", 0),
+        suppressed=counts.get("suppressed", 0),
+        quarantine_reasons=_reason_counts(con),
+        conflicts=conflicts,
+        warnings=[*parsed.warnings, *(notes or []), *examples],
+        revisions=revised,
+        **fields,
+    )
+    if not report.balanced():
+        raise AssertionError(f"{report.file}: rows read do not balance: {report.to_json()}")
+    return report
+
+
+def finish_load(
+    con: duckdb.DuckDBPyConnection,
+    report: FileReport,
+    parsed: StagedLike,
+    *,
+    ingest_id: int,
+    at: dt.datetime,
+    hook: BeforeCommit | None,
+) -> None:
+    """After the file's own rows are written: mark the quarantine rows it fixes, store its new
+    quarantine rows and its log row, drop `staged`, run the hook (person_day), bump the version."""
+    file_name = Path(parsed.path).name
+    report.fixed = quarantine.mark_fixed(con, file_name=file_name, at=at)
+    report.warnings += quarantine.notes(already=report.already_quarantined, fixed=report.fixed)
+    execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
+    write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=at)
+    execute(con, "DROP TABLE staged")
+    if hook is not None:  # e.g. person_day for this file's people (issue 12)
+        hook(con, ingest_id)
+    bump_ingest_version(con)
 
 
 def write_log(

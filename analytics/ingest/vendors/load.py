@@ -12,17 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.db import bump_ingest_version, execute, transaction
-from analytics.ingest.load import (
-    INSERT_QUARANTINE_SQL,
-    BeforeCommit,
-    _conflicts,
-    _outcome_counts,
-    _reason_counts,
-    _stage,
-    next_ingest_id,
-    write_log,
-)
+from analytics.db import execute, transaction
+from analytics.ingest.load import BeforeCommit, finish_load, next_ingest_id, stage_and_report
 from analytics.ingest.report import FileReport
 from analytics.ingest.vendors.common import VendorFile
 
@@ -72,34 +63,11 @@ def load_vendor_file(
     file_name = Path(parsed.path).name
     with transaction(con):
         ingest_id = next_ingest_id(con)
-        _stage(con, parsed.rows)
-        execute(con, REVISE_EVENTS_SQL)
-        execute(con, LICENCE_OUTCOMES_SQL)
-        counts = _outcome_counts(con)
-        conflicts, examples = _conflicts(con)
-        report = FileReport(
-            file=str(parsed.path),
-            read=parsed.rows.height,
-            loaded=counts.get("loaded", 0) + counts.get("revised", 0),
-            duplicates=counts.get("duplicate", 0),
-            quarantined=counts.get("quarantined", 0),
-            suppressed=counts.get("suppressed", 0),
-            quarantine_reasons=_reason_counts(con),
-            conflicts=conflicts,
-            warnings=[*parsed.warnings, *examples],
-            preset=parsed.preset,
-            revisions=counts.get("revised", 0),
-        )
-        if not report.balanced():
-            raise AssertionError(f"{file_name}: rows read do not balance: {report.to_json()}")
+        outcomes = (REVISE_EVENTS_SQL, LICENCE_OUTCOMES_SQL)
+        report = stage_and_report(con, parsed, outcomes_sql=outcomes, preset=parsed.preset)
         execute(con, DELETE_REVISED_SQL.format(table="events"), ["event"])
         execute(con, DELETE_REVISED_SQL.format(table="licences"), ["licence"])
         execute(con, INSERT_VENDOR_EVENTS_SQL, [file_name, ingest_id])
         execute(con, INSERT_LICENCES_SQL, [file_name, ingest_id])
-        execute(con, INSERT_QUARANTINE_SQL, [ingest_id, file_name])
-        write_log(con, report, ingest_id=ingest_id, sha256=parsed.sha256, at=ingest_time)
-        execute(con, "DROP TABLE staged")
-        if before_commit is not None:  # e.g. person_day for this file's people (issue 12)
-            before_commit(con, ingest_id)
-        bump_ingest_version(con)
+        finish_load(con, report, parsed, ingest_id=ingest_id, at=ingest_time, hook=before_commit)
     return report

@@ -359,3 +359,24 @@ def test_chatgpt_licence_since_from_created_or_invited_date(db_path: Path, tmp_p
         "habitual": 0,
     }
     assert _document(db_path, "2026-03-08")["funnel"]["licensed"] == 3
+
+
+def test_a_vendor_file_uploaded_again_quarantines_nothing_twice(
+    db_path: Path, tmp_path: Path
+) -> None:
+    # the same Gemini file as above (5 records: 3 events, 2 items without events) twice
+    document = json.loads(f.GEMINI)
+    actor = {"email": "eve@x.com"}
+    document["items"] += [
+        {"id": {"time": "2026-03-04T09:00:00Z", "uniqueQualifier": "333"}, "actor": actor},
+        {"id": {"time": "2026-03-04T09:05:00Z", "uniqueQualifier": "444"}, "actor": actor},
+    ]
+    (first,) = _ingest(db_path, tmp_path, {"gemini.json": json.dumps(document)})
+    (tmp_path / "again").mkdir()
+    (again,) = _ingest(db_path, tmp_path / "again", {"gemini.json": json.dumps(document)})
+    assert _counts(first) == (5, 3, 0, 2, 0, 0)
+    # again: the 3 events are duplicates and the 2 bad records are already in quarantine,
+    # counted once under duplicates: 5 = 0 loaded + 5 duplicates + 0 quarantined
+    assert _counts(again) == (5, 0, 5, 0, 0, 0)
+    assert again.already_quarantined == 2
+    assert _query(db_path, "SELECT count(*) FROM quarantine") == [(2,)]
