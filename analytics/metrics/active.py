@@ -68,29 +68,35 @@ def active_days(activity: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.DataFram
 
 
 def window_counts(
-    active: pl.DataFrame, first: dt.date, last: dt.date, by: tuple[str, ...] = ()
+    active: pl.DataFrame,
+    first: dt.date,
+    last: dt.date,
+    by: tuple[str, ...] = (),
+    windows: tuple[str, ...] = tuple(WINDOWS),
 ) -> pl.DataFrame:
-    """One row per day in [first, last] (per group): people active in each window ending it.
+    """One row per day in [first, last] (per group): people active in each window ending it
+    (the windows named, of dau, wau, mau: the rollout curves need only mau).
 
     An active day keeps its person in an n-day window from that day to n - 1 days later; cut
     short the day before the person's next active day, these spans never overlap, so each
     count is a running sum of +1 where a span starts and -1 after it ends (no 28x explode).
     """
     one = pl.duration(days=1)
-    starts = active.select(*by, "day", *(pl.lit(1).alias(name) for name in WINDOWS))
+    starts = active.select(*by, "day", *(pl.lit(1).alias(name) for name in windows))
     stops = [
         active.select(
             *by,
             day=pl.min_horizontal(pl.col("day") + days(width - 1), pl.col("following") - one) + one,
-            **{other: pl.lit(-1 if other == name else 0) for other in WINDOWS},
+            **{other: pl.lit(-1 if other == name else 0) for other in windows},
         )
         for name, width in WINDOWS.items()
+        if name in windows
     ]
-    changes = pl.concat([starts, *stops]).group_by(*by, "day").agg(pl.col(*WINDOWS).sum())
+    changes = pl.concat([starts, *stops]).group_by(*by, "day").agg(pl.col(*windows).sum())
     earliest = as_day(active["day"].min())
     calendar = day_range(min(first, earliest) if earliest is not None else first, last)
     grid = active.select(*by).unique().join(calendar, how="cross") if by else calendar
-    running = pl.col(*WINDOWS).fill_null(0).cum_sum()
+    running = pl.col(*windows).fill_null(0).cum_sum()
     return (
         grid.join(changes, on=[*by, "day"], how="left")
         .sort(*by, "day")

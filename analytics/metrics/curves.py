@@ -49,7 +49,11 @@ def curves_table(basis: Basis) -> pl.DataFrame:
     members = basis.activity.join(wave_members(basis).select("person_id", "wave"), on="person_id")
     spread = (
         window_counts(
-            active_days(members, by=("wave",)), day_of(grid["day"].min()), basis.day, ("wave",)
+            active_days(members, by=("wave",)),
+            day_of(grid["day"].min()),
+            basis.day,
+            ("wave",),
+            ("mau",),
         ).select("wave", "day", active=pl.col("mau").cast(pl.Int64))
         if grid.height
         else pl.DataFrame(schema={"wave": pl.Int64, "day": pl.Date, "active": pl.Int64})
