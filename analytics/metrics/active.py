@@ -105,12 +105,18 @@ def window_counts(
     )
 
 
-def active_by_day(activity: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFrame:
-    """One row per day: people active that day, in the 7 and in the 28 days ending it."""
+@shared
+def basis_active_days(basis: Basis) -> pl.DataFrame:
+    """`active_days` of the basis's activity, once per basis: the daily series and the wave
+    curves (joined to the waves) count windows over the same next-active-day spans."""
+    return active_days(basis.activity)
+
+
+def active_by_day(active: pl.DataFrame, day_frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per day: people active that day, in the 7 and in the 28 days ending it (from
+    `active_days` rows)."""
     counts = (
-        window_counts(
-            active_days(activity), day_of(day_frame["day"].min()), day_of(day_frame["day"].max())
-        )
+        window_counts(active, day_of(day_frame["day"].min()), day_of(day_frame["day"].max()))
         if day_frame.height
         else None
     )
@@ -127,7 +133,7 @@ def series(basis: Basis, start: dt.date, end: dt.date) -> pl.DataFrame:
     day_frame = day_range(start, min(end, basis.day))
     return (
         eligible_by_day(basis.people, day_frame)
-        .join(active_by_day(basis.activity, day_frame), on="day", how="left")
+        .join(active_by_day(basis_active_days(basis), day_frame), on="day", how="left")
         .with_columns(
             adoption_rate=pl.when(pl.col("eligible") > 0)
             .then(pl.col("mau") / pl.col("eligible"))
