@@ -9,7 +9,7 @@ import polars as pl
 
 from analytics.metrics.active import (
     active_counts,
-    active_days,
+    basis_active_days,
     day_range,
     eligible_by_day,
     series,
@@ -46,10 +46,17 @@ def curve_grid(basis: Basis) -> pl.DataFrame:
 def curves_table(basis: Basis) -> pl.DataFrame:
     """One row per wave per day since its start: members active in the 28 days ending it, rate."""
     grid = curve_grid(basis)
-    members = basis.activity.join(wave_members(basis).select("person_id", "wave"), on="person_id")
+    # the next active day is per person, so joining the waves after `active_days` is the same
+    members = basis_active_days(basis).join(
+        wave_members(basis).select("person_id", "wave"), on="person_id"
+    )
     spread = (
         window_counts(
-            active_days(members, by=("wave",)), day_of(grid["day"].min()), basis.day, ("wave",)
+            members,
+            day_of(grid["day"].min()),
+            basis.day,
+            ("wave",),
+            ("mau",),
         ).select("wave", "day", active=pl.col("mau").cast(pl.Int64))
         if grid.height
         else pl.DataFrame(schema={"wave": pl.Int64, "day": pl.Date, "active": pl.Int64})

@@ -9,13 +9,10 @@ from analytics.metrics.population import ACTIVE, Basis, monday_of, shared, week_
 
 @shared
 def active_weeks(basis: Basis) -> pl.DataFrame:
-    """One row per population person per week (Monday) with an active event, up to D."""
-    return (
-        basis.activity.filter(ACTIVE)
-        .select("person_id", week=week_of(pl.col("day")))
-        .unique()
-        .sort("person_id", "week")
-    )
+    """One row per population person per week (Monday) with an active event, up to D, in no
+    particular order (retention and lifecycle only group and join it; sorting the text ids
+    cost as much as finding the weeks)."""
+    return basis.activity.filter(ACTIVE).select("person_id", week=week_of(pl.col("day"))).unique()
 
 
 @shared

@@ -7,15 +7,22 @@ import polars as pl
 from analytics.metrics.population import ACTIVE, EPSILON, Basis
 
 
-def members_active_between(basis: Basis, first: int, last: int) -> pl.DataFrame:
-    """One row per wave: members with an active event in [start+first, start+last] (days)."""
+def members_active_between(basis: Basis, spans: dict[str, tuple[int, int]]) -> pl.DataFrame:
+    """One row per wave with active members: per named span (first, last), members with an
+    active event in [start+first, start+last] (days); one join of activity and waves for all."""
     offset = (pl.col("day") - pl.col("wave_start")).dt.total_days()
     return (
         basis.activity.filter(ACTIVE)
         .join(basis.people.select("person_id", "wave", "wave_start"), on="person_id")
-        .filter(offset.is_between(first, last))
         .group_by("wave")
-        .agg(active=pl.col("person_id").n_unique().cast(pl.Int64))
+        .agg(
+            pl.col("person_id")
+            .filter(offset.is_between(first, last))
+            .n_unique()
+            .cast(pl.Int64)
+            .alias(name)
+            for name, (first, last) in spans.items()
+        )
     )
 
 
@@ -45,13 +52,12 @@ def rate_after(basis: Basis, last_offset: int, name: str) -> pl.Expr:
 def waves_table(basis: Basis) -> pl.DataFrame:
     """One row per planned wave with every SPEC 4 wave metric (empty without a plan)."""
     gate = basis.settings.wave_gate_rate
-    rate_2w = members_active_between(basis, -14, 13).rename({"active": "rate_2w"})
-    rate_4w = members_active_between(basis, 0, 27).rename({"active": "rate_4w"})
+    # a wave without members active in a span counts 0 there (rate_after fills the nulls)
+    rates = members_active_between(basis, {"rate_2w": (-14, 13), "rate_4w": (0, 27)})
     counts = ["size", "eligible", "ever_used", "active"]
     return (
         basis.plan.join(member_counts(basis), on="wave", how="left")
-        .join(rate_2w, on="wave", how="left")
-        .join(rate_4w, on="wave", how="left")
+        .join(rates, on="wave", how="left")
         .with_columns(pl.col(counts).fill_null(0))
         .with_columns(
             adoption_rate=pl.when(pl.col("eligible") > 0)
