@@ -87,3 +87,14 @@ def test_both_engines_give_identical_json_lines_outputs(spark: Any, tmp_path: Pa
     assert [{**e, "input": ""} for e in report(duck)] == [
         {**e, "input": ""} for e in report(spark_out)
     ]
+
+
+def test_the_local_ingest_counts_the_same_json_lines(tmp_path: Path, db_path: Path) -> None:
+    from analytics.ingest.command import ingest_paths  # the local rule this rollup follows
+
+    events = tmp_path / "events.jsonl"
+    events.write_text(EVENTS)
+    (entry,) = [r for r in ingest_paths(db_path, [events]) if r.kind == "events"]
+    # the same 5 rows read (the blank line is not one), 3 loaded, 2 "invalid JSON"
+    assert (entry.read, entry.loaded, entry.quarantined) == (5, 3, 2)
+    assert entry.quarantine_reasons == {INVALID_JSON: 2}
