@@ -18,9 +18,8 @@ SPARK_CORES = 2  # local[2]: the machine's two cores
 
 
 def inputs(files: ScenarioFiles) -> list[Path]:
-    """The CSV exports: the scenario's JSON Lines file holds invalid lines on purpose, which the
-    rollup refuses as a whole (docs/decisions.md), so it is left out of this row."""
-    return [path for path in files.events if ".csv" in path.name]
+    """Every event export: CSV and JSON Lines (its invalid lines are quarantined, not fatal)."""
+    return list(files.events)
 
 
 def rollup_run(files: ScenarioFiles, out: Path, engine: str) -> Run:

@@ -69,12 +69,15 @@ def read_roster(path: Path | None) -> pl.DataFrame:
 def _plan(engine: Engine, number: int, spec: InputSpec, request: RollupRequest) -> query.InputPlan:
     """Read one input into the engine and resolve its columns to fields."""
     columns = engine.read(number, spec)
+    if spec.fmt == "json":  # the objects' keys, sorted: the same columns on either engine
+        keys = engine.collect(query.json_keys_sql(number))
+        columns = tuple(sorted(str(k) for k in keys["key"])) if keys.height else ()
     names = spec.header if spec.fmt == "csv" else columns
     plan = plan_columns(names, request.mapping)
     if plan.missing:
         raise RollupInputError(f"{spec.location}: no column for {', '.join(plan.missing)}")
     skip = (spec.header, *spec.preamble) if spec.fmt == "csv" else ()
-    return query.InputPlan(number, columns, plan, skip)
+    return query.InputPlan(number, columns, plan, skip, json_lines=spec.fmt == "json")
 
 
 def erased_users(engine: Engine, db: Path | None) -> pl.DataFrame:

@@ -21,6 +21,7 @@ from analytics.rollup.inputs import InputSpec
 from analytics.rollup.rules import literal
 
 ROSTER_SCHEMA = {"user_id": pl.String, "email": pl.String, "github_login": pl.String}
+JSON_LINE_MAX_BYTES = 16_777_216  # DuckDB's read_json object cap, kept for JSON Lines
 JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"  # used when JAVA_HOME is unset and it exists
 
 
@@ -57,12 +58,16 @@ class DuckDBEngine:
         self.con.execute(query.DUCKDB_PRIMITIVES_SQL)
 
     def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
-        """Parquet, JSON Lines (every line sampled, a bad line fails) or headerless CSV."""
+        """Parquet, JSON Lines (text lines, parsed by the query) or headerless CSV."""
         where = literal(spec.location)
         if spec.fmt == "parquet":
             source = f"read_parquet({where})"
-        elif spec.fmt == "json":
-            source = f"read_json({where}, format = 'newline_delimited', sample_size = -1)"
+        elif spec.fmt == "json":  # one column: NUL never splits a line that is valid JSON
+            source = (
+                f"read_csv({where}, columns = {{'line': 'VARCHAR'}}, header = false, "
+                "delim = chr(0), quote = '', escape = '', auto_detect = false, "
+                f"strict_mode = false, max_line_size = {JSON_LINE_MAX_BYTES})"
+            )
         else:
             names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(spec.header)))
             source = (
@@ -144,12 +149,12 @@ class SparkEngine:
         self.kept: list[Any] = []
 
     def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
-        """Parquet, JSON Lines (a bad line fails) or headerless CSV, as Spark reads them."""
+        """Parquet, JSON Lines (text lines, parsed by the query) or headerless CSV."""
         reader = self.spark.read
         if spec.fmt == "parquet":
             frame = reader.parquet(spec.location)
         elif spec.fmt == "json":
-            frame = reader.option("mode", "FAILFAST").json(spec.location)
+            frame = reader.text(spec.location).withColumnRenamed("value", "line")
         else:
             schema = ", ".join(f"c{i} STRING" for i in range(len(spec.header)))
             frame = reader.csv(

@@ -28,6 +28,38 @@ class InputPlan:
     columns: tuple[str, ...]  # the view's column names, in order
     plan: ColumnPlan  # fields -> column indexes (plan.names are the header names)
     skip_rows: tuple[tuple[str, ...], ...] = ()  # CSV header and preamble lines, as fields
+    json_lines: bool = False  # the view is text lines (`line`); columns are the objects' keys
+
+
+# A blank line is not a row (the local ingest's strip): white space, Unicode spaces included.
+BLANK_LINE = (
+    r"^[\s\x{0b}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}"
+    r"\x{3000}]*$"
+)
+
+
+def json_keys_sql(number: int) -> str:
+    """The distinct keys of a JSON Lines input's objects (its columns, sorted on the driver)."""
+    return f"SELECT DISTINCT unnest(object_keys(line)) AS key FROM input_{number}"
+
+
+def _raw(inp: InputPlan, index: int) -> str:
+    """Column `index` of an input as text: a view column, or a JSON Lines object's value."""
+    name = inp.columns[index]
+    if inp.json_lines:
+        return f"json_text(line, {rules.literal(name)})"
+    return f"CAST({rules.quote_name(name)} AS VARCHAR)"
+
+
+def _rows(inp: InputPlan) -> str:
+    """The FROM of an input: its view, or for JSON Lines its non-blank lines (BOM removed)."""
+    if not inp.json_lines:
+        return f"input_{inp.number}{_skip_filter(inp)}"
+    line = "regexp_replace(coalesce(line, ''), '^\\x{feff}', '')"
+    return (
+        f"(SELECT {line} AS line FROM input_{inp.number}) AS lines "
+        f"WHERE NOT regexp_matches(line, {rules.literal(BLANK_LINE)})"
+    )
 
 
 @dataclass(frozen=True)
@@ -44,11 +76,7 @@ class RollupOptions:
 def _column(inp: InputPlan, field: str) -> str:
     """The trimmed text of a single-column field, or NULL when the input lacks it."""
     index = inp.plan.first(field)
-    return (
-        "NULL"
-        if index is None
-        else f"trim(CAST({rules.quote_name(inp.columns[index])} AS VARCHAR))"
-    )
+    return "NULL" if index is None else f"trim({_raw(inp, index)})"
 
 
 def _skip_filter(inp: InputPlan) -> str:
@@ -70,9 +98,8 @@ def _skip_filter(inp: InputPlan) -> str:
 def staged_select(inp: InputPlan, options: RollupOptions) -> str:
     """One input's rows with the fields cleaned (staging: rename and clean only)."""
     fallback = options.source.strip() if options.source and options.source.strip() else "default"
-    users = [
-        f"CAST({rules.quote_name(inp.columns[i])} AS VARCHAR)" for i in inp.plan.fields["user_id"]
-    ]
+    users = [_raw(inp, i) for i in inp.plan.fields["user_id"]]
+    invalid = "NOT is_json_object(line)" if inp.json_lines else "false"
     user = "coalesce(" + ", ".join([*(rules.user_sql(u) for u in users), "NULL"]) + ")"
     identifiers = [
         *users,
@@ -84,8 +111,8 @@ def staged_select(inp: InputPlan, options: RollupOptions) -> str:
         f"{rules.event_sql(_column(inp, 'event'))} AS event, "
         f"{rules.event_id_sql(_column(inp, 'event_id'))} AS event_id, "
         f"coalesce(nullif({_column(inp, 'source')}, ''), {rules.literal(fallback)}) AS source, "
-        f"{rules.too_long_sql(identifiers)} AS too_long "
-        f"FROM input_{inp.number}{_skip_filter(inp)}"
+        f"{rules.too_long_sql(identifiers)} AS too_long, {invalid} AS invalid_json "
+        f"FROM {_rows(inp)}"
     )
 
 
@@ -97,7 +124,12 @@ def checked_sql(inputs: Sequence[InputPlan], options: RollupOptions) -> str:
     columns = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
     ts = rules.timestamp_sql(tz=options.timezone)
     reason = rules.reason_sql(
-        too_long="too_long", user="user_id", ts="ts", event="event", now_utc=options.now_utc
+        invalid_json="invalid_json",
+        too_long="too_long",
+        user="user_id",
+        ts="ts",
+        event="event",
+        now_utc=options.now_utc,
     )
     return (
         f"SELECT *, {reason} AS reason FROM (SELECT *, {ts} AS ts FROM "
@@ -185,6 +217,16 @@ def _spark_primitive(node: exp.Expr) -> exp.Expr:
     if name == "try_timestamp":
         fmt = exp.Literal.string(TIMESTAMP_TEXT)
         return exp.Anonymous(this="try_to_timestamp", expressions=[args[0], fmt])
+    if name == "is_json_object":  # Jackson reads past a first object: the line must end there
+        keys = exp.Anonymous(this="json_object_keys", expressions=[args[0]])
+        ends = exp.RegexpLike(this=args[0], expression=exp.Literal.string(r"\}\s*$"))
+        known = exp.Not(this=exp.Is(this=keys, expression=exp.Null()))
+        return exp.Paren(this=exp.and_(known, ends))
+    if name == "object_keys":
+        return exp.Anonymous(this="json_object_keys", expressions=args)
+    if name == "json_text":
+        path = exp.Literal.string(f"$['{args[1].name}']")
+        return exp.Anonymous(this="get_json_object", expressions=[args[0], path])
     if name == "local_day":
         local = exp.Anonymous(this="from_utc_timestamp", expressions=args)
         return exp.Cast(this=local, to=exp.DataType.build("DATE"))
@@ -207,4 +249,9 @@ CREATE OR REPLACE TEMP MACRO local_to_utc(ts, tz) AS
     CASE WHEN tz = 'UTC' THEN ts ELSE timezone('UTC', timezone(tz, ts)) END;
 CREATE OR REPLACE TEMP MACRO add_micros(ts, n) AS ts + to_microseconds(n);
 CREATE OR REPLACE TEMP MACRO try_timestamp(t) AS try_strptime(t, '%Y-%m-%d %H:%M:%S');
+CREATE OR REPLACE TEMP MACRO is_json_object(t) AS
+    coalesce(CASE WHEN json_valid(t) THEN json_type(t) END = 'OBJECT', false);
+CREATE OR REPLACE TEMP MACRO object_keys(t) AS CASE WHEN is_json_object(t) THEN json_keys(t) END;
+CREATE OR REPLACE TEMP MACRO json_text(t, k) AS CASE WHEN is_json_object(t)
+    THEN json_extract_string(t, '/' || replace(replace(k, '~', '~0'), '/', '~1')) END;
 """

@@ -6,7 +6,8 @@ families from `ingest.timestamps.PATTERNS` and `MONTH_NUMBERS`, the dedupe key f
 `ingest.load.DEDUPE_KEY_SQL`: nothing here is a second copy of a rule, only its SQL spelling.
 The SQL is DuckDB's dialect; `query.to_spark` transpiles it. Three primitives have no common
 spelling and are written as calls that each engine defines: `local_to_utc(ts, tz)`,
-`add_micros(ts, n)` and `try_timestamp(text)` (text `YYYY-MM-DD HH:MM:SS`, null if impossible).
+`add_micros(ts, n)` and `try_timestamp(text)` (text `YYYY-MM-DD HH:MM:SS`, null if impossible);
+JSON Lines add `is_json_object(line)`, `object_keys(line)` and `json_text(line, 'key')`.
 """
 
 from __future__ import annotations
@@ -216,9 +217,12 @@ def in_range_sql(ts: str, now_utc: str) -> str:
     return f"({ts} >= CAST({earliest} AS TIMESTAMP) AND {ts} <= {latest})"
 
 
-def reason_sql(*, too_long: str, user: str, ts: str, event: str, now_utc: str) -> str:
+def reason_sql(
+    *, invalid_json: str, too_long: str, user: str, ts: str, event: str, now_utc: str
+) -> str:
     """The first failing check among the reasons a query can tell, in ALL_REASONS order."""
     checks = {
+        reasons.INVALID_JSON: invalid_json,
         reasons.IDENTIFIER_TOO_LONG: too_long,
         reasons.MISSING_USER: f"{user} IS NULL",
         reasons.BAD_TIMESTAMP: f"{ts} IS NULL",
