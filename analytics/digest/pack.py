@@ -7,7 +7,6 @@ whoever generates it: no person is named and no group under the minimum size is 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from analytics.digest.alerts import pct
 from analytics.digest.compute import build_digest, released_teams, team_changes
 from analytics.digest.inputs import DigestInputs, gather
 from analytics.metrics.inputs import load_inputs
+from analytics.metrics.targets import whole_people
 from analytics.privacy.release import released_groups
 from analytics.privacy.suppression import suppressed_label
 
@@ -104,7 +104,7 @@ def section_lines(pack: dict[str, Any]) -> list[list[str]]:
     ]
     if head["needed_per_week"] is not None:
         headline.append(
-            f"About {math.ceil(head['needed_per_week'])} more active people needed per week"
+            f"About {whole_people(head['needed_per_week'])} more active people needed per week"
         )
     hidden = suppressed_label(pack["min_group_size"])
     board = [

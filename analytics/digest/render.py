@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from typing import Any
 
 from analytics.digest.alerts import Alert, pct
+from analytics.metrics.targets import whole_people
 
 STYLE = (
     "body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#222;"
@@ -81,9 +81,8 @@ def digest_lines(digest: dict[str, Any], fired: list[Alert]) -> list[tuple[str, 
     if per_week == 0:
         headline.append("Enough people are active for the target today: keep them active.")
     elif per_week is not None:
-        headline.append(
-            f"About {math.ceil(per_week)} more active people needed per week to reach the target."
-        )
+        needed = whole_people(per_week)
+        headline.append(f"About {needed} more active people needed per week to reach the target.")
     sections = [("Adoption against the target", headline)]
     sections.append(("New alerts this week", alert_lines(fired) or ["No new alerts."]))
     sections.append(

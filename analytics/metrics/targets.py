@@ -111,3 +111,8 @@ def whole_weeks_left(basis: Basis) -> int:
     if basis.target_date is None:
         return 0
     return max(0, (basis.target_date - basis.day).days // 7)
+
+
+def whole_people(per_week: float) -> int:
+    """`needed_per_week` as people say it: a whole number, rounded up (2.5 a week is 3)."""
+    return math.ceil(per_week)

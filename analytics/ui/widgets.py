@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from analytics.db import DatabaseBusy
+from analytics.metrics.targets import whole_people
 from analytics.money import format_money
 from analytics.privacy.release import released_tools
 from analytics.privacy.roles import (
@@ -514,7 +514,7 @@ def status_text(target: dict[str, Any]) -> str:
     )
     if needed is None or needed <= 0:
         return badge
-    pace = f" (about {math.ceil(per_week)} a week)" if per_week else ""
+    pace = f" (about {whole_people(per_week)} a week)" if per_week else ""
     return f"{badge} {needed:,} more active people needed by {target.get('date')}{pace}"
 
 

@@ -169,3 +169,10 @@ def test_outreach_effect_window_and_conversion() -> None:
     frame = outcomes(prepare(inputs, day(30)))
     assert frame["converted"].to_list() == [False, True, False, False, True]
     assert build_document(build(rows, people), day(30))["outreach_effect"]["contacts"] == 0
+
+
+def test_people_needed_per_week_read_as_whole_people_rounded_up() -> None:
+    from analytics.metrics.targets import whole_people
+
+    # by hand: 2.5 a week means 3 people some weeks; 4.0 stays 4; 0.2 is still one person
+    assert [whole_people(x) for x in (2.5, 4.0, 0.2)] == [3, 4, 1]
