@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import uuid
 
 import polars as pl
 import streamlit as st
 
 from analytics.privacy import VIEW_QUARANTINE
-from analytics.ui import access, frames, widgets
+from analytics.ui import access, frames, jobs, upload, widgets
 from analytics.ui.pagedata import open_view, refresh
 
 st.title("Data")
@@ -23,36 +22,45 @@ upload_tab, log_tab, quarantine_tab, quality_tab, erase_tab = st.tabs(
 )
 
 
-def ingest_uploads(files: list, kind: str, source: str | None) -> list:
-    """Save the uploads to a private temporary folder and ingest them with a progress bar."""
-    from analytics.ingest.command import ingest_paths
-    from analytics.ingest.uploads import save_uploads
+def upload_owner() -> str:
+    """This session's name in the job registry: the session that starts an upload collects it."""
+    return str(st.session_state.setdefault("upload_owner", uuid.uuid4().hex))
 
-    bar = st.progress(0.0, text="Starting…")
 
-    def progress(done: int, total: int, name: str = "") -> None:
-        bar.progress(min(1.0, done / max(total, 1)), text=f"Ingested {done} of {total} {name}")
+def progress_text(job: jobs.UploadJob) -> str:
+    """What the progress bar says: the file being read, files done and rows counted so far."""
+    counts = job.counts()
+    reading = f"Reading {widgets.md_escape(job.current)} · " if job.current else ""
+    return (
+        f"{reading}{job.done} of {job.total} files done · {counts['read']:,} rows read, "
+        f"{counts['loaded']:,} loaded, {counts['quarantined']:,} quarantined · "
+        f"{job.seconds():.0f} s"
+    )
 
-    with tempfile.TemporaryDirectory(prefix="adoption-upload-") as folder:
-        paths = save_uploads(Path(folder), ((u.name, u.getbuffer()) for u in files))
-        events = paths if kind == "events" else []
-        roster = paths[0] if kind == "roster" else None
-        plan = paths[0] if kind == "plan" else None
-        reports = ingest_paths(  # the lock on opens is held per commit, not while parsing
-            Path(db),
-            events,
-            roster=roster,
-            plan=plan,
-            source=source or None,
-            progress=progress,
-            guard=access.db_access,
-        )
-    bar.progress(1.0, text="Done")
-    refresh()
-    return reports
+
+@st.fragment(run_every=1.0)
+def upload_progress() -> None:
+    """Polls the background upload every second; a full rerun once it has ended."""
+    now = jobs.job(db)
+    if now is None or now.finished:
+        st.rerun()  # the whole page: the form comes back, the report and the new data show
+    assert now is not None
+    mine = now.owner == upload_owner()
+    st.progress(now.fraction, text=progress_text(now))
+    st.caption(
+        "Other pages keep showing the data committed so far; each file is added when it is "
+        "committed." + ("" if mine else " This upload was started in another session.")
+    )
 
 
 with upload_tab:
+    ended = jobs.collect(db, upload_owner())
+    if ended is not None:  # this session's upload finished: keep its report, drop old caches
+        st.session_state["last_reports"] = [frames.report_row(r) for r in ended.reports]
+        st.session_state["upload_error"] = ended.error
+        refresh()
+    running = jobs.job(db)
+    busy = running is not None and not running.finished
     st.write(
         "Usage exports (CSV with any delimiter, JSON Lines, Parquet, gzip), a roster or a rollout "
         f"plan. Each file is checked completely before it is loaded; up to {max_mb} MB per file."
@@ -67,6 +75,7 @@ with upload_tab:
         }.get,
         horizontal=True,
         key="upload_kind",
+        disabled=busy,
     )
     source = (
         st.text_input(
@@ -74,6 +83,7 @@ with upload_tab:
             help="Names the system these rows come from when the file has no source column; "
             "event ids are unique within a source.",
             key="upload_source",
+            disabled=busy,
         )
         if kind == "events"
         else None
@@ -83,17 +93,40 @@ with upload_tab:
         accept_multiple_files=kind == "events",
         key=f"upload_{kind}",
         max_upload_size=int(max_mb),
+        disabled=busy,
     )
     chosen = [f for f in (files if isinstance(files, list) else [files]) if f is not None]
-    if st.button("Ingest", type="primary", disabled=not chosen, key="ingest"):
-        reports = ingest_uploads(chosen, kind, source)
-        st.session_state["last_reports"] = [frames.report_row(r) for r in reports]
+    if busy:
+        st.info("An upload is running; the next one can start when it has finished.")
+    if st.button("Ingest", type="primary", disabled=busy or not chosen, key="ingest"):
+        try:
+            upload.start_upload(
+                db,
+                upload_owner(),
+                ((u.name, u.getbuffer()) for u in chosen),
+                kind=kind,
+                source=source,
+            )
+        except jobs.UploadRunning as another:
+            st.warning(widgets.md_escape(another))
+        else:
+            st.session_state.pop("last_reports", None)
+            st.session_state.pop("upload_error", None)
+            st.rerun()  # at once: the form disabled and the progress bar
+    if busy:
+        upload_progress()
+    if st.session_state.get("upload_error"):
+        st.error(
+            "The upload stopped with an error: "
+            f"{widgets.md_escape(frames.without_folders(st.session_state['upload_error']))}. "
+            "Files listed below were committed; the others were not loaded."
+        )
     if st.session_state.get("last_reports"):
         table = pl.DataFrame(st.session_state["last_reports"])
         refused = table.filter(pl.col("status") == "refused")
         if refused.height:
             st.error(f"{refused.height} file(s) refused; nothing of them was loaded (see below).")
-        else:
+        elif not st.session_state.get("upload_error"):
             st.success("Every file was read; see where each row went below.")
         for line in frames.added_nothing_lines(table):
             st.info(line)
@@ -105,6 +138,7 @@ with upload_tab:
             column_order=widgets.UPLOAD_REPORT_ORDER,
             placeholder="—",
         )
+
 
 with log_tab:
     log = data.ingest_log()

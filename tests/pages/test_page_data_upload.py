@@ -1,0 +1,115 @@
+"""Data page: an upload runs in the background with progress; other sessions keep reading."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import metric, no_exception
+from streamlit.testing.v1 import AppTest
+
+from analytics.ingest import command
+from analytics.ui import jobs
+
+ROOT = Path(__file__).resolve().parents[2]
+# p05 never started in the tiny db (last day 2026-02-15): one good row on a new day, one bad row
+WEEK = b"user_id,timestamp,event\np05,2026-02-16 09:00:00,login\np05,not a time,login\n"
+
+
+class HeldParse:
+    """Stands in for command.parse_file: waits for `release` (so the upload is mid-parse)."""
+
+    def __init__(self, fail: Exception | None = None) -> None:
+        self.entered, self.release = threading.Event(), threading.Event()
+        self.fail = fail
+        self.real = command.parse_file
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.entered.set()
+        assert self.release.wait(30)
+        if self.fail is not None:
+            raise self.fail
+        return self.real(*args, **kwargs)
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldParse]:
+    """A held parse for the background worker; always released at the end of the test."""
+    hold = HeldParse()
+    monkeypatch.setattr(command, "parse_file", hold)
+    yield hold
+    hold.release.set()
+
+
+def page(name: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """A fresh session (AppTest) on a page, run once."""
+    monkeypatch.setenv("ADOPTION_DB", str(db))
+    return AppTest.from_file(str(ROOT / f"views/{name}.py"), default_timeout=60).run()
+
+
+def start_upload(at: AppTest) -> AppTest:
+    """Choose the file and click Ingest; the script returns while the worker parses."""
+    at.file_uploader(key="upload_events").set_value(("week.csv", WEEK, "text/csv")).run()
+    return at.button(key="ingest").click().run()
+
+
+def test_upload_shows_progress_then_the_report_while_others_read_the_old_data(
+    tiny_db: Path, held: HeldParse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = start_upload(page("data", tiny_db, monkeypatch))
+    no_exception(at)
+    assert held.entered.wait(30)  # the worker is reading week.csv, the page has returned
+    bars = at.get("progress")
+    assert len(bars) == 1
+    assert bars[0].proto.text.startswith("Reading week\\.csv · 0 of 1 files done · 0 rows read")
+    assert at.button(key="ingest").disabled and at.radio(key="upload_kind").disabled
+    assert [i.value for i in at.info] == [
+        "An upload is running; the next one can start when it has finished."
+    ]
+    # Another session meanwhile: pages render with the last committed state (no hang, no error).
+    other = page("data", tiny_db, monkeypatch)
+    no_exception(other)
+    assert metric(other, "Rows read") == "3"  # the hand-built log only
+    assert other.button(key="ingest").disabled  # one upload at a time per database
+    overview = page("overview", tiny_db, monkeypatch)
+    no_exception(overview)
+    assert "As of the end of 2026-02-15" in overview.caption[0].value
+    # The upload ends: its session shows the per-file report, the job is cleared.
+    held.release.set()
+    assert jobs.wait(tiny_db, 30) is not None
+    at.run()
+    no_exception(at)
+    assert jobs.job(tiny_db) is None
+    assert not at.get("progress")
+    assert [s.value for s in at.success] == ["Every file was read; see where each row went below."]
+    report = next(d.value for d in at.dataframe if "quarantine_reasons" in d.value.columns)
+    assert report[["file", "read", "loaded", "quarantined"]].values.tolist() == [
+        ["week.csv", 2, 1, 1]
+    ]
+    assert metric(at, "Rows read") == "5"  # 3 + 2
+    assert not at.button(key="ingest").disabled  # the file is still chosen; the form is back
+    # A page opened now sees the new data: p05's day is the new last day.
+    overview = page("overview", tiny_db, monkeypatch)
+    no_exception(overview)
+    assert "As of the end of 2026-02-16" in overview.caption[0].value
+
+
+def test_a_failing_upload_ends_with_a_clear_error(
+    tiny_db: Path, held: HeldParse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held.fail = MemoryError("out of memory while reading")
+    at = start_upload(page("data", tiny_db, monkeypatch))
+    held.release.set()
+    assert jobs.wait(tiny_db, 30) is not None
+    at.run()
+    no_exception(at)
+    assert [e.value for e in at.error] == [
+        "The upload stopped with an error: MemoryError\\: out of memory while reading. "
+        "Files listed below were committed; the others were not loaded."
+    ]
+    assert jobs.job(tiny_db) is None
+    assert not at.button(key="ingest").disabled  # the next upload may start
+    assert metric(at, "Rows read") == "3"  # nothing of it was committed
