@@ -206,8 +206,10 @@ def test_data_tabs_and_an_upload_through_the_browser(page, app_url, tmp_path):
     )
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(export))
     settle(page)
-    page.get_by_role("button", name="Ingest").click()
+    page.get_by_role("button", name="Ingest").click()  # runs in the background, page polls
+    page.get_by_text("Every file was read").wait_for(timeout=60_000)
     settle(page)
     assert problems(page) == []
     assert page.get_by_text("Every file was read").count() == 1
+    assert page.get_by_role("button", name="Ingest").is_enabled()  # the job was cleared
     photograph(page, SHOTS / "data-after_upload.png")
