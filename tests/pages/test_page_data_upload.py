@@ -113,3 +113,29 @@ def test_a_failing_upload_ends_with_a_clear_error(
     assert jobs.job(tiny_db) is None
     assert not at.button(key="ingest").disabled  # the next upload may start
     assert metric(at, "Rows read") == "3"  # nothing of it was committed
+
+
+def test_a_plan_upload_is_one_step_and_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from analytics.state.store import get_plan
+    from analytics.ui.upload import start_upload as start
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    db = tmp_path / "plan.duckdb"
+    plan = b"wave,name,start,planned_size\n1,Pilot,2026-06-01,20\n2,Everyone,2026-06-29,40\n"
+    job = start(db, "me", [("../../plan.csv", plan)], kind="plan", source=None)
+    assert job.names == ("plan.csv",)  # never a path from the browser
+    ended = jobs.wait(db, 30)
+    assert ended is not None and ended.error is None
+    assert [(r.file.rsplit("/", 1)[-1], r.kind, r.status) for r in ended.reports] == [
+        ("plan.csv", "plan", "loaded")
+    ]
+    assert [w.name for w in get_plan(db)] == ["Pilot", "Everyone"]
+    assert list((tmp_path / "tmp").iterdir()) == []  # the upload's folder is gone
+    assert jobs.collect(db, "me") == ended
+    with pytest.raises(ValueError, match="unknown upload kind"):
+        start(db, "me", [("a.csv", b"")], kind="kpis", source=None)
