@@ -44,7 +44,6 @@ def upload_progress() -> None:
     now = jobs.job(db)
     if now is None or now.finished:
         st.rerun()  # the whole page: the form comes back, the report and the new data show
-    assert now is not None
     mine = now.owner == upload_owner()
     st.progress(now.fraction, text=progress_text(now))
     st.caption(
