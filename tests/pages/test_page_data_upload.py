@@ -139,3 +139,23 @@ def test_a_plan_upload_is_one_step_and_leaves_no_folder(
     assert jobs.collect(db, "me") == ended
     with pytest.raises(ValueError, match="unknown upload kind"):
         start(db, "me", [("a.csv", b"")], kind="kpis", source=None)
+
+
+def test_two_uploads_with_one_name_are_both_read(tmp_path: Path) -> None:
+    from analytics.ui.upload import start_upload as start
+
+    db = tmp_path / "names.duckdb"
+    first = (
+        b"user_id,timestamp,event\nann,2026-10-01 09:00:00,login\nbob,2026-10-01 10:00:00,chat\n"
+    )
+    second = b"user_id,timestamp,event\ncid,2026-10-02 09:00:00,login\n"
+    start(db, "me", [("events.csv", first), ("events.csv", second)], kind="events", source=None)
+    ended = jobs.wait(db, 30)
+    assert ended is not None and ended.error is None
+    assert ended.names == ("events.csv", "events.csv")
+    assert [(r.status, r.read, r.loaded) for r in ended.reports] == [
+        ("loaded", 2, 2),
+        ("loaded", 1, 1),
+    ]
+    assert ended.counts() == {"read": 3, "loaded": 3, "duplicates": 0, "quarantined": 0}
+    assert jobs.collect(db, "me") == ended
