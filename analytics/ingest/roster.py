@@ -356,11 +356,15 @@ def replace_roster(
 
 
 def load_roster(
-    con: duckdb.DuckDBPyConnection, path: Path, *, rebuild: Settings | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    rebuild: Settings | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> FileReport:
     """Read, validate and store a roster file; a refused report leaves the old roster in place."""
     try:
-        raw, notes = read_table_csv(path)
+        raw, notes = read_table_csv(path, max_line_bytes=max_line_bytes)
         if "user_id" not in raw.columns and "email" not in raw.columns:
             found = ", ".join(c for c in raw.columns if c != "line_no")
             raise RosterRefused(path, f"no user_id or email column (found: {found})")
