@@ -201,7 +201,7 @@ def erased_rows(con: duckdb.DuckDBPyConnection, people: pl.Series) -> pl.Series:
     values = pl.DataFrame({"person": people.cast(pl.String)})
     keys = erasure_keys(con, create=False)
     if not keys or values.is_empty():
-        return pl.Series([False] * values.height)
+        return pl.Series([False] * values.height, dtype=pl.Boolean)
     distinct = values.drop_nulls().unique()
     con.register("file_people", distinct)
     try:

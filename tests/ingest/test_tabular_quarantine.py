@@ -92,3 +92,17 @@ def test_a_fix_in_another_file_name_does_not_mark_fixed(tmp_path: Path) -> None:
     (other,) = ingest_paths(db, [], kpis=[write(tmp_path, "june.csv", KPIS_FIXED)])
     assert other.fixed == 0
     assert open_rows(db, "kpis") == [(3, WEEK_NOT_MONDAY), (4, NOT_A_NUMBER)]
+
+
+def test_a_file_of_bad_rows_only_is_quarantined_not_refused(tmp_path: Path) -> None:
+    db = tmp_path / "a.duckdb"
+    kpis = write(tmp_path, "kpis.csv", "person,week,calls\nnull,2026-06-01,3\n")
+    survey = write(tmp_path, "pulse.csv", "person,team,date,awareness\n,,2026-09-01,3\n")
+    first_kpis, first_survey = ingest_paths(db, [], kpis=[kpis], survey=[survey])
+    assert (first_kpis.status, first_kpis.read, first_kpis.quarantined) == ("loaded", 1, 1)
+    assert (first_survey.status, first_survey.read, first_survey.quarantined) == ("loaded", 1, 1)
+    again_kpis, again_survey = ingest_paths(db, [], kpis=[kpis], survey=[survey])
+    assert (again_kpis.duplicates, again_kpis.already_quarantined) == (1, 1)
+    assert (again_survey.duplicates, again_survey.already_quarantined) == (1, 1)
+    with connection(db) as con:
+        assert scalar(con, "SELECT count(*) FROM quarantine") == 2
