@@ -98,3 +98,15 @@ def test_an_event_line_over_the_cap_is_stored_once_across_uploads(tmp_path: Path
     assert (again.duplicates, again.quarantined, again.already_quarantined) == (2, 0, 1)
     with connection(db) as con:
         assert scalar(con, "SELECT count(*) FROM quarantine") == 1
+
+
+def test_a_roster_or_plan_over_the_upload_cap_is_refused_before_reading(tmp_path: Path) -> None:
+    db = tmp_path / "a.duckdb"
+    set_setting(db, name="max_upload_mb", value=0.001)  # 1,048 bytes
+    roster = write(tmp_path, "roster.csv", "user_id,team\n" + "E1,East\n" * 200)  # 1,613 bytes
+    plan = write(tmp_path, "plan.csv", "wave,name,start,planned_size\n" + "1,A,2026-09-01,1\n" * 70)
+    refused_roster, refused_plan = ingest_paths(db, [], roster=roster, plan=plan)
+    assert refused_roster.status == "refused" and refused_roster.kind == "roster"
+    assert "over the upload cap max_upload_mb" in (refused_roster.error or "")
+    assert refused_plan.status == "refused" and refused_plan.kind == "plan"
+    assert "over the upload cap max_upload_mb" in (refused_plan.error or "")
