@@ -83,8 +83,9 @@ class Settings(BaseModel):
     )
     max_line_mb: float = _setting(
         4,
-        "Longest line of an event file, in MB: a longer line is quarantined with its first "
-        "64K characters, its length and its hash, so one line cannot exhaust memory.",
+        "Longest line of any uploaded file, in MB: a longer line is quarantined with its first "
+        "64K characters, its length and its hash (a roster or plan is refused), so one line "
+        "cannot exhaust memory.",
         DATA,
         "MB",
         gt=0,

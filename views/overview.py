@@ -33,8 +33,7 @@ def delta(path: tuple[str, ...], *, as_percent: bool) -> str | None:
     now, then = frames.dig(doc, path), frames.dig(before, path)
     if now is None or then is None:
         return None
-    change = now - then
-    return f"{change * 100:+.1f} pts" if as_percent else f"{change:+,}"
+    return frames.change_text(now, then, is_rate=as_percent)
 
 
 rate, path_rate = doc["adoption_rate"], target["path_rate"]

@@ -62,6 +62,12 @@ def upload_cap_error(path: Path, settings: Settings) -> str | None:
     return None
 
 
+def over_cap(path: Path, kind: str, settings: Settings) -> FileReport | None:
+    """A roster or plan over the upload cap (or missing) as its refused report, before reading."""
+    error = upload_cap_error(path, settings)
+    return None if error is None else FileReport.refused(str(path), error, kind=kind)
+
+
 def read_options(settings: Settings, source: str | None) -> dict[str, Any]:
     """The read layer's per-source options from the settings."""
     name = source or "default"
@@ -161,7 +167,8 @@ def ingest_table_file(
     error = upload_cap_error(path, settings)
     if error is None:
         try:
-            return TABLE_LOADERS[kind](con, path, now=now)
+            cap = int(settings.max_line_mb * MB)
+            return TABLE_LOADERS[kind](con, path, now=now, max_line_bytes=cap)
         except FileRefused as refusal:
             error = str(refusal.of(path))
         except Exception as failure:  # unforeseen: this file is refused, the batch goes on
@@ -215,10 +222,15 @@ def ingest_paths(
             rebuild_and_stamp(con, settings)
         roster_report = None
         if roster is not None:  # roster and person_day change in one transaction
-            roster_report = load_roster(con, Path(roster), rebuild=settings)
+            roster_report = over_cap(Path(roster), "roster", settings) or load_roster(
+                con, Path(roster), rebuild=settings, max_line_bytes=int(settings.max_line_mb * MB)
+            )
             done(roster_report)
     if plan is not None:
-        done(load_plan(db, Path(plan)))
+        cap = int(settings.max_line_mb * MB)
+        done(
+            over_cap(Path(plan), "plan", settings) or load_plan(db, Path(plan), max_line_bytes=cap)
+        )
     for number, path in enumerate(files):  # parsed with the database closed; each file
         parsed = parse_file(Path(path), settings=settings, source=source, now=now, preset=preset)
         try:  # commits with its person_day

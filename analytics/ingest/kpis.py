@@ -16,6 +16,7 @@ import polars as pl
 
 from analytics.ingest import reasons
 from analytics.ingest.columns import user_value
+from analytics.ingest.longlines import DEFAULT_MAX_LINE_BYTES
 from analytics.ingest.report import FileReport
 from analytics.ingest.sniff import FileRefused
 from analytics.ingest.tabular import (
@@ -123,7 +124,9 @@ def load_kpi_file(
     usable = checked.filter(pl.col("reason").is_null())
     erased = erased_rows(con, usable["person"])
     values = new_values(con, usable.filter(~erased), kpis)
-    per_row = values.group_by("line_no").agg(pl.col("new").any(), pl.col("conflict").any())
+    per_row = values.group_by("line_no").agg(
+        pl.col("person").first(), pl.col("new").any(), pl.col("conflict").any()
+    )
     report = FileReport(
         file=str(path),
         read=table.rows.height + table.bad.height,
@@ -133,23 +136,44 @@ def load_kpi_file(
         quarantine_reasons=reason_counts(quarantined),
         conflicts=int((per_row["conflict"] & ~per_row["new"]).sum()),
         suppressed=int(erased.sum()),
-        warnings=table.notes,
+        warnings=table.warnings,
         kind="kpis",
     )
-    staged = values.filter("new").select("person", "week", "kpi", "value", "line_no")
+    outcomes = pl.concat(
+        [
+            per_row.select(
+                "line_no",
+                pl.col("person").alias("user_id"),
+                pl.when("new")
+                .then(pl.lit("loaded"))
+                .otherwise(pl.lit("duplicate"))
+                .alias("outcome"),
+            ),
+            usable.filter(erased).select(
+                "line_no", pl.col("person").alias("user_id"), pl.lit("suppressed").alias("outcome")
+            ),
+        ]
+    )
     write_table_file(
         con,
         report=report,
+        table=table,
         insert_sql=INSERT_SQL,
-        staged=staged,
+        staged=values.filter("new").select("person", "week", "kpi", "value", "line_no"),
+        outcomes=outcomes,
         quarantined=quarantined,
-        sha256=table.sha256,
         at=now,
     )
     return report
 
 
-def ingest_kpi_file(con: duckdb.DuckDBPyConnection, path: Path, *, now: dt.datetime) -> FileReport:
+def ingest_kpi_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    now: dt.datetime,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+) -> FileReport:
     """Read and load one KPI file; FileRefused when it cannot be read at all."""
-    table = read_table_file(path, [{"person"}, {"week"}])
+    table = read_table_file(path, [{"person"}, {"week"}], max_line_bytes=max_line_bytes)
     return load_kpi_file(con, table, path=path, now=now)

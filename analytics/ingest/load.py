@@ -21,7 +21,6 @@ from analytics.db import bump_ingest_version, execute, scalar, transaction
 from analytics.ingest import quarantine
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
-from analytics.ingest.longlines import QUARANTINE_RAW_CHARS
 from analytics.ingest.report import FileReport
 
 CONFLICT_EXAMPLES = 3
@@ -105,17 +104,7 @@ SELECT dedupe_key, content_hash, source, event_id, user_id, ts, event, session_i
 FROM staged WHERE outcome = 'loaded'
 """
 
-# The raw text a quarantined row stores: whole up to QUARANTINE_RAW_CHARS characters, else cut
-# there and ended with the whole line's size in bytes and sha256 (issue 12: the Data page never
-# ships a huge row). A line over the line cap comes cut already, with its own size and hash.
-CUT_RAW_SQL = f"""
-CASE WHEN s.raw_length IS NULL AND length(s.raw) <= {QUARANTINE_RAW_CHARS} THEN s.raw
-     ELSE left(s.raw, {QUARANTINE_RAW_CHARS})
-          || ' ... [cut at {QUARANTINE_RAW_CHARS:,} characters; the whole line is '
-          || coalesce(s.raw_length, strlen(s.raw)) || ' bytes, sha256 '
-          || coalesce(s.raw_sha256, sha256(s.raw)) || ']'
-END
-"""
+CUT_RAW_SQL = quarantine.STORED_RAW_SQL  # the raw text a quarantined row stores (cut, hashed)
 # A quarantined row already stored with the same source, reason and raw text (a re-ingest, a
 # renamed copy, an overlapping export) is counted again but not stored twice.
 INSERT_QUARANTINE_SQL = """

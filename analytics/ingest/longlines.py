@@ -18,6 +18,7 @@ import polars as pl
 from analytics.ingest import reasons
 
 PLACEHOLDER = b"\x1fline over the line cap\x1f"  # no quote, no delimiter: one record, one field
+DEFAULT_MAX_LINE_BYTES = 4_000_000  # callers pass the setting max_line_mb in bytes
 QUARANTINE_RAW_CHARS = 65_536  # raw text kept for any quarantined row; the rest is cut
 _CHUNK = 1 << 26  # bytes scanned at a time for line breaks (a 64 MB mask at most)
 _SCHEMA = {"line_no": pl.Int64, "raw": pl.String, "raw_length": pl.Int64, "raw_sha256": pl.String}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
+from analytics.ingest.longlines import DEFAULT_MAX_LINE_BYTES
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import RosterRefused, read_table_csv
 from analytics.state.models import Wave
@@ -72,10 +73,12 @@ def plan_errors(plan: pl.DataFrame) -> list[str]:
     return errors
 
 
-def load_plan(db: Path | str, path: Path) -> FileReport:
+def load_plan(
+    db: Path | str, path: Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+) -> FileReport:
     """Validate a plan file and save it as the rollout plan; refused with reasons otherwise."""
     try:
-        raw, notes = read_table_csv(path, ("wave",))
+        raw, notes = read_table_csv(path, ("wave",), max_line_bytes=max_line_bytes)
     except (RosterRefused, OSError, UnicodeError) as error:
         return FileReport.refused(str(path), str(error), kind="plan")
     missing = [c for c in REQUIRED if c not in raw.columns]

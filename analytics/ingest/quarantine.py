@@ -19,15 +19,29 @@ import re
 import duckdb
 
 from analytics.db import execute, scalar
+from analytics.ingest.longlines import QUARANTINE_RAW_CHARS
 
 ALREADY = "already quarantined"  # the staged outcome of a row already stored in quarantine
 
+# The raw text a quarantined row stores: whole up to QUARANTINE_RAW_CHARS characters, else cut
+# there and ended with the whole line's size in bytes and sha256 (issue 12: the Data page never
+# ships a huge row). A line over the line cap comes cut already, with its own size and hash.
+STORED_RAW_SQL = f"""
+CASE WHEN s.raw_length IS NULL AND length(s.raw) <= {QUARANTINE_RAW_CHARS} THEN s.raw
+     ELSE left(s.raw, {QUARANTINE_RAW_CHARS})
+          || ' ... [cut at {QUARANTINE_RAW_CHARS:,} characters; the whole line is '
+          || coalesce(s.raw_length, strlen(s.raw)) || ' bytes, sha256 '
+          || coalesce(s.raw_sha256, sha256(s.raw)) || ']'
+END
+"""
+
+# Compared as stored: a cut row (a long line) is found again by its cut text, length and hash.
 SET_ASIDE_SQL = f"""
 UPDATE staged AS s SET outcome = '{ALREADY}'
 WHERE s.outcome = 'quarantined'
   AND EXISTS (
       SELECT 1 FROM quarantine AS q
-      WHERE q.reason = s.reason AND q.raw IS NOT DISTINCT FROM s.raw
+      WHERE q.reason = s.reason AND q.raw IS NOT DISTINCT FROM ({STORED_RAW_SQL})
         AND q.source IS NOT DISTINCT FROM s.source)
 """
 

@@ -7,6 +7,7 @@ person silently inflates adoption (SPEC 3, "Roster integrity").
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,7 @@ from analytics.ingest.identity import (
     tombstoned_sql,
 )
 from analytics.ingest.keyring import erasure_keys
+from analytics.ingest.longlines import DEFAULT_MAX_LINE_BYTES, LongLines, cut_long_lines
 from analytics.ingest.report import FileReport
 from analytics.ingest.sniff import (
     FileRefused,
@@ -45,20 +47,30 @@ ROLES = ["rep", "manager", "executive"]
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y")
 FLAG_EXAMPLES = 10
 IGNORED_LISTED = 20  # ignored column names listed in the report, then a count
+WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 
 
 class RosterRefused(FileRefused):
     """The roster cannot be used as it is; the message says why (the old roster stays)."""
 
 
-def decode_text(data: bytes, *, max_decompressed_bytes: int = 200 * 1024 * 1024) -> str:
-    """Bytes of a small table file as text, with the read layer's gzip and encoding rules."""
+def decode_text(
+    data: bytes,
+    *,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+    max_decompressed_bytes: int = 200 * 1024 * 1024,
+) -> tuple[str, LongLines]:
+    """Bytes of a small table file as text, with the read layer's gzip, encoding and line-cap
+    rules: a line over max_line_bytes is cut out before decoding (longlines), returned apart."""
     if is_gzip(data):
         data = safe_gunzip(data, max_bytes=max_decompressed_bytes)
     what = refused_content(data)
     if what is not None:
         raise FileRefused(None, f"not a supported format: this is {what}")
-    return decode_bytes(data).text
+    cut = LongLines.none()
+    if not data.startswith(WIDE_BOMS):  # UTF-16/32: a line break is not one byte
+        data, cut = cut_long_lines(data, max_line_bytes)
+    return decode_bytes(data).text, cut
 
 
 def sniff_delimiter(text: str) -> str:
@@ -101,20 +113,31 @@ def _find_table_header(lines: list[str], identifying: tuple[str, ...]) -> Header
 
 
 def read_table_csv(
-    path: Path, identifying: tuple[str, ...] = ("user_id", "email")
+    path: Path,
+    identifying: tuple[str, ...] = ("user_id", "email"),
+    *,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> tuple[pl.DataFrame, list[str]]:
     """A small CSV (roster, plan) as all-text columns with normalised headers and `line_no`,
     plus notes for the report.
 
     One row per record, numbered by its line in the file: preamble lines before the header
     (the first line naming one of `identifying`) and blank lines are skipped; a short row
-    lacks trailing values (null); a row with more non-empty fields than the header, or one
-    that cannot be split, refuses the file (its columns cannot be trusted).
+    lacks trailing values (null); a row with more non-empty fields than the header, one
+    that cannot be split, or a line over the line cap refuses the file (its columns cannot be
+    trusted).
     """
     try:
-        text = decode_text(Path(path).read_bytes())
+        text, cut = decode_text(Path(path).read_bytes(), max_line_bytes=max_line_bytes)
     except FileRefused as error:
         raise RosterRefused(path, error.reason) from None
+    if cut.count:
+        which = "line {} is" if cut.count == 1 else "lines {} are"
+        raise RosterRefused(
+            path,
+            f"refused, the previous one is kept: {which.format(_listed(cut.frame['line_no']))} "
+            f"over the line cap of {max_line_bytes:,} bytes (setting max_line_mb)",
+        )
     if not text.strip():
         raise RosterRefused(path, "the file is empty")
     lines = text.split("\n")
@@ -333,11 +356,15 @@ def replace_roster(
 
 
 def load_roster(
-    con: duckdb.DuckDBPyConnection, path: Path, *, rebuild: Settings | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    rebuild: Settings | None = None,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> FileReport:
     """Read, validate and store a roster file; a refused report leaves the old roster in place."""
     try:
-        raw, notes = read_table_csv(path)
+        raw, notes = read_table_csv(path, max_line_bytes=max_line_bytes)
         if "user_id" not in raw.columns and "email" not in raw.columns:
             found = ", ".join(c for c in raw.columns if c != "line_no")
             raise RosterRefused(path, f"no user_id or email column (found: {found})")

@@ -16,6 +16,7 @@ import polars as pl
 
 from analytics.ingest import reasons
 from analytics.ingest.columns import user_value
+from analytics.ingest.longlines import DEFAULT_MAX_LINE_BYTES
 from analytics.ingest.report import FileReport
 from analytics.ingest.tabular import (
     blank_to_null,
@@ -109,10 +110,14 @@ def new_answers(con: duckdb.DuckDBPyConnection, answers: pl.DataFrame) -> pl.Ser
 
 
 def ingest_survey_file(
-    con: duckdb.DuckDBPyConnection, path: Path, *, now: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    now: dt.datetime,
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
 ) -> FileReport:
     """Read, validate and load one survey file in one transaction; FileRefused if unreadable."""
-    table = read_table_file(path, [{"person", "team"}, {"date"}])
+    table = read_table_file(path, [{"person", "team"}, {"date"}], max_line_bytes=max_line_bytes)
     checked = checked_answers(table.rows, now)
     quarantined = pl.concat(
         [
@@ -134,17 +139,33 @@ def ingest_survey_file(
         quarantined=quarantined.height,
         quarantine_reasons=reason_counts(quarantined),
         suppressed=int(erased.sum()),
-        warnings=table.notes,
+        warnings=table.warnings,
         kind="survey",
     )
-    staged = good.filter("new").select("response_key", "person", "team", "date", *ADKAR, "line_no")
+    named = pl.coalesce("person", "team").alias("user_id")
+    outcomes = pl.concat(
+        [
+            good.select(
+                "line_no",
+                named,
+                pl.when("new")
+                .then(pl.lit("loaded"))
+                .otherwise(pl.lit("duplicate"))
+                .alias("outcome"),
+            ),
+            usable.filter(erased).select("line_no", named, pl.lit("suppressed").alias("outcome")),
+        ]
+    )
     write_table_file(
         con,
         report=report,
+        table=table,
         insert_sql=INSERT_SQL,
-        staged=staged,
+        staged=good.filter("new").select(
+            "response_key", "person", "team", "date", *ADKAR, "line_no"
+        ),
+        outcomes=outcomes,
         quarantined=quarantined,
-        sha256=table.sha256,
         at=now,
     )
     return report

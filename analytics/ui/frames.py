@@ -86,7 +86,7 @@ CHANGE_ROWS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
 
 def percent_text(value: float | None) -> str:
     """A rate (0-1) as a whole percentage, the one precision of every view ("59%"); changes
-    between rates are points with one decimal (`_change`). Undefined is an em dash."""
+    between rates are points with one decimal (`change_text`). Undefined is an em dash."""
     return "—" if value is None else f"{value:.0%}"
 
 
@@ -97,24 +97,30 @@ def _shown(value: Any, is_rate: bool) -> str:
     return percent_text(value) if is_rate else f"{value:,}"
 
 
-def _change(now: Any, then: Any, is_rate: bool) -> str:
-    """The difference as text: percentage points for rates, a signed count otherwise."""
+NO_CHANGE = "no change"  # a change that rounds to zero: never "+0" or "+0.0 pts" (issue 10)
+
+
+def change_text(now: Any, then: Any, *, is_rate: bool) -> str:
+    """The difference as text: percentage points with one decimal for rates, a signed count
+    otherwise, "no change" when it is zero as shown; an em dash when either side is missing."""
     if now is None or then is None:
         return "—"
     if is_rate:
-        points = round((now - then) * 100, 1) + 0.0  # + 0.0: -0.0 reads 0.0, never "-0.0"
-        return f"{points:+.1f} pts"
-    return f"{now - then:+,}"
+        points = round((now - then) * 100, 1)
+        return NO_CHANGE if points == 0 else f"{points:+.1f} pts"
+    count = now - then
+    return NO_CHANGE if count == 0 else f"{count:+,}"
 
 
 def changes_table(now: dict[str, Any], before: dict[str, Any]) -> pl.DataFrame:
-    """One row per headline measure: value a week earlier, value now and the change (as text)."""
+    """One row per headline measure: value a week earlier, value now and the change (as text),
+    headed in words like every other table."""
     rows = [
         {
-            "measure": label,
-            f"as of {before.get('as_of')}": _shown(dig(before, path), is_rate),
-            f"as of {now.get('as_of')}": _shown(dig(now, path), is_rate),
-            "change": _change(dig(now, path), dig(before, path), is_rate),
+            "Measure": label,
+            f"As of {before.get('as_of')}": _shown(dig(before, path), is_rate),
+            f"As of {now.get('as_of')}": _shown(dig(now, path), is_rate),
+            "Change": change_text(dig(now, path), dig(before, path), is_rate=is_rate),
         }
         for label, path, is_rate in CHANGE_ROWS
     ]

@@ -52,6 +52,7 @@ from analytics.outreach.worklist import build_worklist, empty_worklist
 from analytics.settings import Settings
 from analytics.state import store
 from analytics.ui import access, dataviews
+from analytics.ui.definitions import TOOL_NAMES
 
 
 def _read(db: str, query: Any) -> Any:
@@ -82,15 +83,30 @@ def with_tool(state: str, tool: str | None) -> str:
 # are frozen dataclasses of polars frames, never mutated, and pickling them cost about 1.1 s of
 # the Overview's first render at 10M events. Everything derived from them is small and cached
 # as data.
-@st.cache_resource(max_entries=4, show_spinner="Reading the data…")
+# The whole inputs and the per-tool splits are cached apart, so switching the sidebar's tool
+# never evicts the database read (4 data keys) and every tool of a database stays cached: one
+# split per known tool, for two data keys (e.g. the last version and the new one).
+TOOL_SPLIT_ENTRIES = 2 * len(TOOL_NAMES)
+
+
 def inputs(db: str, version: int, state: str) -> MetricInputs:
     """Every metric input (person_day, roster, plan, settings, outreach), read once per version;
     with a tool in the key, restricted to that tool at the input (metrics.tool_split)."""
     base, _, tool = state.partition(TOOL_MARK)
-    if tool:
-        return for_tool(inputs(db, version, base), tool)
+    return tool_inputs(db, version, base, tool) if tool else all_inputs(db, version, base)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading the data…")
+def all_inputs(db: str, version: int, state: str) -> MetricInputs:
+    """Every metric input of every tool, read from the database once per data key."""
     with access.db_access():
         return load_inputs(Path(db))
+
+
+@st.cache_resource(max_entries=TOOL_SPLIT_ENTRIES, show_spinner="Reading the data…")
+def tool_inputs(db: str, version: int, state: str, tool: str) -> MetricInputs:
+    """The inputs restricted to one tool (SPEC 10), derived from the cached whole inputs."""
+    return for_tool(all_inputs(db, version, state), tool)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -230,7 +246,8 @@ def basis_frame(
 def clear() -> None:
     """Drop every cached value (after an ingest, erasure or settings change in this process)."""
     st.cache_data.clear()
-    inputs.clear()
+    all_inputs.clear()
+    tool_inputs.clear()
     basis.clear()
 
 

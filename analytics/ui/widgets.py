@@ -31,8 +31,8 @@ from analytics.privacy.roles import (
     resolve_viewer,
 )
 from analytics.ui import access, definitions, loaders
+from analytics.ui.frames import NO_CHANGE, percent_text
 from analytics.ui.frames import md_escape as md_escape  # re-exported for pages
-from analytics.ui.frames import percent_text
 from analytics.ui.navigation import VIEWS_BY_NAME, may_open
 
 EMPTY_MESSAGE = "No events yet: load files on the Data page or run `adoption demo`."
@@ -478,12 +478,14 @@ def headline(
     note: str | None = None,
 ) -> None:
     """A big number with its definition beside it (caption, and the help tooltip)."""
-    unchanged = delta is not None and re.fullmatch(r"[+-]?0(\.0+)?( pts)?", delta) is not None
+    unchanged = delta == NO_CHANGE or (
+        delta is not None and re.fullmatch(r"[+-]?0(\.0+)?( pts)?", delta) is not None
+    )
     with column:
         st.metric(
             label,
             value,
-            delta="no change" if unchanged else delta,
+            delta=NO_CHANGE if unchanged else delta,
             delta_color="off" if unchanged else delta_color,
             delta_arrow="off" if unchanged else "auto",
             help=definition,

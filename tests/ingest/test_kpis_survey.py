@@ -70,9 +70,12 @@ def test_reingesting_a_renamed_copy_adds_nothing(tmp_path: Path) -> None:
     db = tmp_path / "a.duckdb"
     ingest_paths(db, [], kpis=[write(tmp_path, "kpis.csv", KPIS)])
     (again,) = ingest_paths(db, [], kpis=[write(tmp_path, "copy.csv", KPIS)])
-    assert (again.loaded, again.duplicates, again.quarantined) == (0, 3, 5)
+    # the 5 bad rows are already in quarantine: counted once, under duplicates (3 + 5)
+    assert (again.loaded, again.duplicates, again.quarantined) == (0, 8, 0)
+    assert again.already_quarantined == 5 and again.quarantine_reasons == {}
     with connection(db) as con:
         assert scalar(con, "SELECT count(*) FROM kpis") == 3
+        assert scalar(con, "SELECT count(*) FROM quarantine") == 5
 
 
 @pytest.mark.parametrize(
@@ -108,7 +111,8 @@ def test_survey_answers_quarantine_and_idempotence(tmp_path: Path) -> None:
     assert (report.read, report.loaded, report.quarantined) == (5, 3, 2)
     assert report.quarantine_reasons == {MISSING_PERSON_OR_TEAM: 1, BAD_ANSWER: 1}
     (again,) = ingest_paths(db, [], survey=[path])
-    assert (again.loaded, again.duplicates) == (0, 3)
+    # 3 answers already stored + 2 rows already in quarantine (counted once, not stored twice)
+    assert (again.loaded, again.duplicates, again.already_quarantined) == (0, 5, 2)
     with connection(db) as con:
         assert scalar(con, "SELECT count(*) FROM survey") == 3
         assert scalar(con, "SELECT count(*) FROM survey WHERE reinforcement IS NULL") == 2

@@ -61,13 +61,13 @@ def test_changing_the_as_of_day_recomputes_as_of_that_day(open_page, example_db)
 def test_what_changed_since_last_week_compares_with_d_minus_7(open_page, tiny_db):
     at = open_page("overview", tiny_db)
     table = at.dataframe[-1].value
-    # columns: measure, as of 2026-02-08, as of 2026-02-15, change
-    assert list(table.columns) == ["measure", "as of 2026-02-08", "as of 2026-02-15", "change"]
-    eligible = table[table["measure"] == "Eligible people"].iloc[0]
-    assert (eligible["as of 2026-02-08"], eligible["as of 2026-02-15"], eligible["change"]) == (
+    # headers in words like every other table; an unchanged count reads "no change", not "+0"
+    assert list(table.columns) == ["Measure", "As of 2026-02-08", "As of 2026-02-15", "Change"]
+    eligible = table[table["Measure"] == "Eligible people"].iloc[0]
+    assert (eligible["As of 2026-02-08"], eligible["As of 2026-02-15"], eligible["Change"]) == (
         "12",
         "12",
-        "+0",
+        "no change",
     )
 
 
