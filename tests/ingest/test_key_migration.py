@@ -15,8 +15,7 @@ EVENTS = (
     "bo@x.com,2026-10-01T10:00:00Z,login,e2\n"
 )
 CHANGED = (  # e2 again with another event: a conflict with the stored row
-    "user_id,timestamp,event,event_id\n"
-    "bo@x.com,2026-10-01T10:00:00Z,logout,e2\n"
+    "user_id,timestamp,event,event_id\nbo@x.com,2026-10-01T10:00:00Z,logout,e2\n"
 )
 # The text content hash the code stored before numeric keys (load.CONTENT_HASH_SQL with md5).
 OLD_CONTENT_HASH_SQL = """
@@ -57,9 +56,7 @@ def test_md5_text_converts_to_md5_number() -> None:
     expected = 0x727FE1287D3F96D6B04FD23C98500190
     sql = md5_text_to_number_sql("'900150983cd24fb0d6963f7d28e17f72'")
     with duckdb.connect() as con:
-        assert con.execute(f"SELECT {sql}, md5_number('abc')").fetchall() == [
-            (expected, expected)
-        ]
+        assert con.execute(f"SELECT {sql}, md5_number('abc')").fetchall() == [(expected, expected)]
 
 
 def test_old_database_is_migrated_once_and_dedupes(tmp_path: Path) -> None:
