@@ -17,7 +17,14 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version, execute, key_number_sql, scalar, transaction
+from analytics.db import (
+    bump_ingest_version,
+    execute,
+    key_number_sql,
+    register_frame,
+    scalar,
+    transaction,
+)
 from analytics.ingest import quarantine
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
@@ -210,8 +217,8 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
         erased = ERASED_USERS.format(tombstoned=tombstoned_sql("user_id"))
         erased_raw = ERASED_RAW_ROWS.format(tombstoned=tombstoned_sql("user_id"))
         tokens = raw_token_rows(indexed)
-    con.register("parsed_rows", indexed)
-    con.register("raw_tokens", tokens.select("row_idx", "user_id"))
+    register_frame(con, "parsed_rows", indexed)
+    register_frame(con, "raw_tokens", tokens.select("row_idx", "user_id"))
     try:
         sql = STAGE_SQL.format(
             erased=erased,

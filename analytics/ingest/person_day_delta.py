@@ -49,16 +49,17 @@ def update_for_ingest(con: duckdb.DuckDBPyConnection, ingest_id: int, settings: 
     if has_rollup_days(con):
         return full_rebuild(con, ingest_id, settings)
     execute(con, AFFECTED_SQL, [ingest_id])
-    params: dict[str, object] = {
-        "passive": list(settings.passive_events),
-        "tz": settings.timezone,
-    }
-    people = "person_id IN (SELECT * FROM affected_people)"
-    execute(con, f"DELETE FROM person_day WHERE {people}")
-    execute(con, PERSON_DAY_SOME_SQL, params)
-    execute(con, f"DELETE FROM tool_day WHERE {people}")
-    execute(con, TOOL_DAY_SOME_SQL, params)
     count = int(execute(con, "SELECT count(*) FROM affected_people").fetchall()[0][0])
+    if count:  # nothing loaded (a re-ingest of known rows): no person's days change
+        params: dict[str, object] = {
+            "passive": list(settings.passive_events),
+            "tz": settings.timezone,
+        }
+        people = "person_id IN (SELECT * FROM affected_people)"
+        execute(con, f"DELETE FROM person_day WHERE {people}")
+        execute(con, PERSON_DAY_SOME_SQL, params)
+        execute(con, f"DELETE FROM tool_day WHERE {people}")
+        execute(con, TOOL_DAY_SOME_SQL, params)
     execute(con, "DROP TABLE affected_people")
     stamp(con, settings)
     return count

@@ -8,8 +8,6 @@ import polars as pl
 
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import RosterRefused, read_table_csv
-from analytics.state.models import Wave
-from analytics.state.store import save_plan
 
 REQUIRED = ("wave", "start")
 
@@ -87,6 +85,9 @@ def load_plan(db: Path | str, path: Path) -> FileReport:
     if errors:
         message = f"{path}: plan refused, previous plan kept: {'; '.join(errors)}"
         return FileReport.refused(str(path), message, kind="plan")
+    from analytics.state.models import Wave  # SQLModel only when a plan is stored (issue 12)
+    from analytics.state.store import save_plan
+
     waves = [
         Wave(number=r["wave"], name=r["name"], start=r["start"], planned_size=r["planned_size"])
         for r in plan.sort("wave").to_dicts()
