@@ -199,32 +199,24 @@ OPEN_ONCE = "import sys; from analytics.db import open_db; open_db(sys.argv[1]).
 
 def bench_reingest(files: ScenarioFiles, built: Path, work: Path, runs: int) -> Measure:
     """`adoption ingest` of the first 20,000 rows of the first CSV event file into a copy of the
-    built database (issue 12: under 1 s), a fresh copy per run; the copy is opened once before
-    (untimed), so a database built by older code is migrated outside the timing."""
+    built database (issue 12: under 1 s). The copy is opened once and re-ingested once untimed
+    (a database built by older code is migrated there; a fresh 600 MB copy's write-back would
+    be timed too), then every run re-ingests into the same copy: known rows add only a log row."""
     source = next(p for p in files.events if p.name.endswith(".csv"))
     small = work / f"reingest_{REINGEST_ROWS}.csv"
     with source.open("rb") as full, small.open("wb") as out:
         for _ in range(REINGEST_ROWS + 1):  # the header and 20,000 rows
             out.write(full.readline())
-    base = fresh(work / "reingest_base.duckdb")
+    db = fresh(work / "reingest.duckdb")
+    shutil.copyfile(built, db)
     state = built.with_name(built.stem + ".app.sqlite")  # settings, when any were stored
-
-    def copy(db: Path, to: Path) -> None:
-        shutil.copyfile(db, to)
-        if state.exists():
-            shutil.copyfile(state, to.with_name(to.stem + ".app.sqlite"))
-
-    copy(built, base)
-    run_process([PYTHON, "-c", OPEN_ONCE, str(base)])
-
-    def ours(number: int) -> list[str]:
-        db = fresh(work / "reingest.duckdb")
-        copy(base, db)
-        return [ADOPTION, "ingest", str(small), "--db", str(db), "--format", "json"]
-
-    measure = repeat(f"re-ingest {REINGEST_ROWS:,} rows", runs, ours)
-    for path in (base, work / "reingest.duckdb"):
-        fresh(path)
+    if state.exists():
+        shutil.copyfile(state, db.with_name(db.stem + ".app.sqlite"))
+    command = [ADOPTION, "ingest", str(small), "--db", str(db), "--format", "json"]
+    run_process([PYTHON, "-c", OPEN_ONCE, str(db)])
+    run_process(command)
+    measure = repeat(f"re-ingest {REINGEST_ROWS:,} rows", runs, lambda number: command)
+    fresh(db)
     return measure
 
 
