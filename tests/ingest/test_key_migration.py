@@ -93,3 +93,42 @@ def test_rows_stored_without_a_number_get_one(db_path: Path, tmp_path: Path) -> 
         )
     [report] = ingest_paths(db_path, [_write(tmp_path, "events.csv", EVENTS)])
     assert (report.loaded, report.duplicates) == (1, 1)  # e1 is stored already
+
+
+NUMBERS = "SELECT key_number, content_number FROM events ORDER BY 1"
+KILL_IN_MIGRATION = """
+import os, signal, sys
+from analytics import db
+
+execute = db.execute
+
+
+def execute_then_die(con, sql, params=None):
+    result = execute(con, sql, params)
+    if sql.startswith("UPDATE events SET key_number = md5_number(dedupe_key), content_number"):
+        os.kill(os.getpid(), signal.SIGKILL)  # numbers written, text hash not yet dropped
+    return result
+
+
+db.execute = execute_then_die
+db.open_db(sys.argv[1]).close()
+"""
+
+
+def test_a_migration_killed_midway_is_redone_whole(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "a.duckdb"
+    ingest_paths(db, [_write(tmp_path, "events.csv", EVENTS)])
+    with duckdb.connect(str(db)) as con:
+        numbers = con.execute(NUMBERS).fetchall()
+    _to_old_schema(db)
+    child = [sys.executable, "-c", KILL_IN_MIGRATION, str(db)]
+    assert subprocess.run(child, check=False).returncode == -9
+    with duckdb.connect(str(db)) as con:  # rolled back: still the old schema
+        assert "content_hash" in _columns(con, "events")
+        assert "key_number" not in _columns(con, "events")
+    with connection(db) as con:
+        migrated = con.execute(NUMBERS).fetchall()
+    assert migrated == numbers
