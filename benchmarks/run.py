@@ -3,6 +3,8 @@
 For each size (`--sizes 1m,10m`, `--runs 3`):
 - ingest: `adoption ingest <files> --roster --plan --db fresh.duckdb` vs the bare DuckDB read of
   the same files (benchmarks.bare_duckdb), a fresh database per run;
+- re-ingest: the first 20,000 rows of the first CSV event file into a copy of the built
+  database (issue 12: under 1 s; no reference);
 - metrics: `adoption metrics --format json` on the built database vs the pandas reference
   (benchmarks.reference_pandas) on the same clean events exported to Parquet; the numbers must
   agree (a mismatch report is printed and written);
