@@ -18,7 +18,7 @@ from analytics.db import bump_ingest_version, connection, execute, scalar, trans
 from analytics.metrics.tool_split import GENERIC_TOOL  # the tool of ordinary event files
 from analytics.rollup.days import merge_rollup_days
 from analytics.settings import Settings
-from analytics.state.store import get_settings
+from analytics.state.settings_file import read_settings
 
 # Persons and local days come from the shared macros of analytics/db.py (resolved_events,
 # local_day). A vendor row's day without a time (`vendor_day`, SPEC 10) is a UTC calendar day
@@ -98,7 +98,7 @@ def rebuild_with(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
 
 def rebuild_for_settings(db: Path | str) -> int:
     """Rebuild person_day after the timezone or passive events changed (Settings page)."""
-    settings = get_settings(db)
+    settings = read_settings(db)
     with connection(db) as con, transaction(con):
         rows = rebuild_with(con, settings)
         bump_ingest_version(con)

@@ -185,3 +185,19 @@ def test_ingest_totals_sum_the_reports() -> None:
     totals = ingest_totals(json.dumps(reports))
     assert totals["read"] == 10 and totals["loaded"] == 7 and totals["refused"] == 1
     assert ingest_totals("not json") == {"error": "no JSON report"}
+
+
+def test_reingest_row_runs_on_a_copy_of_the_built_database(tiny, tmp_path: Path) -> None:
+    from analytics.ingest.command import ingest_paths
+    from benchmarks.run import bench_reingest, reingest_rows
+
+    built = tmp_path / "built.duckdb"
+    ingest_paths(built, tiny.events)
+    before = built.read_bytes()
+    measure = bench_reingest(tiny, built, tmp_path, runs=1)
+    [run] = measure.runs
+    assert run.returncode == 0
+    [report] = json.loads(run.stdout)
+    assert report["loaded"] == 0 and report["read"] == report["duplicates"] + report["quarantined"]
+    assert built.read_bytes() == before  # the built database itself is never written
+    assert reingest_rows(measure)[0].startswith("| re-ingest 20k |")

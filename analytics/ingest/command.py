@@ -41,7 +41,7 @@ from analytics.ingest.vendors.detect import detect_preset
 from analytics.ingest.vendors.load import load_vendor_file
 from analytics.ingest.vendors.read import read_vendor_file
 from analytics.settings import Settings, check_timezone
-from analytics.state.store import get_settings, set_setting
+from analytics.state.settings_file import read_settings
 
 MB = 1024 * 1024
 Progress = Callable[[int, int, str], None]
@@ -201,7 +201,7 @@ def ingest_paths(
             check_timezone(tz)
         except ValueError as error:
             raise IngestOptionError(str(error)) from None
-    settings = get_settings(db)
+    settings = read_settings(db)
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     tables = [("kpis", Path(p)) for p in kpis] + [("survey", Path(p)) for p in survey]
     total = len(files) + (roster is not None) + (plan is not None) + len(tables)
@@ -215,6 +215,8 @@ def ingest_paths(
 
     with writer(db, settings, guard) as con:
         if tz is not None:  # stored once the database is ours, so a busy run changes nothing
+            from analytics.state.store import set_setting  # SQLModel only here (issue 12)
+
             set_setting(db, name="timezone", value=tz)
             settings = settings.model_copy(update={"timezone": tz})
         rebuilt = tz is not None or is_stale(con, settings)

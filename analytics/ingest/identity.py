@@ -19,6 +19,7 @@ from contextlib import contextmanager
 import duckdb
 import polars as pl
 
+from analytics.db import register_frame
 from analytics.ingest.columns import usable_user, user_text, user_value
 from analytics.ingest.keyring import ErasureKey
 
@@ -110,7 +111,7 @@ def keys_frame(keys: Sequence[ErasureKey]) -> pl.DataFrame:
 @contextmanager
 def registered_keys(con: duckdb.DuckDBPyConnection, keys: Sequence[ErasureKey]) -> Iterator[None]:
     """Make the keys readable as the relation erasure_keys for the duration of a block."""
-    con.register(KEYS_RELATION, keys_frame(keys))
+    register_frame(con, KEYS_RELATION, keys_frame(keys))
     try:
         yield
     finally:

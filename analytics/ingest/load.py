@@ -17,7 +17,14 @@ from typing import Any, Protocol
 import duckdb
 import polars as pl
 
-from analytics.db import bump_ingest_version, execute, scalar, transaction
+from analytics.db import (
+    bump_ingest_version,
+    execute,
+    key_number_sql,
+    register_frame,
+    scalar,
+    transaction,
+)
 from analytics.ingest import quarantine
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
@@ -37,9 +44,10 @@ CASE WHEN event_id IS NOT NULL
 END
 """
 
-# What a conflict compares: the event's content, nulls distinguished from empty text.
+# What a conflict compares: the event's content, nulls distinguished from empty text, as the
+# 128-bit number of its md5 (events.content_number).
 CONTENT_HASH_SQL = """
-md5(concat_ws(chr(31), user_id, CAST(ts AS VARCHAR), event,
+md5_number(concat_ws(chr(31), user_id, CAST(ts AS VARCHAR), event,
     coalesce(session_id, chr(0)), coalesce(feature, chr(0)),
     coalesce(CAST(accepted AS VARCHAR), chr(0)), coalesce(properties, chr(0))))
 """
@@ -61,45 +69,47 @@ STAGE_SQL = """
 CREATE TEMP TABLE staged AS
 WITH erased AS ({erased}),
 erased_raw AS ({erased_raw}),
-rows AS (
-    SELECT p.*, {key} AS dedupe_key, {content} AS content_hash,
+keyed AS (
+    SELECT p.*, {key} AS dedupe_key, {content} AS content_number,
            (p.user_id IN (SELECT user_id FROM erased) IS TRUE
             OR p.row_idx IN (SELECT row_idx FROM erased_raw) IS TRUE) AS is_erased
     FROM (SELECT * REPLACE (coalesce(source, 'default') AS source,
                             CASE WHEN reason IS NOT NULL THEN raw END AS raw)  -- quarantine only
           FROM parsed_rows) p
 ),
+rows AS (SELECT *, {key_number} AS key_number FROM keyed),
 firsts AS (
-    SELECT dedupe_key, min(row_idx) AS first_idx,
-           arg_min(content_hash, row_idx) AS first_hash, arg_min(line_no, row_idx) AS first_line
+    SELECT key_number, min(row_idx) AS first_idx,
+           arg_min(content_number, row_idx) AS first_content,
+           arg_min(line_no, row_idx) AS first_line
     FROM rows WHERE NOT is_erased AND reason IS NULL
-    GROUP BY dedupe_key
+    GROUP BY key_number
 ),
 decided AS (
-    SELECT rows.*, firsts.first_hash, firsts.first_line,
-           stored.content_hash AS stored_hash, stored.file_name AS stored_file,
+    SELECT rows.*, firsts.first_content, firsts.first_line,
+           stored.content_number AS stored_content, stored.file_name AS stored_file,
            stored.line_no AS stored_line,
            CASE WHEN is_erased THEN 'suppressed'
                 WHEN reason IS NOT NULL THEN 'quarantined'
-                WHEN stored.dedupe_key IS NOT NULL OR rows.row_idx <> firsts.first_idx
+                WHEN stored.key_number IS NOT NULL OR rows.row_idx <> firsts.first_idx
                     THEN 'duplicate'
                 ELSE 'loaded' END AS outcome
     FROM rows
-    LEFT JOIN firsts ON firsts.dedupe_key = rows.dedupe_key AND NOT is_erased AND reason IS NULL
+    LEFT JOIN firsts ON firsts.key_number = rows.key_number AND NOT is_erased AND reason IS NULL
     LEFT JOIN (  -- a key holds its source, so only the stored events of the file's sources
-        SELECT dedupe_key, content_hash, file_name, line_no FROM events
+        SELECT key_number, content_number, file_name, line_no FROM events
         WHERE source IN (SELECT DISTINCT source FROM rows)
-    ) AS stored ON stored.dedupe_key = firsts.dedupe_key
+    ) AS stored ON stored.key_number = firsts.key_number
 )
 SELECT *, outcome = 'duplicate'
-          AND content_hash <> coalesce(stored_hash, first_hash) AS is_conflict
+          AND content_number <> coalesce(stored_content, first_content) AS is_conflict
 FROM decided
 """
 
 INSERT_EVENTS_SQL = """
-INSERT INTO events (dedupe_key, content_hash, source, event_id, user_id, ts, event, session_id,
-                    feature, accepted, properties, file_name, line_no, ingest_id)
-SELECT dedupe_key, content_hash, source, event_id, user_id, ts, event, session_id,
+INSERT INTO events (dedupe_key, key_number, content_number, source, event_id, user_id, ts, event,
+                    session_id, feature, accepted, properties, file_name, line_no, ingest_id)
+SELECT dedupe_key, key_number, content_number, source, event_id, user_id, ts, event, session_id,
        feature, accepted, properties, ?, line_no, ?
 FROM staged WHERE outcome = 'loaded'
 """
@@ -196,11 +206,15 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
         erased = ERASED_USERS.format(tombstoned=tombstoned_sql("user_id"))
         erased_raw = ERASED_RAW_ROWS.format(tombstoned=tombstoned_sql("user_id"))
         tokens = raw_token_rows(indexed)
-    con.register("parsed_rows", indexed)
-    con.register("raw_tokens", tokens.select("row_idx", "user_id"))
+    register_frame(con, "parsed_rows", indexed)
+    register_frame(con, "raw_tokens", tokens.select("row_idx", "user_id"))
     try:
         sql = STAGE_SQL.format(
-            erased=erased, erased_raw=erased_raw, key=DEDUPE_KEY_SQL, content=CONTENT_HASH_SQL
+            erased=erased,
+            erased_raw=erased_raw,
+            key=DEDUPE_KEY_SQL,
+            content=CONTENT_HASH_SQL,
+            key_number=key_number_sql("dedupe_key"),
         )
         with registered_keys(con, keys):
             execute(con, sql)

@@ -9,8 +9,6 @@ import polars as pl
 from analytics.ingest.longlines import DEFAULT_MAX_LINE_BYTES
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import RosterRefused, read_table_csv
-from analytics.state.models import Wave
-from analytics.state.store import save_plan
 
 REQUIRED = ("wave", "start")
 
@@ -90,6 +88,9 @@ def load_plan(
     if errors:
         message = f"{path}: plan refused, previous plan kept: {'; '.join(errors)}"
         return FileReport.refused(str(path), message, kind="plan")
+    from analytics.state.models import Wave  # SQLModel only when a plan is stored (issue 12)
+    from analytics.state.store import save_plan
+
     waves = [
         Wave(number=r["wave"], name=r["name"], start=r["start"], planned_size=r["planned_size"])
         for r in plan.sort("wave").to_dicts()

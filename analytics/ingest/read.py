@@ -23,7 +23,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import pyarrow.parquet as pq
 from polars._typing import PolarsDataType
 
 from analytics.ingest import reasons
@@ -390,6 +389,8 @@ def parquet_table(data: bytes) -> TextTable:
 
 def _parquet_text_columns(data: bytes) -> list[str]:
     """Top-level UUID and INTERVAL columns, which polars reads as bytes or cannot read at all."""
+    import pyarrow.parquet as pq  # only for Parquet: pyarrow and numpy cost 0.3 s (issue 12)
+
     schema = pq.ParquetFile(io.BytesIO(data)).schema
     columns = (schema.column(i) for i in range(len(schema)))
     return [

@@ -20,34 +20,35 @@ from analytics.ingest.vendors.common import VendorFile
 # The first row of a key in the file, stored before with other content: a revision.
 REVISE_EVENTS_SQL = """
 UPDATE staged SET outcome = 'revised', is_conflict = false
-WHERE kind = 'event' AND outcome = 'duplicate' AND stored_hash IS NOT NULL
-  AND stored_hash <> content_hash
+WHERE kind = 'event' AND outcome = 'duplicate' AND stored_content IS NOT NULL
+  AND stored_content <> content_number
   AND row_idx IN (SELECT min(row_idx) FROM staged
-                  WHERE outcome NOT IN ('suppressed', 'quarantined') GROUP BY dedupe_key)
+                  WHERE outcome NOT IN ('suppressed', 'quarantined') GROUP BY key_number)
 """
 # A licence row whose key is stored: the same values are a duplicate, others a revision.
 LICENCE_OUTCOMES_SQL = """
-UPDATE staged SET outcome = CASE WHEN l.content_hash = staged.content_hash
+UPDATE staged SET outcome = CASE WHEN l.content_number = staged.content_number
                                  THEN 'duplicate' ELSE 'revised' END
 FROM licences AS l
-WHERE staged.kind = 'licence' AND staged.outcome = 'loaded' AND l.dedupe_key = staged.dedupe_key
+WHERE staged.kind = 'licence' AND staged.outcome = 'loaded' AND l.key_number = staged.key_number
 """
 DELETE_REVISED_SQL = """
-DELETE FROM {table} WHERE dedupe_key IN (
-    SELECT dedupe_key FROM staged WHERE outcome = 'revised' AND kind = ?)
+DELETE FROM {table} WHERE key_number IN (
+    SELECT key_number FROM staged WHERE outcome = 'revised' AND kind = ?)
 """
 INSERT_VENDOR_EVENTS_SQL = """
-INSERT INTO events (dedupe_key, content_hash, source, event_id, user_id, ts, event, session_id,
-                    feature, accepted, properties, file_name, line_no, ingest_id,
+INSERT INTO events (dedupe_key, key_number, content_number, source, event_id, user_id, ts, event,
+                    session_id, feature, accepted, properties, file_name, line_no, ingest_id,
                     vendor_day, passive, tool, grain)
-SELECT dedupe_key, content_hash, source, event_id, user_id, ts, event, session_id,
+SELECT dedupe_key, key_number, content_number, source, event_id, user_id, ts, event, session_id,
        feature, accepted, properties, ?, line_no, ?, vendor_day, passive, tool, grain
 FROM staged WHERE kind = 'event' AND outcome IN ('loaded', 'revised')
 """
 INSERT_LICENCES_SQL = """
-INSERT INTO licences (dedupe_key, content_hash, source, tool, user_id, since, properties,
-                      file_name, line_no, ingest_id)
-SELECT dedupe_key, content_hash, source, tool, user_id, since, properties, ?, line_no, ?
+INSERT INTO licences (dedupe_key, key_number, content_number, source, tool, user_id, since,
+                      properties, file_name, line_no, ingest_id)
+SELECT dedupe_key, key_number, content_number, source, tool, user_id, since, properties, ?,
+       line_no, ?
 FROM staged WHERE kind = 'licence' AND outcome IN ('loaded', 'revised')
 """
 
