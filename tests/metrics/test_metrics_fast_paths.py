@@ -1,0 +1,161 @@
+"""The faster kernels (issue 10) against SPEC 4 and 10 definitions, on hand-made inputs.
+
+Each expected value is worked out by hand in the comments; a change to the weekly frame, the
+per-person summary or the funnel that breaks a definition fails here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+from metric_frames import build, day
+
+from analytics.metrics.document import build_document
+from analytics.metrics.inputs import make_inputs
+from analytics.metrics.lifecycle import lifecycle_long
+from analytics.metrics.population import activity_summary, prepare
+from analytics.metrics.retention import active_weeks, retention_long
+from analytics.metrics.tools import tools_list
+
+W0, W1, W2, W3 = (day(7 * n) for n in range(4))  # Mondays 2024-01-01, -08, -15, -22
+
+
+def test_weekly_frame_first_week_and_neighbours() -> None:
+    # a: active in W0 (twice), W1 and W3 -> weeks W0, W1, W3; b: W2 only; c: passive only.
+    rows = [("a", 0), ("a", 3), ("a", 8), ("a", 23), ("b", 16), ("c", 2, 0)]
+    frame = active_weeks(prepare(build(rows), day(23))).sort("person_id", "week")
+    assert frame.to_dicts() == [
+        # W0: first; W1 follows it.  W1: W0 before, W2 not after.  W3: W2 not before.
+        {"person_id": "a", "week": W0, "first_week": W0, "returning": False, "stays": True},
+        {"person_id": "a", "week": W1, "first_week": W0, "returning": True, "stays": False},
+        {"person_id": "a", "week": W3, "first_week": W0, "returning": False, "stays": False},
+        {"person_id": "b", "week": W2, "first_week": W2, "returning": False, "stays": False},
+    ]
+
+
+def test_lifecycle_and_retention_from_the_weekly_frame() -> None:
+    rows = [("a", 0), ("a", 3), ("a", 8), ("a", 23), ("b", 16), ("c", 2, 0)]
+    basis = prepare(build(rows), day(23))  # D Tuesday of W3
+    life = lifecycle_long(basis)
+    # W0 a new; W1 a returning; W2 b new, a dormant; W3 a resurrecting, b dormant.
+    assert life.select("new", "returning", "resurrecting", "dormant", "active").rows() == [
+        (1, 0, 0, 0, 1),
+        (0, 1, 0, 0, 1),
+        (1, 0, 0, 1, 1),
+        (0, 0, 1, 1, 1),
+    ]  # a and b active in W3's next week would be dormant there: beyond D's week, not listed
+    ret = retention_long(basis)
+    # cohort W0 = {a}: k 0..3 active 1, 1, 0, 1; cohort W2 = {b}: k 0..1 active 1, 0
+    assert ret.select("cohort_week", "k", "size", "active").rows() == [
+        (W0, 0, 1, 1),
+        (W0, 1, 1, 1),
+        (W0, 2, 1, 0),
+        (W0, 3, 1, 1),
+        (W2, 0, 1, 1),
+        (W2, 1, 1, 0),
+    ]
+
+
+def test_rejection_run_since_the_last_acceptance() -> None:
+    # (person, day, active, accepted, rejected, trailing)
+    rows = [
+        # r1: accepts on day 5 with 2 rejections after it that day, then 1 and 2 rejections:
+        # 2 + 1 + 2 = 5 (the day-3 rejections came before the acceptance)
+        ("r1", 3, 1, 0, 4, 4),
+        ("r1", 5, 1, 1, 3, 2),
+        ("r1", 7, 1, 0, 1, 1),
+        ("r1", 8, 1, 0, 2, 2),
+        # r2: never accepts: every rejection, 1 + 1 = 2
+        ("r2", 4, 1, 0, 1, 1),
+        ("r2", 9, 1, 0, 1, 1),
+        # r3: accepts on day 2 and day 6 (trailing 0 on day 6): 0
+        ("r3", 2, 1, 1, 0, 0),
+        ("r3", 6, 1, 2, 5, 0),
+    ]
+    basis = prepare(build(rows), day(9))
+    summary = activity_summary(basis.activity, day(9), 14).sort("person_id")
+    assert summary["rejection_run"].to_list() == [5, 2, 0]
+    assert summary["accepted"].to_list() == [1, 0, 3]
+    assert summary["rejected"].to_list() == [10, 2, 5]
+
+
+def test_activity_summary_windows() -> None:
+    # dormant_days 14 at D = day 29: recent [16, 29], prior [2, 15], 28 days [2, 29], 7 [23, 29]
+    rows = [("p", 1), ("p", 2), ("p", 15), ("p", 16), ("p", 23), ("p", 29), ("p", 20, 0)]
+    summary = activity_summary(prepare(build(rows), day(29)).activity, day(29), 14)
+    assert summary.drop("person_id").to_dicts() == [
+        {
+            "first_active": day(1),
+            "last_active": day(29),
+            "active_today": True,
+            "active_7": True,  # days 23 and 29
+            "active_days_28": 5,  # 2, 15, 16, 23, 29 (day 20 passive, day 1 too early)
+            "recent_days": 3,  # 16, 23, 29
+            "prior_days": 2,  # 2, 15
+            "accepted": 0,
+            "rejected": 0,
+            "rejection_run": 0,
+        }
+    ]
+
+
+D = dt.date(2026, 3, 29)  # a Sunday
+
+
+def _back(n: int) -> dt.date:
+    return D - dt.timedelta(days=n)
+
+
+def test_funnel_window_edges() -> None:
+    # k: active 27, 20, 13 days back: weeks 3, 2, 1 -> habitual, not weekly.
+    # m: active 28, 21, 14 days back: weeks 4 (outside), 3, 2 -> used only.
+    # t: active 6 days back (week 0): weekly.  Nobody holds a licence: the eligible population.
+    active = [("k", 27), ("k", 20), ("k", 13), ("m", 28), ("m", 21), ("m", 14), ("t", 6)]
+    person_day = pl.DataFrame(
+        {
+            "person_id": [p for p, _ in active],
+            "day": [_back(b) for _, b in active],
+            "events": [1] * len(active),
+            "active_events": [1] * len(active),
+        }
+    )
+    doc = build_document(make_inputs(person_day=person_day), D)
+    assert doc["funnel"] == {"licensed": 3, "first_use": 3, "weekly_active": 1, "habitual": 1}
+    assert doc["funnel_parts"] == {
+        "never_used": 0,
+        "used_not_weekly": 1,  # m
+        "weekly_not_habitual": 1,  # t
+        "habitual": 1,  # k
+    }
+
+
+def test_tool_grain_is_the_coarsest_loaded_up_to_d() -> None:
+    # copilot: day rows, then a monthly row after D (not yet loaded at D): grain "day".
+    # chat: event and period rows: the coarser is "period"; its 28 days hold x (2 days) and y;
+    # z was active 28 days back, outside the window.
+    rows = [
+        ("x", _back(0), "chat", "event", 1),
+        ("x", _back(3), "chat", "period", 1),
+        ("y", _back(27), "chat", "event", 1),
+        ("z", _back(28), "chat", "event", 1),
+        ("w", _back(1), "chat", "event", 0),  # passive: not active
+        ("x", _back(2), "copilot", "day", 1),
+        ("x", _back(-3), "copilot", "month", 1),
+    ]
+    tool_day = pl.DataFrame(
+        {
+            "person_id": [r[0] for r in rows],
+            "day": [r[1] for r in rows],
+            "tool": [r[2] for r in rows],
+            "grain": [r[3] for r in rows],
+            "events": [1] * len(rows),
+            "active_events": [r[4] for r in rows],
+        }
+    )
+    licences = pl.DataFrame({"person_id": ["x"], "tool": ["copilot"], "since": [None]})
+    tools = tools_list(tool_day, licences.with_columns(pl.col("since").cast(pl.Date)), D)
+    assert tools == [
+        {"tool": "chat", "grain": "period", "people_active_28d": 2, "licensed": None},
+        {"tool": "copilot", "grain": "day", "people_active_28d": 1, "licensed": 1},
+    ]
