@@ -15,7 +15,7 @@ from analytics.metrics.active import active_counts, active_days_histogram, adopt
 from analytics.metrics.champions import champions_summary, cohorts_list
 from analytics.metrics.curves import curves_list, glide_path
 from analytics.metrics.groups import adoption_by_team
-from analytics.metrics.inputs import MetricInputs, last_event_day, load_inputs
+from analytics.metrics.inputs import MetricInputs, last_event_day, load_document_inputs
 from analytics.metrics.leadership import leadership_rates
 from analytics.metrics.lifecycle import lifecycle_weeks
 from analytics.metrics.outreach_effect import outreach_summary
@@ -145,7 +145,7 @@ def metrics_command(as_of: dt.date | None, db: Path) -> int:
     # deferred: the audit helpers reach the app state; the metrics library path never needs them
     from analytics.privacy.audit import EXPORT_METRICS, audit_command_line
 
-    inputs = load_inputs(Path(db))
+    inputs = load_document_inputs(Path(db), as_of)  # tool_day: only the rows read at D
     if note := check_as_of(as_of, last_event_day(inputs)):
         print(note, file=sys.stderr)
     document = build_document(inputs, as_of)

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
+from analytics.metrics.inputs import TOOL_WINDOW_DAYS, MetricInputs
 from analytics.metrics.population import ACTIVE, Basis, days
 
 COARSE_GRAINS = ("period", "month", "snapshot")  # a day is known active, not every active day
@@ -54,7 +54,7 @@ def tools_list(tool_day: pl.DataFrame, licences: pl.DataFrame, day: dt.date) -> 
     pairs = _tool_grains(seen)
     grains = pairs.group_by("tool").agg(pl.col("grain").sort_by(rank).last())
     active = (
-        seen.filter(ACTIVE & (pl.col("day") >= day - days(27)))
+        seen.filter(ACTIVE & (pl.col("day") >= day - days(TOOL_WINDOW_DAYS - 1)))
         .group_by("tool")
         .agg(pl.col("person_id").n_unique().alias("people_active_28d"))
     )

@@ -7,12 +7,14 @@ per-person summary or the funnel that breaks a definition fails here.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import duckdb
 import polars as pl
 from metric_frames import build, day
 
 from analytics.metrics.document import build_document
-from analytics.metrics.inputs import make_inputs
+from analytics.metrics.inputs import load_document_inputs, load_inputs, make_inputs
 from analytics.metrics.lifecycle import lifecycle_long
 from analytics.metrics.population import activity_summary, prepare
 from analytics.metrics.retention import active_weeks, retention_long
@@ -158,4 +160,60 @@ def test_tool_grain_is_the_coarsest_loaded_up_to_d() -> None:
     assert tools == [
         {"tool": "chat", "grain": "period", "people_active_28d": 2, "licensed": None},
         {"tool": "copilot", "grain": "day", "people_active_28d": 1, "licensed": 1},
+    ]
+
+
+def test_command_reads_only_the_tool_rows_of_its_day(tmp_path: Path) -> None:
+    # The command's inputs (load_document_inputs) hold the active tool rows of the 28 days
+    # ending D plus one row per tool and grain; the tool keys equal those over the whole table.
+    person_day = pl.DataFrame(
+        {"person_id": ["x", "y"], "day": [_back(0), _back(40)], "events": [1, 1]},
+    ).with_columns(active_events=pl.lit(1, pl.Int64))
+    rows = [
+        ("x", _back(0), "chat", "event", 1),
+        ("y", _back(40), "chat", "snapshot", 1),  # long before D: still chat's coarsest grain
+        ("y", _back(28), "chat", "event", 1),  # one day outside the 28 days
+        ("x", _back(27), "copilot", "month", 1),
+        ("y", _back(-1), "copilot", "snapshot", 1),  # after D: not loaded at D
+    ]
+    tool_day = pl.DataFrame(
+        {
+            "person_id": [r[0] for r in rows],
+            "day": [r[1] for r in rows],
+            "tool": [r[2] for r in rows],
+            "grain": [r[3] for r in rows],
+            "events": [1] * len(rows),
+            "active_events": [r[4] for r in rows],
+        }
+    )
+    db = tmp_path / "tools.duckdb"
+    con = duckdb.connect(str(db))
+    con.register("pd", person_day)
+    con.register("td", tool_day)
+    con.execute("CREATE TABLE person_day AS SELECT * FROM pd")
+    con.execute("CREATE TABLE tool_day AS SELECT * FROM td")
+    con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+    con.close()
+    scoped = load_document_inputs(db, None)  # D: the latest event's day, _back(0)
+    # x active on chat and copilot; grains up to D: chat event, chat snapshot, copilot month
+    assert scoped.tool_day.height == 2 + 3
+    keys = ("tools", "lower_bounds", "lower_bound_sources")
+    expected = {
+        "tools": [
+            {"tool": "chat", "grain": "snapshot", "people_active_28d": 1, "licensed": None},
+            {"tool": "copilot", "grain": "month", "people_active_28d": 1, "licensed": None},
+        ],
+        "lower_bounds": [
+            "dau", "stickiness", "active_days_histogram", "wau", "mau", "adoption_rate",
+            "funnel.weekly_active", "funnel.habitual", "retention", "lifecycle",
+        ],
+        "lower_bound_sources": ["chat", "copilot"],
+    }  # fmt: skip
+    for inputs in (scoped, load_inputs(db)):
+        doc = build_document(inputs, D)
+        assert {key: doc[key] for key in keys} == expected
+    # as of 30 days back: the 28 days are [back 57, back 30]: y's snapshot (back 40) only
+    early = load_document_inputs(db, _back(30))
+    assert build_document(early, _back(30))["tools"] == [
+        {"tool": "chat", "grain": "snapshot", "people_active_28d": 1, "licensed": None}
     ]
