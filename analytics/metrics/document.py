@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Mapping
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,20 @@ def jsonable(value: Any) -> Any:
     kind = type(value)  # exact types first: the per-person lists hold ~230,000 values at 10M
     if kind in PLAIN:
         return value
-    if kind is dict:  # plain leaves inline: one call per value was half the time
+    if kind is dict:  # plain leaves and finite floats inline: one call per value was half the time
         return {
-            str(key): item if type(item) in PLAIN else jsonable(item) for key, item in value.items()
+            str(key): item
+            if type(item) in PLAIN or (type(item) is float and isfinite(item))
+            else jsonable(item)
+            for key, item in value.items()
         }
     if kind is list:
-        return [item if type(item) in PLAIN else jsonable(item) for item in value]
+        return [
+            item
+            if type(item) in PLAIN or (type(item) is float and isfinite(item))
+            else jsonable(item)
+            for item in value
+        ]
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
