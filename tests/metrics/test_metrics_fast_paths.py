@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 from metric_frames import build, day
 
+from analytics.metrics.active import active_days, window_counts
 from analytics.metrics.document import build_document
 from analytics.metrics.inputs import load_document_inputs, load_inputs, make_inputs
 from analytics.metrics.lifecycle import lifecycle_long
@@ -217,3 +218,33 @@ def test_command_reads_only_the_tool_rows_of_its_day(tmp_path: Path) -> None:
     assert build_document(early, _back(30))["tools"] == [
         {"tool": "chat", "grain": "snapshot", "people_active_28d": 1, "licensed": None}
     ]
+
+
+def test_window_counts_span_ends_by_gap() -> None:
+    # a active on days 0, 2 and 40; b on day 5. Counted by hand over the windows ending each day:
+    # DAU that day, WAU [d-6, d], MAU [d-27, d].
+    activity = prepare(build([("a", 0), ("a", 2), ("a", 40), ("b", 5)]), day(41)).activity
+    counts = window_counts(active_days(activity), day(0), day(41))
+    got = {row["day"]: (row["dau"], row["wau"], row["mau"]) for row in counts.to_dicts()}
+    expected = {
+        0: (1, 1, 1),  # a
+        1: (0, 1, 1),  # a's day 0 in both windows
+        5: (1, 2, 2),  # b today; a's day 0 still in [-1, 5]
+        8: (0, 2, 2),  # WAU [2, 8]: a's day 2, b's day 5
+        9: (0, 1, 2),  # WAU [3, 9]: b
+        12: (0, 0, 2),  # WAU [6, 12]: nobody
+        29: (0, 0, 2),  # MAU [2, 29]: a, b
+        30: (0, 0, 1),  # MAU [3, 30]: b
+        32: (0, 0, 1),  # MAU [5, 32]: b
+        33: (0, 0, 0),  # MAU [6, 33]: nobody
+        40: (1, 1, 1),  # a again
+        41: (0, 1, 1),
+    }
+    assert {day(n): value for n, value in expected.items()} == {
+        day(n): got[day(n)] for n in expected
+    }
+    waves = activity.with_columns(wave=pl.when(pl.col("person_id") == "a").then(1).otherwise(2))
+    by_wave = window_counts(active_days(waves, ("wave",)), day(0), day(41), ("wave",), ("mau",))
+    mau = {(row["wave"], row["day"]): row["mau"] for row in by_wave.to_dicts()}
+    assert [mau[(1, day(n))] for n in (5, 29, 30, 40)] == [1, 1, 0, 1]  # a: days 0, 2, 40
+    assert [mau[(2, day(n))] for n in (4, 5, 32, 33)] == [0, 1, 1, 0]  # b: day 5
