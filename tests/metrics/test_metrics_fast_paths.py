@@ -248,3 +248,14 @@ def test_window_counts_span_ends_by_gap() -> None:
     mau = {(row["wave"], row["day"]): row["mau"] for row in by_wave.to_dicts()}
     assert [mau[(1, day(n))] for n in (5, 29, 30, 40)] == [1, 1, 0, 1]  # a: days 0, 2, 40
     assert [mau[(2, day(n))] for n in (4, 5, 32, 33)] == [0, 1, 1, 0]  # b: day 5
+
+
+def test_wave_rates_span_edges() -> None:
+    # Wave 1 starts on day 14; the 2-week rate counts [start-14, start+13] = days [0, 27], the
+    # 4-week rate [start, start+27] = days [14, 41]. p1 on day 0: 2 weeks only; p2 on day -1:
+    # neither; p3 on day 41: 4 weeks only; p4 on day 42: neither. Size 4.
+    people = [{"user_id": f"p{n}", "wave": 1} for n in range(1, 5)]
+    rows = [("p1", 0), ("p2", -1), ("p3", 41), ("p4", 42)]
+    doc = build_document(build(rows, people, [(1, "One", 14, 4)]), day(60))
+    (wave,) = doc["waves"]
+    assert (wave["rate_2w"], wave["rate_4w"]) == (1 / 4, 1 / 4)
