@@ -7,6 +7,7 @@ import json
 import math
 import sys
 from collections.abc import Mapping
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from analytics.metrics.active import active_counts, active_days_histogram, adopt
 from analytics.metrics.champions import champions_summary, cohorts_list
 from analytics.metrics.curves import curves_list, glide_path
 from analytics.metrics.groups import adoption_by_team
-from analytics.metrics.inputs import MetricInputs, last_event_day, load_inputs
+from analytics.metrics.inputs import MetricInputs, last_event_day, load_document_inputs
 from analytics.metrics.leadership import leadership_rates
 from analytics.metrics.lifecycle import lifecycle_weeks
 from analytics.metrics.outreach_effect import outreach_summary
@@ -44,12 +45,20 @@ def jsonable(value: Any) -> Any:
     kind = type(value)  # exact types first: the per-person lists hold ~230,000 values at 10M
     if kind in PLAIN:
         return value
-    if kind is dict:  # plain leaves inline: one call per value was half the time
+    if kind is dict:  # plain leaves and finite floats inline: one call per value was half the time
         return {
-            str(key): item if type(item) in PLAIN else jsonable(item) for key, item in value.items()
+            str(key): item
+            if type(item) in PLAIN or (type(item) is float and isfinite(item))
+            else jsonable(item)
+            for key, item in value.items()
         }
     if kind is list:
-        return [item if type(item) in PLAIN else jsonable(item) for item in value]
+        return [
+            item
+            if type(item) in PLAIN or (type(item) is float and isfinite(item))
+            else jsonable(item)
+            for item in value
+        ]
     if isinstance(value, dict):
         return {str(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -145,7 +154,7 @@ def metrics_command(as_of: dt.date | None, db: Path) -> int:
     # deferred: the audit helpers reach the app state; the metrics library path never needs them
     from analytics.privacy.audit import EXPORT_METRICS, audit_command_line
 
-    inputs = load_inputs(Path(db))
+    inputs = load_document_inputs(Path(db), as_of)  # tool_day: only the rows read at D
     if note := check_as_of(as_of, last_event_day(inputs)):
         print(note, file=sys.stderr)
     document = build_document(inputs, as_of)

@@ -121,11 +121,36 @@ def read_roster(con: Any) -> pl.DataFrame:
 
 
 DuckTables = tuple[pl.DataFrame, pl.DataFrame, int, pl.DataFrame, pl.DataFrame]
+TOOL_WINDOW_DAYS = 28  # the tools table counts people active in the 28 days ending D (SPEC 10)
+
+# The tool_day rows one document's tool keys read at D (analytics.metrics.tools): active rows of
+# the 28 days ending D, and one row per tool and grain loaded up to D (no activity: it only says
+# the grain was loaded). 1/7 of the table at 200 days of data.
+TOOL_DAY_AT_SQL = """
+SELECT person_id, day, tool, grain, events, active_events FROM tool_day
+WHERE day BETWEEN $first AND $day AND active_events > 0
+UNION ALL
+SELECT any_value(person_id), max(day), tool, grain, 0, 0 FROM tool_day
+WHERE day <= $day GROUP BY tool, grain
+"""
 
 
-def _read_duckdb(db: Path) -> DuckTables:
+def _read_tool_day_at(con: Any, day: dt.date) -> pl.DataFrame:
+    """The tool_day rows the tool keys of a document as of D read (TOOL_DAY_AT_SQL)."""
+    first = day - dt.timedelta(days=TOOL_WINDOW_DAYS - 1)
+    try:
+        relation = con.sql(TOOL_DAY_AT_SQL, params={"first": first, "day": day})
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return _read_table(con, "tool_day", TOOL_DAY_SCHEMA)  # absent or older: as it is
+    return conform(pl.DataFrame(relation), TOOL_DAY_SCHEMA)
+
+
+def _read_duckdb(db: Path, document_as_of: dt.date | None | bool = False) -> DuckTables:
     """person_day, roster, ingest version, tool_day and licence_holders (SPEC 10; empty when
-    absent) from the DuckDB file, opened read-only once and closed (each open costs 0.04 s)."""
+    absent) from the DuckDB file, opened read-only once and closed (each open costs 0.04 s).
+
+    With `document_as_of` (a day, or None for the latest event's day) tool_day holds only the
+    rows one document at that D reads (`_read_tool_day_at`), not one row per person per day."""
     with connection(db, read_only=True) as con:
         person_day = _read_table(con, "person_day", PERSON_DAY_SCHEMA)
         roster = read_roster(con)
@@ -133,7 +158,11 @@ def _read_duckdb(db: Path) -> DuckTables:
             version = ingest_version(con)
         except duckdb.CatalogException:
             version = 0
-        tool_day = _read_table(con, "tool_day", TOOL_DAY_SCHEMA)
+        at = latest_event_day(person_day) if document_as_of is None else document_as_of
+        if isinstance(at, dt.date):
+            tool_day = _read_tool_day_at(con, at)
+        else:
+            tool_day = _read_table(con, "tool_day", TOOL_DAY_SCHEMA)
         licences = _read_table(con, "licence_holders", LICENCE_SCHEMA)
     return person_day, roster, version, tool_day, licences
 
@@ -198,9 +227,20 @@ def read_settings(db: Path) -> Settings:
 
 def load_inputs(db: Path) -> MetricInputs:
     """Read every metric input from the database and its app state; an absent file reads empty."""
-    db = Path(db)
+    return _load(Path(db), False)
+
+
+def load_document_inputs(db: Path, as_of: dt.date | None) -> MetricInputs:
+    """The inputs of one metrics document as of D (None: the latest event's day), for the
+    command: tool_day holds only the rows the document's tool keys read at that D (the split by
+    tool of the pages needs `load_inputs`)."""
+    return _load(Path(db), as_of)
+
+
+def _load(db: Path, document_as_of: dt.date | None | bool) -> MetricInputs:
+    """`load_inputs`, or `load_document_inputs` when document_as_of is not False."""
     if db.exists():
-        person_day, roster, version, tool_day, licences = _read_duckdb(db)
+        person_day, roster, version, tool_day, licences = _read_duckdb(db, document_as_of)
     else:
         person_day, roster, version = (
             conform(None, PERSON_DAY_SCHEMA),
@@ -223,6 +263,11 @@ def load_inputs(db: Path) -> MetricInputs:
 
 def last_event_day(inputs: MetricInputs) -> dt.date | None:
     """The latest day on which anyone had an event (None without events)."""
-    days = inputs.person_day.filter(pl.col("events") > 0)["day"]
+    return latest_event_day(inputs.person_day)
+
+
+def latest_event_day(person_day: pl.DataFrame) -> dt.date | None:
+    """The latest day of person_day rows with an event (None without events)."""
+    days = person_day.filter(pl.col("events") > 0)["day"]
     latest = days.max() if days.len() else None
     return latest if isinstance(latest, dt.date) else None

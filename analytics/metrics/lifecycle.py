@@ -31,14 +31,11 @@ def lifecycle_long(basis: Basis) -> pl.DataFrame:
                 "active": pl.Int64,
             }
         )
-    previous = weeks.with_columns(week=pl.col("week") + pl.duration(weeks=1), was_active=True)
     status = (
-        weeks.with_columns(first_week=pl.col("week").min().over("person_id"))
-        .join(previous, on=["person_id", "week"], how="left")
-        .select(
+        weeks.select(
             "week",
             new=pl.col("week") == pl.col("first_week"),
-            returning=pl.col("was_active").fill_null(False),
+            returning=pl.col("returning"),
         )
         .group_by("week")
         .agg(
@@ -48,9 +45,9 @@ def lifecycle_long(basis: Basis) -> pl.DataFrame:
             active=pl.len(),
         )
     )
-    dormant = (
-        previous.join(weeks, on=["person_id", "week"], how="anti")
-        .group_by("week")
+    dormant = (  # active in a week and not the next: dormant in the next
+        weeks.filter(~pl.col("stays"))
+        .group_by(week=pl.col("week") + pl.duration(weeks=1))
         .agg(dormant=pl.len())
     )
     return (

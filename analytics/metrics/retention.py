@@ -10,16 +10,46 @@ from analytics.metrics.population import ACTIVE, Basis, monday_of, shared, week_
 @shared
 def active_weeks(basis: Basis) -> pl.DataFrame:
     """One row per population person per week (Monday) with an active event, up to D, in no
-    particular order (retention and lifecycle only group and join it; sorting the text ids
-    cost as much as finding the weeks)."""
-    return basis.activity.filter(ACTIVE).select("person_id", week=week_of(pl.col("day"))).unique()
+    particular order: the one weekly frame of retention and lifecycle, with the person's first
+    active week (`first_week`, the cohort) and whether the person was active the week before
+    (`returning`) and the week after (`stays`).
+
+    Each person's distinct weeks are found as a sorted list per person and compared with their
+    neighbours in the list (no self-join on text ids, no sort of the whole frame)."""
+    week = pl.duration(weeks=1)
+    per_person = (
+        basis.activity.filter(ACTIVE)
+        .group_by("person_id")
+        .agg(week=week_of(pl.col("day")).unique().sort())
+    )
+    return (
+        per_person.select(
+            "person_id",
+            "week",
+            first_week=pl.col("week").list.first(),
+            before=pl.col("week").list.shift(1),
+            after=pl.col("week").list.shift(-1),
+        )
+        .explode("week", "before", "after")
+        .select(
+            "person_id",
+            "week",
+            "first_week",
+            returning=(pl.col("before") == pl.col("week") - week).fill_null(False),
+            stays=(pl.col("after") == pl.col("week") + week).fill_null(False),
+        )
+    )
 
 
 @shared
 def retention_long(basis: Basis) -> pl.DataFrame:
     """One row per cohort week per week offset k up to D's week: size, active, rate."""
-    weeks = active_weeks(basis).with_columns(cohort_week=pl.col("week").min().over("person_id"))
-    sizes = weeks.group_by("cohort_week").agg(size=pl.col("person_id").n_unique())
+    weeks = active_weeks(basis).rename({"first_week": "cohort_week"})
+    sizes = (  # each person once: the row of the first week
+        weeks.filter(pl.col("week") == pl.col("cohort_week"))
+        .group_by("cohort_week")
+        .agg(size=pl.len())
+    )
     last_week = monday_of(basis.day)
     grid = (
         sizes.with_columns(

