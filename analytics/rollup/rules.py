@@ -19,12 +19,18 @@ from analytics.ingest import reasons
 from analytics.ingest.columns import EVENT_ID_PLACEHOLDERS, USER_PLACEHOLDERS
 from analytics.ingest.timestamps import EARLIEST, LATEST_AHEAD, MONTH_NUMBERS, PATTERNS
 
-# ingest.columns.USER_SPACE is `[\s\u200b\u2060\ufeff]` in Rust's regex, where \s is Unicode
-# White_Space; RE2 and Java read \s as ASCII only, so the same set is spelled out for them.
-USER_SPACE_SQL = (
-    r"[\s\x{85}\x{a0}\x{1680}\x{2000}-\x{200b}\x{2028}\x{2029}\x{202f}\x{205f}"
-    r"\x{2060}\x{3000}\x{feff}]"
+# Unicode White_Space (what polars' strip_chars and Rust's regex \s remove): RE2 and Java read
+# \s as ASCII only, so the set is spelled out; USER_SPACE_SQL adds ingest.columns.USER_SPACE's
+# zero-width space, word joiner and BOM.
+WHITE_SPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+_SPACES = (
+    r"\s\x{0b}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+)
+WHITE_SPACE_CLASS = f"[{_SPACES}]"
+USER_SPACE_SQL = f"[{_SPACES}" + r"\x{200b}\x{2060}\x{feff}]"
 _EPOCH_DIGITS = r"^[0-9]{1,19}$"
 
 
@@ -46,6 +52,11 @@ def in_list(values: Iterable[str]) -> str:
 def trimmed(column: str) -> str:
     """A text column trimmed, empty as null."""
     return f"nullif(trim({column}), '')"
+
+
+def strip_sql(column: str) -> str:
+    """Text without leading and trailing Unicode white space (polars' strip_chars)."""
+    return f"trim({column}, {literal(WHITE_SPACE)})"
 
 
 def user_sql(column: str) -> str:
@@ -100,6 +111,16 @@ def _part(value: str, family: str, name: str) -> str:
 def _matches(value: str, family: str) -> str:
     """True when the value matches a family's pattern."""
     return f"regexp_matches({value}, {literal(_only(PATTERNS[family], None))})"
+
+
+def family_part_sql(value: str, family: str, name: str) -> str:
+    """One captured part of a timestamp family's pattern (e.g. the numeric dates' `a`, `b`)."""
+    return _part(value, family, name)
+
+
+def family_matches_sql(value: str, family: str) -> str:
+    """True when a trimmed timestamp text matches a family's pattern."""
+    return _matches(value, family)
 
 
 def _month_from_name(name_sql: str) -> str:
@@ -218,9 +239,19 @@ def in_range_sql(ts: str, now_utc: str) -> str:
 
 
 def reason_sql(
-    *, invalid_json: str, too_long: str, user: str, ts: str, event: str, now_utc: str
+    *,
+    invalid_json: str,
+    too_long: str,
+    user: str,
+    ts: str,
+    event: str,
+    now_utc: str,
+    structural: str | None = None,
+    too_large: str | None = None,
 ) -> str:
-    """The first failing check among the reasons a query can tell, in ALL_REASONS order."""
+    """The first failing check among the reasons a query can tell, in ALL_REASONS order;
+    `structural` (a column holding the line's structural reason) and `too_large` (a field over
+    FIELD_MAX_BYTES) are for the native ingest, which reads lines the rollup does not."""
     checks = {
         reasons.INVALID_JSON: invalid_json,
         reasons.IDENTIFIER_TOO_LONG: too_long,
@@ -229,5 +260,9 @@ def reason_sql(
         reasons.TIMESTAMP_OUT_OF_RANGE: f"NOT {in_range_sql(ts, now_utc)}",
         reasons.MISSING_EVENT: f"{event} IS NULL",
     }
+    if too_large is not None:
+        checks[reasons.FIELD_TOO_LARGE] = too_large
     ordered = [r for r in reasons.ALL_REASONS if r in checks]  # the local ingest's order
-    return "CASE " + " ".join(f"WHEN {checks[r]} THEN {literal(r)}" for r in ordered) + " END"
+    first = f"WHEN {structural} IS NOT NULL THEN {structural} " if structural else ""
+    whens = " ".join(f"WHEN {checks[r]} THEN {literal(r)}" for r in ordered)
+    return f"CASE {first}{whens} END"
