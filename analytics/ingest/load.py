@@ -227,9 +227,7 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | NativeRows) -> N
             con.unregister("raw_tokens")
 
 
-_NO_TOKEN_ROWS = pl.DataFrame(
-    schema={"row_idx": pl.UInt32, "raw": pl.String, "reason": pl.String}
-)
+_NO_TOKEN_ROWS = pl.DataFrame(schema={"row_idx": pl.UInt32, "raw": pl.String, "reason": pl.String})
 
 
 @contextmanager
@@ -250,11 +248,10 @@ def _parsed_rows(
     path = str(rows.database).replace("'", "''")
     execute(con, f"ATTACH '{path}' AS native_scratch (READ_ONLY)")
     try:
-        execute(con, (
-            f"CREATE TEMP VIEW parsed_rows AS SELECT {ROW_COLUMNS} FROM native_scratch.{ROWS_TABLE}"
-        ))
+        view = f"SELECT {ROW_COLUMNS} FROM native_scratch.{ROWS_TABLE}"
+        execute(con, f"CREATE TEMP VIEW parsed_rows AS {view}")
         sql = "SELECT row_idx, raw, reason FROM parsed_rows WHERE reason IS NOT NULL"
-        yield lambda: execute(con, sql).pl()
+        yield lambda: con.sql(sql).pl()
     finally:
         execute(con, "DROP VIEW IF EXISTS parsed_rows")
         execute(con, "DETACH native_scratch")

@@ -3,10 +3,10 @@ streaming reader into a scratch database and cleaned there by SQL, rows never in
 
 The section 3 cleaning is the rollup's SQL (analytics.rollup.rules, generated from the ingest's
 own tables) plus the columns the rollup does not produce, each spelled as columns.build_rows
-computes it. What the SQL cannot do exactly sends the whole file to the Python path (returns
-None): a `"` in a CSV body (quoted fields), a line over the line cap, no header or no JSON
-object (the Python path words the refusal), and a timestamp the SQL cannot parse that the
-Python parser can (checked on those values only).
+computes it. What the SQL cannot do exactly sends the whole file to the Python path (a
+DECLINED reason): a `"` in a CSV body (quoted fields), a line over the line cap, no header or
+no JSON object (the Python path words the refusal), and a timestamp the SQL cannot parse that
+the Python parser can (checked on those values only).
 """
 
 from __future__ import annotations
@@ -31,7 +31,12 @@ from analytics.ingest.native_qualify import Qualified, qualify
 from analytics.ingest.read import JSON_KEYS_SQL, JSON_OBJECT_SQL, ParsedFile, unnamed_tail
 from analytics.ingest.scratch import ROWS_TABLE, NativeRows
 from analytics.ingest.sniff import HEADER_SEARCH_LINES, find_header
-from analytics.ingest.timestamps import date_order_from, parse_timestamps
+from analytics.ingest.timestamps import (
+    NOTE_FIRST_FIELD,
+    NOTE_SECOND_FIELD,
+    date_order_from,
+    parse_timestamps,
+)
 from analytics.rollup import rules
 from analytics.rollup.query import DUCKDB_PRIMITIVES_SQL
 
@@ -82,11 +87,26 @@ class _Text:
     delimiter: str | None
 
 
-def native_read(path: Path, options: Options, *, max_decompressed_bytes: int) -> ParsedFile | None:
-    """The ParsedFile of a qualifying file read natively; None: use the Python path."""
+# Why a file goes to the Python path (native_read returns one of these).
+NOT_QUALIFIED = "not plain UTF-8 CSV or JSON Lines (native_qualify)"
+DUCKDB_READ = "DuckDB's line reader failed"
+LONG_LINE = "a line over the line cap"
+NO_HEADER = "no header or no required column (the Python path words the refusal)"
+QUOTED = "a quote character in the CSV body"
+NO_OBJECT = "no JSON object line"
+TIMESTAMP_SHAPE = "a timestamp only the Python parser reads"
+WIDE = "more columns than MAX_COLUMNS"
+DECLINED = (
+    NOT_QUALIFIED, DUCKDB_READ, LONG_LINE, NO_HEADER, QUOTED, NO_OBJECT, TIMESTAMP_SHAPE, WIDE,
+)  # fmt: skip
+MAX_COLUMNS = 200  # one SQL expression per column: a 10,000-column file would compile slowly
+
+
+def native_read(path: Path, options: Options, *, max_decompressed_bytes: int) -> ParsedFile | str:
+    """The ParsedFile of a qualifying file read natively, or why the Python path reads it."""
     facts = qualify(path.resolve(), max_decompressed_bytes=max_decompressed_bytes)
     if facts is None:
-        return None
+        return NOT_QUALIFIED
     rows = NativeRows.create()
     try:
         con = duckdb.connect(str(rows.database), config={"autoinstall_known_extensions": False})
@@ -97,7 +117,7 @@ def native_read(path: Path, options: Options, *, max_decompressed_bytes: int) ->
     except BaseException:
         rows.close()
         raise
-    if parsed is None:
+    if isinstance(parsed, str):
         rows.close()
     return parsed
 
@@ -117,8 +137,9 @@ def _parse(
     facts: Qualified,
     options: Options,
     rows: NativeRows,
-) -> ParsedFile | None:
-    """Lines, text table, date order, rows; None as soon as something needs the Python path."""
+) -> ParsedFile | str:
+    """Lines, text table, date order, rows; a DECLINED reason as soon as the Python path is
+    needed."""
     _setup(con, rows, options.memory_limit)
     lines = _LINES_SQL.format(
         path=rules.literal(str(path.resolve())),
@@ -128,26 +149,27 @@ def _parse(
     try:
         con.execute(f"CREATE TABLE lines AS {lines}")
     except duckdb.Error:
-        return None  # a line over DuckDB's own cap, a byte it reads otherwise: Python decides
+        return DUCKDB_READ  # a line over DuckDB's own cap, a byte it reads otherwise
     too_long = con.execute("SELECT max(strlen(line)) FROM lines").fetchone()
     if too_long and too_long[0] is not None and too_long[0] > options.max_line_bytes:
-        return None  # cut and quarantined by the Python path's long-line rule
+        return LONG_LINE  # cut and quarantined by the Python path's long-line rule
     text = _csv_text(con, options) if facts.kind == "csv" else _jsonl_text(con, options.mapping)
     con.execute("DROP TABLE lines")
-    if text is None:
-        return None
+    if isinstance(text, str):
+        return text
     ts_text = _timestamp_text(text.plan)
     order, note = _date_order(con, ts_text, options.date_order_setting)
     con.execute(f"CREATE TABLE {ROWS_TABLE} AS {_rows_sql(text, options, ts_text, order)}")
     con.execute("DROP TABLE text")
-    if _python_parses_more(con, options, order):
-        return None
+    if _python_parses_more(con, options, order, note):
+        return TIMESTAMP_SHAPE
     rows.height, bad_accepted = _counts(con)
     con.execute("CHECKPOINT")
     warnings = list(text.warnings)
     if bad_accepted:
-        warnings.append(f"{bad_accepted} unparseable 'accepted' value{'s' * (bad_accepted != 1)}"
-                        " nulled")
+        warnings.append(
+            f"{bad_accepted} unparseable 'accepted' value{'s' * (bad_accepted != 1)} nulled"
+        )
     return ParsedFile(
         path=path,
         sha256=facts.sha256,
@@ -166,7 +188,7 @@ def _parse(
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | None:
+def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     """CSV lines to the text table (read.csv_table's rules); None when quoted or headerless."""
     sql = f"SELECT line FROM lines WHERE line_no <= {HEADER_SEARCH_LINES} ORDER BY line_no"
     head = [line for (line,) in con.execute(sql).fetchall()]
@@ -177,11 +199,15 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | None:
         missing=lambda names: list(plan_columns(names, mapping).missing),
     )
     if header is None:
-        return None  # refused by the Python path, with its wording
-    quoted = f"SELECT count(*) FROM lines WHERE line_no > {header.index + 1} AND contains(line, '\"')"
+        return NO_HEADER
+    quoted = (
+        f"SELECT count(*) FROM lines WHERE line_no > {header.index + 1} AND contains(line, '\"')"
+    )
     if _scalar(con, quoted):
-        return None  # quoted fields (maybe spanning lines): the Python path splits them
+        return QUOTED  # quoted fields (maybe spanning lines): the Python path splits them
     width = len(header.names)
+    if width > MAX_COLUMNS:
+        return WIDE
     named = width - unnamed_tail(header.names)
     key = f"lower(regexp_replace({rules.literal(head[header.index])}, {_NOISE}, '', 'g'))"
     line_key = f"lower(regexp_replace(line, {_NOISE}, '', 'g'))"
@@ -212,7 +238,7 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | None:
         warnings.append(f"skipped {header.index} preamble line{plural} before the header")
     plan = plan_columns(names, mapping)
     if plan.missing:
-        return None
+        return NO_HEADER
     return _Text(names, plan, False, warnings, "csv", header.delimiter)
 
 
@@ -223,22 +249,23 @@ _NOISE = rules.literal(rules.WHITE_SPACE_CLASS[:-1] + '"\\x{feff}]')
 # --- JSON Lines --------------------------------------------------------------------------
 
 
-def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) -> _Text | None:
+def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) -> _Text | str:
     """Non-blank lines as JSON objects (read.json_objects_table's SQL); None when no line is
     an object (maybe one pretty-printed object: the Python path decides)."""
     con.execute(
         f"CREATE TEMP VIEW json_lines AS SELECT line_no, line AS raw FROM lines "
         f"WHERE {rules.strip_sql('line')} <> ''"
     )
-    names = [k for (k,) in con.execute(JSON_KEYS_SQL.replace("FROM lines", "FROM json_lines"))
-             .fetchall()]
+    names = [
+        k for (k,) in con.execute(JSON_KEYS_SQL.replace("FROM lines", "FROM json_lines")).fetchall()
+    ]
     if not names:
-        return None
+        return NO_OBJECT
+    if len(names) > MAX_COLUMNS:
+        return WIDE
     paths = ["/" + k.replace("~", "~0").replace("/", "~1") for k in names]
     listed = "[" + ", ".join(rules.literal(p) for p in paths) + "]"
-    values = ", ".join(
-        f"s[{i + 1}] AS c{i}, j[{i + 1}] AS j{i}" for i in range(len(names))
-    )
+    values = ", ".join(f"s[{i + 1}] AS c{i}, j[{i + 1}] AS j{i}" for i in range(len(names)))
     con.execute(
         f"CREATE TABLE text AS SELECT line_no, raw, structural, {values} FROM ("
         f"SELECT line_no, raw, CASE WHEN NOT ok THEN {rules.literal(reasons.INVALID_JSON)} END "
@@ -248,7 +275,7 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
     )
     plan = plan_columns(names, mapping)
     if plan.missing:
-        return None  # refused by the Python path, with its wording
+        return NO_HEADER
     return _Text(names, plan, True, [], "jsonl", None)
 
 
@@ -275,7 +302,7 @@ def _date_order(
     SELECT count(*) > 0, coalesce(bool_or(a > 12 AND b <= 12), false),
            coalesce(bool_or(b > 12 AND a <= 12), false)
     FROM (SELECT {a} AS a, {b} AS b FROM (SELECT {ts_text} AS v FROM text)
-          WHERE {rules.family_matches_sql('v', 'numeric')})
+          WHERE {rules.family_matches_sql("v", "numeric")})
     WHERE a <= 31 AND b <= 31
     """
     found = con.execute(sql).fetchone()
@@ -316,10 +343,18 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
         f"{_properties(text)} AS properties",
     ]
     fallback = options.source.strip() if options.source and options.source.strip() else "default"
-    user = "coalesce(" + ", ".join([*(rules.user_sql(f"_user{k}") for k in range(len(users)))
-                                    , "NULL"]) + ")"
-    identifiers = [*(f"_user{k}" for k in range(len(users))), "_event_id", "_event", "_source",
-                   "_session_id"]
+    user = (
+        "coalesce("
+        + ", ".join([*(rules.user_sql(f"_user{k}") for k in range(len(users))), "NULL"])
+        + ")"
+    )
+    identifiers = [
+        *(f"_user{k}" for k in range(len(users))),
+        "_event_id",
+        "_event",
+        "_source",
+        "_session_id",
+    ]
     accepted = " ".join(
         f"WHEN {rules.literal(word)} THEN {str(value).lower()}"
         for word, value in ACCEPTED_VALUES.items()
@@ -388,8 +423,13 @@ def _properties(text: _Text) -> str:
     return f"CASE WHEN structural IS NULL THEN {value} END"
 
 
+# A value settling each order as the whole file's values did (timestamps.decide_date_order),
+# put first among the values re-checked so the Python parser decides as it would on the file.
+_SETTLERS = {NOTE_FIRST_FIELD: "13/01/2000", NOTE_SECOND_FIELD: "01/13/2000"}
+
+
 def _python_parses_more(
-    con: duckdb.DuckDBPyConnection, options: Options, order: str | None
+    con: duckdb.DuckDBPyConnection, options: Options, order: str | None, note: str | None
 ) -> bool:
     """True when the Python parser reads a timestamp the SQL could not (a shape the SQL
     families lack, e.g. an epoch with a fraction): then the Python path reads the file."""
@@ -397,12 +437,13 @@ def _python_parses_more(
     values = [v for (v,) in con.execute(sql).fetchall()]
     if not values:
         return False
+    settler = _SETTLERS.get(note or "")
     parsed = parse_timestamps(
-        pl.Series("v", values, dtype=pl.String),
+        pl.Series("v", [settler, *values] if settler else values, dtype=pl.String),
         timezone=options.timezone,
         date_order_setting=order,
     )
-    return parsed.ts.is_not_null().any()
+    return parsed.ts.slice(1 if settler else 0).is_not_null().any()
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:

@@ -117,7 +117,7 @@ def read_source_file(
         found = native_path.native_read(
             path, options, max_decompressed_bytes=max_decompressed_bytes
         )
-        if found is not None:
+        if isinstance(found, ParsedFile):
             return found
     try:
         data = path.read_bytes()
@@ -351,7 +351,8 @@ JSON_OBJECT_SQL = "coalesce(CASE WHEN json_valid(raw) THEN json_type(raw) END = 
 # every key at its earliest (line, position within the object).
 JSON_KEYS_SQL = f"""
 WITH shapes AS (
-    SELECT json_keys(raw) AS ks, min(line_no) AS first FROM lines WHERE {JSON_OBJECT_SQL} GROUP BY ks
+    SELECT json_keys(raw) AS ks, min(line_no) AS first FROM lines WHERE {JSON_OBJECT_SQL}
+    GROUP BY ks
 ),
 flat AS (SELECT unnest(ks) AS k, generate_subscripts(ks, 1) AS pos, first FROM shapes)
 SELECT k FROM flat GROUP BY k ORDER BY min([first, pos])

@@ -26,9 +26,7 @@ WHITE_SPACE = (
     "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
     "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_SPACES = (
-    r"\s\x{0b}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
-)
+_SPACES = r"\s\x{0b}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 WHITE_SPACE_CLASS = f"[{_SPACES}]"
 USER_SPACE_SQL = f"[{_SPACES}" + r"\x{200b}\x{2060}\x{feff}]"
 _EPOCH_DIGITS = r"^[0-9]{1,19}$"
