@@ -12,6 +12,7 @@ the Python parser can (checked on those values only).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -211,6 +212,8 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     named = width - unnamed_tail(header.names)
     key = f"lower(regexp_replace({rules.literal(head[header.index])}, {_NOISE}, '', 'g'))"
     line_key = f"lower(regexp_replace(line, {_NOISE}, '', 'g'))"
+    if head[header.index].isascii():  # a cheap anchored test first: most lines fail at once
+        line_key = f"CASE WHEN {_header_like(head[header.index])} THEN {line_key} END"
     count = "len(f)"
     structural = (
         f"CASE WHEN {line_key} = {key} THEN {rules.literal(reasons.REPEATED_HEADER)} "
@@ -243,7 +246,17 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
 
 
 # read.header_key's `[\s"\ufeff]`: white space, quotes and BOM, left out when lines are compared
-_NOISE = rules.literal(rules.WHITE_SPACE_CLASS[:-1] + '"\\x{feff}]')
+_NOISE_CLASS = rules.WHITE_SPACE_CLASS[:-1] + '"\\x{feff}]'
+_NOISE = rules.literal(_NOISE_CLASS)
+
+
+def _header_like(header: str) -> str:
+    """A necessary condition for a line to equal an ASCII header up to white space, quotes,
+    BOM and case: its letters in order with only those between (one anchored RE2 match)."""
+    noise = _NOISE_CLASS
+    kept = [c for c in header if not (c.isspace() or c in '"\ufeff')]
+    body = noise + "*" + "".join(re.escape(c) + noise + "*" for c in kept)
+    return f"regexp_matches(line, {rules.literal('(?i)^' + body + '$')})"
 
 
 # --- JSON Lines --------------------------------------------------------------------------
@@ -297,12 +310,13 @@ def _date_order(
     con: duckdb.DuckDBPyConnection, ts_text: str, setting: str | None
 ) -> tuple[str | None, str | None]:
     """timestamps.decide_date_order over the file's numeric dates, its facts in one query."""
-    a, b = (f"TRY_CAST({rules.family_part_sql('v', 'numeric', n)} AS INTEGER)" for n in "ab")
+    family = rules.timestamp_family_sql("v", fast=True)
+    a, b = rules.numeric_fields_sql("v", "family")
     sql = f"""
     SELECT count(*) > 0, coalesce(bool_or(a > 12 AND b <= 12), false),
            coalesce(bool_or(b > 12 AND a <= 12), false)
-    FROM (SELECT {a} AS a, {b} AS b FROM (SELECT {ts_text} AS v FROM text)
-          WHERE {rules.family_matches_sql("v", "numeric")})
+    FROM (SELECT {a} AS a, {b} AS b FROM (SELECT v, {family} AS family
+          FROM (SELECT {ts_text} AS v FROM text)) WHERE family IN ('numeric', 'numeric_fast'))
     WHERE a <= 31 AND b <= 31
     """
     found = con.execute(sql).fetchone()
@@ -334,7 +348,7 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
     space = rules.literal(rules.USER_SPACE_SQL)
     stage = [
         *(
-            f"regexp_replace(nfc_normalize({user_column(i)}), {space}, '', 'g') AS _user{k}"
+            f"regexp_replace({_nfc(user_column(i))}, {space}, '', 'g') AS _user{k}"
             for k, i in enumerate(users)
         ),
         *(f"{single(n)} AS _{n}" for n in _SINGLE),
@@ -345,7 +359,9 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
     fallback = options.source.strip() if options.source and options.source.strip() else "default"
     user = (
         "coalesce("
-        + ", ".join([*(rules.user_sql(f"_user{k}") for k in range(len(users))), "NULL"])
+        + ", ".join(
+            [*(rules.user_sql(f"_user{k}", spaced=False) for k in range(len(users))), "NULL"]
+        )
         + ")"
     )
     identifiers = [
@@ -369,8 +385,10 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
         f"CASE lower(_accepted) {accepted} END AS accepted",
         f"{rules.too_long_sql(identifiers)} AS too_long",
     ]
-    family = rules.timestamp_family_sql("ts_text")
-    parts = rules.timestamp_parts_sql("ts_text", "ts_family", date_order=order or "month_first")
+    family = rules.timestamp_family_sql("ts_text", fast=True)
+    parts = rules.timestamp_parts_sql(
+        "ts_text", "ts_family", date_order=order or "month_first", fast=True
+    )
     part_columns = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
     now = options.now.isoformat(sep=" ")
     reason = rules.reason_sql(
@@ -396,6 +414,11 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
         f"SELECT *, {', '.join(cleaned)} FROM ("
         f"SELECT line_no, raw, structural, {', '.join(stage)} FROM text)))))) "
     )
+
+
+def _nfc(text: str) -> str:
+    """NFC-normalised text; ASCII (as many bytes as characters) is already NFC."""
+    return f"CASE WHEN strlen({text}) = length({text}) THEN {text} ELSE nfc_normalize({text}) END"
 
 
 _SINGLE = ("event", "event_id", "source", "session_id", "feature", "accepted")
