@@ -148,7 +148,7 @@ def _parse(
         size=max(options.max_line_bytes + 2, 1 << 21),
     )
     try:
-        con.execute(f"CREATE TABLE lines AS {lines}")
+        con.execute(f"CREATE TEMP TABLE lines AS {lines}")
     except duckdb.Error:
         return DUCKDB_READ  # a line over DuckDB's own cap, a byte it reads otherwise
     too_long = con.execute("SELECT max(strlen(line)) FROM lines").fetchone()
@@ -225,7 +225,7 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     )
     delimiter = rules.literal(header.delimiter)
     con.execute(
-        f"CREATE TABLE text AS SELECT line_no, raw, structural, {columns} FROM ("
+        f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {columns} FROM ("
         f"SELECT line_no, line AS raw, f, {structural} AS structural FROM ("
         f"SELECT line_no, line, string_split(line, {delimiter}) AS f FROM lines "
         f"WHERE line_no > {header.index + 1} AND {rules.strip_sql('line')} <> ''))"
@@ -280,7 +280,7 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
     listed = "[" + ", ".join(rules.literal(p) for p in paths) + "]"
     values = ", ".join(f"s[{i + 1}] AS c{i}, j[{i + 1}] AS j{i}" for i in range(len(names)))
     con.execute(
-        f"CREATE TABLE text AS SELECT line_no, raw, structural, {values} FROM ("
+        f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {values} FROM ("
         f"SELECT line_no, raw, CASE WHEN NOT ok THEN {rules.literal(reasons.INVALID_JSON)} END "
         f"AS structural, CASE WHEN ok THEN json_extract_string(raw, {listed}) END AS s, "
         f"CASE WHEN ok THEN json_extract(raw, {listed})::VARCHAR[] END AS j FROM ("
@@ -331,7 +331,8 @@ def _date_order(
 
 
 def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) -> str:
-    """The contract rows (columns.build_rows in SQL), row_idx = line_no (line order)."""
+    """The contract rows (columns.build_rows in SQL), row_idx = line_no (line order); raw is
+    kept for the rows bound for quarantine only (load stores no other row's raw text)."""
     plan = text.plan
     users = plan.fields["user_id"]
 
@@ -402,10 +403,11 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
         too_large="too_large",
     )
     out = (
-        "line_no AS row_idx, line_no, raw, source, event_id, user_id, ts, event, session_id, "
-        "feature, accepted, properties, reason, NULL::BIGINT AS raw_length, "
-        "NULL::VARCHAR AS raw_sha256, "
-        "coalesce(_accepted <> '' AND accepted IS NULL, false) AS bad_accepted, ts_text"
+        "line_no AS row_idx, line_no, CASE WHEN reason IS NOT NULL THEN raw END AS raw, source, "
+        "event_id, user_id, ts, event, session_id, feature, accepted, properties, reason, "
+        "NULL::BIGINT AS raw_length, NULL::VARCHAR AS raw_sha256, "
+        "coalesce(_accepted <> '' AND accepted IS NULL, false) AS bad_accepted, "
+        "CASE WHEN ts IS NULL THEN ts_text END AS ts_text"
     )
     return (
         f"SELECT {out} FROM (SELECT *, {reason} AS reason FROM ("

@@ -53,8 +53,13 @@ def trimmed(column: str) -> str:
 
 
 def strip_sql(column: str) -> str:
-    """Text without leading and trailing Unicode white space (polars' strip_chars)."""
-    return f"trim({column}, {literal(WHITE_SPACE)})"
+    """Text without leading and trailing Unicode white space (polars' strip_chars); text that
+    starts and ends with a printable ASCII character is returned as it is (trim with a set of
+    characters is ten times slower)."""
+    printable = (
+        f"ascii({column}) BETWEEN 33 AND 126 AND ascii(right({column}, 1)) BETWEEN 33 AND 126"
+    )
+    return f"CASE WHEN {printable} THEN {column} ELSE trim({column}, {literal(WHITE_SPACE)}) END"
 
 
 def user_sql(column: str, *, spaced: bool = True) -> str:
