@@ -73,7 +73,7 @@ def read_options(settings: Settings, source: str | None) -> dict[str, Any]:
         "mapping": settings.source_mappings.get(name),
         "max_decompressed_bytes": int(settings.max_decompressed_mb * MB),
         "max_line_bytes": int(settings.max_line_mb * MB),
-        "memory_limit": settings.duckdb_memory_limit,
+        "memory_limit": settings.duckdb_memory_limit,  # the native read's scratch database
         "native": True,  # DuckDB reads and cleans what it can (native.py), Python the rest
     }
 

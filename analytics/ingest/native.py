@@ -29,7 +29,7 @@ from analytics.ingest.columns import (
     property_names,
 )
 from analytics.ingest.native_qualify import Qualified, qualify
-from analytics.ingest.read import JSON_KEYS_SQL, JSON_OBJECT_SQL, ParsedFile, unnamed_tail
+from analytics.ingest.parsed import JSON_KEYS_SQL, JSON_OBJECT_SQL, ParsedFile, unnamed_tail
 from analytics.ingest.scratch import ROWS_TABLE, NativeRows
 from analytics.ingest.sniff import HEADER_SEARCH_LINES, find_header
 from analytics.ingest.timestamps import (
@@ -308,6 +308,9 @@ def _timestamp_text(plan: ColumnPlan) -> str:
     return rules.strip_sql(f"CASE WHEN {date} <> '' THEN {joined} END")
 
 
+_NUMERIC_START = rules.literal(r"^[0-9]{1,2}[/.\-]")  # every numeric date starts so: a cheap test
+
+
 def _date_order(
     con: duckdb.DuckDBPyConnection, ts_text: str, setting: str | None
 ) -> tuple[str | None, str | None]:
@@ -318,7 +321,8 @@ def _date_order(
     SELECT count(*) > 0, coalesce(bool_or(a > 12 AND b <= 12), false),
            coalesce(bool_or(b > 12 AND a <= 12), false)
     FROM (SELECT {a} AS a, {b} AS b FROM (SELECT v, {family} AS family
-          FROM (SELECT {ts_text} AS v FROM text)) WHERE family IN ('numeric', 'numeric_fast'))
+          FROM (SELECT {ts_text} AS v FROM text) WHERE regexp_matches(v, {_NUMERIC_START}))
+          WHERE family IN ('numeric', 'numeric_fast'))
     WHERE a <= 31 AND b <= 31
     """
     found = con.execute(sql).fetchone()

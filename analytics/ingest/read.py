@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,7 +40,13 @@ from analytics.ingest.longlines import (
     long_line_warning,
     quarantine_long_lines,
 )
-from analytics.ingest.scratch import NativeRows
+from analytics.ingest.native import Options, native_read
+from analytics.ingest.parsed import (
+    JSON_KEYS_SQL,
+    JSON_OBJECT_SQL,
+    ParsedFile,
+    unnamed_tail,
+)
 from analytics.ingest.sniff import (
     HEADER_SEARCH_LINES,
     PARQUET_MAGIC,
@@ -61,23 +66,6 @@ __all__ = ["FileRefused", "ParsedFile", "read_source_file", "ROW_SCHEMA"]
 GZIP_LAYERS = 3  # nested gzip unwrapped at most this deep
 
 
-@dataclass
-class ParsedFile:
-    """One file read: one row of `rows` per data row (header, preamble, blank lines excluded)."""
-
-    path: Path
-    sha256: str  # of the file bytes as given (before decompression)
-    rows: pl.DataFrame | NativeRows  # ROW_SCHEMA columns; a scratch table when read natively
-    date_order: str | None  # "day_first" | "month_first" | None (no numeric slash/dot dates)
-    date_order_note: str | None
-    warnings: list[str]
-    format: str = "csv"  # "csv" | "jsonl" | "json_array" | "parquet"
-    encoding: str | None = None  # "utf-8", "utf-16", "utf-8+cp1252"; None for Parquet
-    delimiter: str | None = None  # CSV only
-    gzip: bool = False
-    long_lines: pl.DataFrame | None = None  # lines over the cap: line_no, raw_length, raw_sha256
-
-
 def read_source_file(
     path: Path,
     *,
@@ -94,18 +82,15 @@ def read_source_file(
     """Read, decode, map and validate one events file; FileRefused when it cannot be read.
 
     `now` is the ingest time (aware, or naive meaning UTC); `mapping` is the source's
-    {their_column: field}; a bad timezone or date-order setting is a ValueError. A plain
-    UTF-8 CSV or JSON Lines file is read by DuckDB into a scratch database (native.py, memory
-    within `memory_limit`) when `native` is set (the ingest command sets it); any other file by
-    the Python decoder.
+    {their_column: field}; a bad timezone or date-order setting is a ValueError. With `native`
+    (the ingest command sets it) a file DuckDB can read is read and cleaned by it into a scratch
+    database (native.py, within `memory_limit`); any other file by the Python decoder.
     """
     path = Path(path)
     check_timezone(timezone)
     now = now or datetime.now(UTC)
     if native:
-        from analytics.ingest import native as native_path  # native builds on this module
-
-        options = native_path.Options(
+        options = Options(
             source=source,
             timezone=timezone,
             date_order_setting=date_order_setting,
@@ -114,9 +99,7 @@ def read_source_file(
             max_line_bytes=max_line_bytes,
             memory_limit=memory_limit,
         )
-        found = native_path.native_read(
-            path, options, max_decompressed_bytes=max_decompressed_bytes
-        )
+        found = native_read(path, options, max_decompressed_bytes=max_decompressed_bytes)
         if isinstance(found, ParsedFile):
             return found
     try:
@@ -272,16 +255,6 @@ def csv_table(text: str, mapping: dict[str, str] | None) -> TextTable:
     return TextTable(frame, names, delimiter=header.delimiter, warnings=warnings)
 
 
-def unnamed_tail(names: list[str]) -> int:
-    """How many columns at the end of the header have no name (`a,b,c,` has one)."""
-    count = 0
-    for name in reversed(names):
-        if name.replace("\ufeff", "").strip().strip('"').strip():
-            break
-        count += 1
-    return count
-
-
 def header_key(text: pl.Expr) -> pl.Expr:
     """A line compared with the header: no quotes, white space or BOM, lower case."""
     return text.str.replace_all(r'[\s"\ufeff]', "").str.to_lowercase()
@@ -346,17 +319,6 @@ def json_array_table(text: str) -> TextTable:
     return table
 
 
-JSON_OBJECT_SQL = "coalesce(CASE WHEN json_valid(raw) THEN json_type(raw) END = 'OBJECT', false)"
-# Keys in order of first appearance: each distinct key list (one per object shape) once, then
-# every key at its earliest (line, position within the object).
-JSON_KEYS_SQL = f"""
-WITH shapes AS (
-    SELECT json_keys(raw) AS ks, min(line_no) AS first FROM lines WHERE {JSON_OBJECT_SQL}
-    GROUP BY ks
-),
-flat AS (SELECT unnest(ks) AS k, generate_subscripts(ks, 1) AS pos, first FROM shapes)
-SELECT k FROM flat GROUP BY k ORDER BY min([first, pos])
-"""
 _JSON_VALUES_SQL = f"""
 SELECT ok, CASE WHEN ok THEN json_extract_string(raw, $paths::VARCHAR[]) END AS s,
        CASE WHEN ok THEN json_extract(raw, $paths::VARCHAR[])::VARCHAR[] END AS j

@@ -50,9 +50,8 @@ NOW = dt.datetime(2026, 11, 1, 12, 0, 0)
 
 def assert_same(path: Path, **kwargs: Any) -> tuple[str, ParsedFile | FileRefused]:
     """Read `path` both ways; ("native" or the decline reason, the Python path's outcome)."""
-    kwargs.pop("native", None)
     try:
-        python: ParsedFile | FileRefused = read_source_file(path, native=False, **kwargs)
+        python: ParsedFile | FileRefused = read_source_file(path, **kwargs)
     except FileRefused as refused:
         python = refused
     options = native.Options(
