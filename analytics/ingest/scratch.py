@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ import polars as pl
 
 from analytics.ingest.columns import ROW_SCHEMA
 
+PREFIX = "adoption-native-"
+STALE_SECONDS = 24 * 3600  # no parse runs this long: an older folder is a killed process's
 ROWS_TABLE = "parsed_rows"  # in the scratch file: these columns (and helper columns after them)
 ROW_COLUMNS = ", ".join(["row_idx", *ROW_SCHEMA, "raw_length", "raw_sha256"])
 
@@ -28,8 +31,10 @@ class NativeRows:
 
     @classmethod
     def create(cls) -> NativeRows:
-        """A new empty scratch folder, removed on close() or when the object is collected."""
-        folder = Path(tempfile.mkdtemp(prefix="adoption-native-"))
+        """A new empty scratch folder, removed on close() or when the object is collected (a
+        killed process leaves its folder: those untouched for a day are removed here)."""
+        _remove_stale(Path(tempfile.gettempdir()))
+        folder = Path(tempfile.mkdtemp(prefix=PREFIX))
         rows = cls(folder)
         rows._cleanup = weakref.finalize(rows, shutil.rmtree, folder, True)
         return rows
@@ -52,3 +57,15 @@ class NativeRows:
             return con.sql(sql).pl()
         finally:
             con.close()
+
+
+def _remove_stale(parent: Path) -> None:
+    """Delete scratch folders whose newest file is over STALE_SECONDS old."""
+    now = time.time()
+    for folder in parent.glob(PREFIX + "*"):
+        try:
+            newest = max([p.stat().st_mtime for p in folder.iterdir()] + [folder.stat().st_mtime])
+        except OSError:
+            continue  # removed meanwhile
+        if now - newest > STALE_SECONDS:
+            shutil.rmtree(folder, ignore_errors=True)

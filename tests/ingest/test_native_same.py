@@ -245,3 +245,27 @@ def test_generated_messy_rows_same_both_ways(tmp_path: Path) -> None:
     assert isinstance(python, ParsedFile)
     assert isinstance(python.rows, pl.DataFrame)
     assert python.rows["reason"].null_count() > 50  # the comparison covers good rows too
+
+
+def test_a_killed_parse_leaves_a_folder_the_next_one_removes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scratch folders untouched for over a day (a killed ingest's) go; fresh ones stay."""
+    import os
+    import tempfile
+
+    from analytics.ingest import scratch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    old, fresh = tmp_path / f"{scratch.PREFIX}old", tmp_path / f"{scratch.PREFIX}fresh"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / "parse.duckdb").write_bytes(b"x")
+    day_and_a_bit = 25 * 3600
+    for path in (old / "parse.duckdb", old):
+        stamp = path.stat().st_mtime - day_and_a_bit
+        os.utime(path, (stamp, stamp))
+    rows = NativeRows.create()
+    assert not old.exists() and fresh.exists() and rows.folder.exists()
+    rows.close()
+    assert not rows.folder.exists()
