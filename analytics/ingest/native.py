@@ -192,7 +192,8 @@ def _parse(
 
 
 def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
-    """CSV lines to the text table (read.csv_table's rules); None when quoted or headerless."""
+    """CSV lines to the text table `text` (read.csv_table's rules), or why the Python path
+    reads the file (no header, quotes, too wide)."""
     sql = f"SELECT line FROM lines WHERE line_no <= {HEADER_SEARCH_LINES} ORDER BY line_no"
     head = [line for (line,) in con.execute(sql).fetchall()]
     mapping = options.mapping
@@ -268,12 +269,14 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
     """Non-blank lines as JSON objects (read.json_objects_table's SQL); None when no line is
     an object (maybe one pretty-printed object: the Python path decides)."""
     con.execute(
-        f"CREATE TEMP VIEW json_lines AS SELECT line_no, line AS raw FROM lines "
-        f"WHERE {rules.strip_sql('line')} <> ''"
+        f"CREATE TEMP TABLE json_lines AS SELECT line_no, line AS raw, {JSON_OBJECT_SQL} AS ok "
+        f"FROM lines WHERE {rules.strip_sql('line')} <> ''"
+    )  # each line's validity computed once, for the keys and for the values
+    keys_sql = JSON_KEYS_SQL.replace(
+        f"FROM lines WHERE {JSON_OBJECT_SQL}", "FROM json_lines WHERE ok"
     )
-    names = [
-        k for (k,) in con.execute(JSON_KEYS_SQL.replace("FROM lines", "FROM json_lines")).fetchall()
-    ]
+    assert keys_sql != JSON_KEYS_SQL
+    names = [k for (k,) in con.execute(keys_sql).fetchall()]
     if not names:
         return NO_OBJECT
     if len(names) > MAX_COLUMNS:
@@ -285,8 +288,7 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
         f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {values} FROM ("
         f"SELECT line_no, raw, CASE WHEN NOT ok THEN {rules.literal(reasons.INVALID_JSON)} END "
         f"AS structural, CASE WHEN ok THEN json_extract_string(raw, {listed}) END AS s, "
-        f"CASE WHEN ok THEN json_extract(raw, {listed})::VARCHAR[] END AS j FROM ("
-        f"SELECT line_no, raw, {JSON_OBJECT_SQL} AS ok FROM json_lines))"
+        f"CASE WHEN ok THEN json_extract(raw, {listed})::VARCHAR[] END AS j FROM json_lines)"
     )
     plan = plan_columns(names, mapping)
     if plan.missing:
