@@ -170,6 +170,8 @@ def test_the_fixtures_exercise_the_native_path() -> None:
         ("coach_api_events.jsonl.gz", "native"),
         ("crm_plugin_export.csv", native.NOT_QUALIFIED),  # CRLF line ends
         ("call_analyzer.parquet", native.NOT_QUALIFIED),
+        ("github_copilot_usage.ndjson", native.NO_HEADER),  # a vendor export: its preset reads it
+        ("chatgpt_enterprise_weekly.csv", native.NO_HEADER),  # likewise
     ],
 )
 def test_sample_events_same_rows_both_ways(name: str, expected: str) -> None:
