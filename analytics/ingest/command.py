@@ -34,6 +34,7 @@ from analytics.ingest.person_day_delta import (
 from analytics.ingest.plan import load_plan
 from analytics.ingest.report import FileReport
 from analytics.ingest.roster import load_roster
+from analytics.ingest.scratch import NativeRows
 from analytics.ingest.sniff import FileRefused
 from analytics.ingest.survey import ingest_survey_file
 from analytics.ingest.vendors.common import VendorFile
@@ -78,6 +79,8 @@ def read_options(settings: Settings, source: str | None) -> dict[str, Any]:
         "mapping": settings.source_mappings.get(name),
         "max_decompressed_bytes": int(settings.max_decompressed_mb * MB),
         "max_line_bytes": int(settings.max_line_mb * MB),
+        "memory_limit": settings.duckdb_memory_limit,  # the native read's scratch database
+        "native": True,  # DuckDB reads and cleans what it can (native.py), Python the rest
     }
 
 
@@ -120,7 +123,11 @@ def commit_file(
         rebuild = partial(full_rebuild, settings=settings)
         return load_vendor_file(con, parsed, ingest_time=now, before_commit=rebuild)
     update = partial(update_for_ingest, settings=settings)
-    return load_parsed_file(con, parsed, ingest_time=now, before_commit=update)
+    try:
+        return load_parsed_file(con, parsed, ingest_time=now, before_commit=update)
+    finally:
+        if isinstance(parsed.rows, NativeRows):  # the native read's scratch database
+            parsed.rows.close()
 
 
 def ingest_file(

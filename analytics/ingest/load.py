@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,6 +30,7 @@ from analytics.ingest import quarantine
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
 from analytics.ingest.report import FileReport
+from analytics.ingest.scratch import ROW_COLUMNS, ROWS_TABLE, NativeRows
 
 CONFLICT_EXAMPLES = 3
 
@@ -152,8 +154,11 @@ class StagedLike(Protocol):
         """The file read."""
 
     sha256: str
-    rows: pl.DataFrame
     warnings: list[str]
+
+    @property
+    def rows(self) -> pl.DataFrame | NativeRows:
+        """The rows read: a frame, or a native read's scratch table."""
 
 
 class ParsedLike(Protocol):
@@ -164,10 +169,13 @@ class ParsedLike(Protocol):
         """The file read."""
 
     sha256: str
-    rows: pl.DataFrame
     date_order: str | None
     date_order_note: str | None
     warnings: list[str]
+
+    @property
+    def rows(self) -> pl.DataFrame | NativeRows:
+        """The rows read: a frame, or a native read's scratch table."""
 
 
 def next_ingest_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -197,30 +205,59 @@ def with_raw_digest(rows: pl.DataFrame, cut: pl.DataFrame | None = None) -> pl.D
     )
 
 
-def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | NativeRows) -> None:
     """Decide every row's outcome into the temp table `staged`: one row per row read."""
     keys = erasure_keys(con, create=False)
-    indexed = with_raw_digest(rows).with_row_index("row_idx")
-    erased, erased_raw, tokens = NO_ERASED_USERS, NO_ERASED_RAW_ROWS, indexed.clear()
-    if keys and scalar(con, "SELECT count(*) FROM tombstones") > 0:
+    erasing = bool(keys) and scalar(con, "SELECT count(*) FROM tombstones") > 0
+    erased, erased_raw = NO_ERASED_USERS, NO_ERASED_RAW_ROWS
+    if erasing:
         erased = ERASED_USERS.format(tombstoned=tombstoned_sql("user_id"))
         erased_raw = ERASED_RAW_ROWS.format(tombstoned=tombstoned_sql("user_id"))
-        tokens = raw_token_rows(indexed)
-    register_frame(con, "parsed_rows", indexed)
-    register_frame(con, "raw_tokens", tokens.select("row_idx", "user_id"))
+    with _parsed_rows(con, rows) as quarantined:
+        tokens = raw_token_rows(quarantined() if erasing else _NO_TOKEN_ROWS)
+        register_frame(con, "raw_tokens", tokens.select("row_idx", "user_id"))
+        try:
+            sql = STAGE_SQL.format(
+                erased=erased,
+                erased_raw=erased_raw,
+                key=DEDUPE_KEY_SQL,
+                content=CONTENT_HASH_SQL,
+                key_number=key_number_sql("dedupe_key"),
+            )
+            with registered_keys(con, keys):
+                execute(con, sql)
+        finally:
+            con.unregister("raw_tokens")
+
+
+_NO_TOKEN_ROWS = pl.DataFrame(schema={"row_idx": pl.UInt32, "raw": pl.String, "reason": pl.String})
+
+
+@contextmanager
+def _parsed_rows(
+    con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | NativeRows
+) -> Iterator[Callable[[], pl.DataFrame]]:
+    """`parsed_rows` (row_idx, ROW_SCHEMA, raw_length, raw_sha256) for STAGE_SQL: a polars frame
+    registered, or a native read's scratch table attached read-only (its rows never enter
+    Python); yields a function giving the rows bound for quarantine (row_idx, raw, reason)."""
+    if isinstance(rows, pl.DataFrame):
+        indexed = with_raw_digest(rows).with_row_index("row_idx")
+        register_frame(con, "parsed_rows", indexed)
+        try:
+            yield lambda: indexed.filter(pl.col("reason").is_not_null())
+        finally:
+            con.unregister("parsed_rows")
+        return
+    path = str(rows.database).replace("'", "''")
+    execute(con, f"ATTACH '{path}' AS native_scratch (READ_ONLY)")
     try:
-        sql = STAGE_SQL.format(
-            erased=erased,
-            erased_raw=erased_raw,
-            key=DEDUPE_KEY_SQL,
-            content=CONTENT_HASH_SQL,
-            key_number=key_number_sql("dedupe_key"),
-        )
-        with registered_keys(con, keys):
-            execute(con, sql)
+        view = f"SELECT {ROW_COLUMNS} FROM native_scratch.{ROWS_TABLE}"
+        execute(con, f"CREATE TEMP VIEW parsed_rows AS {view}")
+        sql = "SELECT row_idx, raw, reason FROM parsed_rows WHERE reason IS NOT NULL"
+        yield lambda: con.sql(sql).pl()
     finally:
-        con.unregister("parsed_rows")
-        con.unregister("raw_tokens")
+        execute(con, "DROP VIEW IF EXISTS parsed_rows")
+        execute(con, "DETACH native_scratch")
 
 
 def _outcome_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -283,7 +320,10 @@ def stage_and_report(
     """Stage a parsed file's rows into `staged`, decide their outcomes (then `outcomes_sql`, e.g.
     a vendor file's revisions) and report them. Shared by every event-like file (vendor files
     too), so the quarantine-across-uploads rule and the balance check hold for all of them."""
-    _stage(con, with_raw_digest(parsed.rows, getattr(parsed, "long_lines", None)))
+    rows = parsed.rows
+    if isinstance(rows, pl.DataFrame):
+        rows = with_raw_digest(rows, getattr(parsed, "long_lines", None))
+    _stage(con, rows)
     already = quarantine.set_aside_known(con)
     for sql in outcomes_sql:
         execute(con, sql)

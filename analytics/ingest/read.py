@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,6 +39,13 @@ from analytics.ingest.longlines import (
     long_line_warning,
     quarantine_long_lines,
 )
+from analytics.ingest.native import Options, native_read
+from analytics.ingest.parsed import (
+    JSON_KEYS_SQL,
+    JSON_OBJECT_SQL,
+    ParsedFile,
+    unnamed_tail,
+)
 from analytics.ingest.sniff import (
     HEADER_SEARCH_LINES,
     PARQUET_MAGIC,
@@ -59,23 +65,6 @@ __all__ = ["FileRefused", "ParsedFile", "read_source_file", "ROW_SCHEMA"]
 GZIP_LAYERS = 3  # nested gzip unwrapped at most this deep
 
 
-@dataclass
-class ParsedFile:
-    """One file read: one row of `rows` per data row (header, preamble, blank lines excluded)."""
-
-    path: Path
-    sha256: str  # of the file bytes as given (before decompression)
-    rows: pl.DataFrame  # columns and dtypes of ROW_SCHEMA
-    date_order: str | None  # "day_first" | "month_first" | None (no numeric slash/dot dates)
-    date_order_note: str | None
-    warnings: list[str]
-    format: str = "csv"  # "csv" | "jsonl" | "json_array" | "parquet"
-    encoding: str | None = None  # "utf-8", "utf-16", "utf-8+cp1252"; None for Parquet
-    delimiter: str | None = None  # CSV only
-    gzip: bool = False
-    long_lines: pl.DataFrame | None = None  # lines over the cap: line_no, raw_length, raw_sha256
-
-
 def read_source_file(
     path: Path,
     *,
@@ -86,14 +75,32 @@ def read_source_file(
     now: datetime | None = None,
     max_decompressed_bytes: int = 2_000_000_000,
     max_line_bytes: int = 4_000_000,
+    native: bool = False,
+    memory_limit: str = "1GB",
 ) -> ParsedFile:
     """Read, decode, map and validate one events file; FileRefused when it cannot be read.
 
     `now` is the ingest time (aware, or naive meaning UTC); `mapping` is the source's
-    {their_column: field}; a bad timezone or date-order setting is a ValueError.
+    {their_column: field}; a bad timezone or date-order setting is a ValueError. With `native`
+    (the ingest command sets it) a file DuckDB can read is read and cleaned by it into a scratch
+    database (native.py, within `memory_limit`); any other file by the Python decoder.
     """
     path = Path(path)
     check_timezone(timezone)
+    now = now or datetime.now(UTC)
+    if native:
+        options = Options(
+            source=source,
+            timezone=timezone,
+            date_order_setting=date_order_setting,
+            mapping=mapping,
+            now=now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now,
+            max_line_bytes=max_line_bytes,
+            memory_limit=memory_limit,
+        )
+        found = native_read(path, options, max_decompressed_bytes=max_decompressed_bytes)
+        if isinstance(found, ParsedFile):
+            return found
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -115,7 +122,7 @@ def read_source_file(
             source=source,
             timezone=timezone,
             date_order_setting=date_order_setting,
-            now=now or datetime.now(UTC),
+            now=now,
         )
     except FileRefused as exc:
         raise exc.of(path) from None
@@ -211,8 +218,8 @@ def csv_table(text: str, mapping: dict[str, str] | None) -> TextTable:
     body = lines_frame(lines[header.index + 1 :], first_line_no=header.index + 2)
     records = csv_records(body, header.delimiter)
     width = len(header.names)
-    named = width - _unnamed_tail(header.names)  # a trailing delimiter on the header only
-    is_header = _header_key(pl.col("raw")) == _header_key(pl.lit(lines[header.index]))
+    named = width - unnamed_tail(header.names)  # a trailing delimiter on the header only
+    is_header = header_key(pl.col("raw")) == header_key(pl.lit(lines[header.index]))
     count = pl.col("fields").list.len()
     wrong_count = pl.col("malformed") | (count < named) | (count > width)
     structural = (
@@ -247,17 +254,7 @@ def csv_table(text: str, mapping: dict[str, str] | None) -> TextTable:
     return TextTable(frame, names, delimiter=header.delimiter, warnings=warnings)
 
 
-def _unnamed_tail(names: list[str]) -> int:
-    """How many columns at the end of the header have no name (`a,b,c,` has one)."""
-    count = 0
-    for name in reversed(names):
-        if name.replace("\ufeff", "").strip().strip('"').strip():
-            break
-        count += 1
-    return count
-
-
-def _header_key(text: pl.Expr) -> pl.Expr:
+def header_key(text: pl.Expr) -> pl.Expr:
     """A line compared with the header: no quotes, white space or BOM, lower case."""
     return text.str.replace_all(r'[\s"\ufeff]', "").str.to_lowercase()
 
@@ -321,20 +318,10 @@ def json_array_table(text: str) -> TextTable:
     return table
 
 
-_JSON_OBJECT = "coalesce(CASE WHEN json_valid(raw) THEN json_type(raw) END = 'OBJECT', false)"
-# Keys in order of first appearance: each distinct key list (one per object shape) once, then
-# every key at its earliest (line, position within the object).
-_JSON_KEYS_SQL = f"""
-WITH shapes AS (
-    SELECT json_keys(raw) AS ks, min(line_no) AS first FROM lines WHERE {_JSON_OBJECT} GROUP BY ks
-),
-flat AS (SELECT unnest(ks) AS k, generate_subscripts(ks, 1) AS pos, first FROM shapes)
-SELECT k FROM flat GROUP BY k ORDER BY min([first, pos])
-"""
 _JSON_VALUES_SQL = f"""
 SELECT ok, CASE WHEN ok THEN json_extract_string(raw, $paths::VARCHAR[]) END AS s,
        CASE WHEN ok THEN json_extract(raw, $paths::VARCHAR[])::VARCHAR[] END AS j
-FROM (SELECT _row, raw, {_JSON_OBJECT} AS ok FROM lines) ORDER BY _row
+FROM (SELECT _row, raw, {JSON_OBJECT_SQL} AS ok FROM lines) ORDER BY _row
 """
 
 
@@ -348,7 +335,7 @@ def json_objects_table(lines: pl.DataFrame, *, kind: str) -> TextTable:
     con = _duckdb()
     try:
         con.register("lines", lines)
-        names = [key for (key,) in con.execute(_JSON_KEYS_SQL).fetchall()]
+        names = [key for (key,) in con.execute(JSON_KEYS_SQL).fetchall()]
         paths = ["/" + k.replace("~", "~0").replace("/", "~1") for k in names] or ["/"]
         values = con.sql(_JSON_VALUES_SQL, params={"paths": paths}).pl()
     finally:

@@ -220,13 +220,26 @@ def decide_date_order(numeric: pl.Series, setting: str | None) -> tuple[str | No
         pl.col("a").cast(pl.Int32, strict=False), pl.col("b").cast(pl.Int32, strict=False)
     )
     plausible = parts.filter((pl.col("a") <= 31) & (pl.col("b") <= 31))
-    if plausible.height == 0:
+    return date_order_from(
+        plausible=plausible.height > 0,
+        first_settles=bool(((plausible["a"] > 12) & (plausible["b"] <= 12)).any()),
+        second_settles=bool(((plausible["b"] > 12) & (plausible["a"] <= 12)).any()),
+        setting=setting,
+    )
+
+
+def date_order_from(
+    *, plausible: bool, first_settles: bool, second_settles: bool, setting: str | None
+) -> tuple[str | None, str | None]:
+    """The per-file decision from three facts about its numeric dates (fields a, b both <= 31):
+    any such date, any with a > 12 >= b, any with b > 12 >= a (also computed in SQL)."""
+    if not plausible:
         return None, None
     # Only a value that is a valid date read the other way settles the order: 31/31/2026 is
     # garbage (quarantined), not evidence that the whole file is day-first.
-    if ((plausible["a"] > 12) & (plausible["b"] <= 12)).any():
+    if first_settles:
         return DAY_FIRST, NOTE_FIRST_FIELD
-    if ((plausible["b"] > 12) & (plausible["a"] <= 12)).any():
+    if second_settles:
         return MONTH_FIRST, NOTE_SECOND_FIELD
     if setting is not None:
         return setting, NOTE_SETTING

@@ -1,0 +1,495 @@
+"""The native read: a qualifying CSV or JSON Lines file (native_qualify) read by DuckDB's own
+streaming reader into a scratch database and cleaned there by SQL, rows never in Python.
+
+The section 3 cleaning is the rollup's SQL (analytics.rollup.rules, generated from the ingest's
+own tables) plus the columns the rollup does not produce, each spelled as columns.build_rows
+computes it. What the SQL cannot do exactly sends the whole file to the Python path (a
+DECLINED reason): a `"` in a CSV body (quoted fields), a line over the line cap, no header or
+no JSON object (the Python path words the refusal), and a timestamp the SQL cannot parse that
+the Python parser can (checked on those values only).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from analytics.ingest import reasons
+from analytics.ingest.columns import (
+    ACCEPTED_VALUES,
+    ColumnPlan,
+    known_count,
+    plan_columns,
+    property_names,
+)
+from analytics.ingest.native_qualify import Qualified, qualify
+from analytics.ingest.parsed import JSON_KEYS_SQL, JSON_OBJECT_SQL, ParsedFile, unnamed_tail
+from analytics.ingest.scratch import ROWS_TABLE, NativeRows
+from analytics.ingest.sniff import HEADER_SEARCH_LINES, find_header
+from analytics.ingest.timestamps import (
+    NOTE_FIRST_FIELD,
+    NOTE_SECOND_FIELD,
+    date_order_from,
+    parse_timestamps,
+)
+from analytics.rollup import rules
+from analytics.rollup.query import DUCKDB_PRIMITIVES_SQL
+
+# timestamps.local_to_utc: a gap moves forward (the offset of the day before), an overlap takes
+# the earlier instant (DuckDB's ICU alone takes the later one).
+LOCAL_TO_UTC_SQL = """
+CREATE OR REPLACE TEMP MACRO icu_utc(ts, tz) AS timezone('UTC', timezone(tz, ts));
+CREATE OR REPLACE TEMP MACRO icu_local(u, tz) AS timezone(tz, timezone('UTC', u));
+CREATE OR REPLACE TEMP MACRO utc_by_offset_at(ts, t0, tz) AS ts - (t0 - icu_utc(t0, tz));
+CREATE OR REPLACE TEMP MACRO local_to_utc_of(ts, tz, b, a) AS CASE
+    WHEN icu_local(b, tz) = ts AND icu_local(a, tz) = ts THEN least(b, a)
+    WHEN icu_local(a, tz) = ts AND icu_local(b, tz) <> ts THEN a ELSE b END;
+CREATE OR REPLACE TEMP MACRO local_to_utc(ts, tz) AS CASE WHEN tz = 'UTC' THEN ts
+    ELSE local_to_utc_of(ts, tz, utc_by_offset_at(ts, ts - INTERVAL 1 DAY, tz),
+                         utc_by_offset_at(ts, ts + INTERVAL 1 DAY, tz)) END;
+"""
+
+_LINES_SQL = """
+SELECT (row_number() OVER ())::BIGINT AS line_no, coalesce(raw, '') AS line
+FROM read_csv({path}, columns = {{'raw': 'VARCHAR'}}, header = false, delim = chr(1),
+              quote = '', escape = '', auto_detect = false, strict_mode = false,
+              compression = {compression}, max_line_size = {size})
+"""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the cleaning needs besides the file (read_source_file's arguments)."""
+
+    source: str | None
+    timezone: str
+    date_order_setting: str | None
+    mapping: dict[str, str] | None
+    now: datetime  # naive UTC
+    max_line_bytes: int
+    memory_limit: str
+
+
+@dataclass(frozen=True)
+class _Text:
+    """The text table's shape in the scratch database (table `text`)."""
+
+    names: list[str]
+    plan: ColumnPlan
+    json_values: bool
+    warnings: list[str]
+    kind: str
+    delimiter: str | None
+
+
+# Why a file goes to the Python path (native_read returns one of these).
+NOT_QUALIFIED = "not plain UTF-8 CSV or JSON Lines (native_qualify)"
+DUCKDB_READ = "DuckDB's line reader failed"
+LONG_LINE = "a line over the line cap"
+NO_HEADER = "no header or no required column (the Python path words the refusal)"
+QUOTED = "a quote character in the CSV body"
+NO_OBJECT = "no JSON object line"
+TIMESTAMP_SHAPE = "a timestamp only the Python parser reads"
+WIDE = "more columns than MAX_COLUMNS"
+DECLINED = (
+    NOT_QUALIFIED, DUCKDB_READ, LONG_LINE, NO_HEADER, QUOTED, NO_OBJECT, TIMESTAMP_SHAPE, WIDE,
+)  # fmt: skip
+MAX_COLUMNS = 200  # one SQL expression per column: a 10,000-column file would compile slowly
+
+
+def native_read(path: Path, options: Options, *, max_decompressed_bytes: int) -> ParsedFile | str:
+    """The ParsedFile of a qualifying file read natively, or why the Python path reads it."""
+    facts = qualify(path.resolve(), max_decompressed_bytes=max_decompressed_bytes)
+    if facts is None:
+        return NOT_QUALIFIED
+    rows = NativeRows.create()
+    try:
+        con = duckdb.connect(str(rows.database), config={"autoinstall_known_extensions": False})
+        try:
+            parsed = _parse(con, path, facts, options, rows)
+        finally:
+            con.close()
+    except BaseException:
+        rows.close()
+        raise
+    if isinstance(parsed, str):
+        rows.close()
+    return parsed
+
+
+def _setup(con: duckdb.DuckDBPyConnection, rows: NativeRows, memory_limit: str) -> None:
+    """Bounded memory (spilling into the scratch folder) and the rules' SQL primitives."""
+    con.execute(f"SET memory_limit = {rules.literal(memory_limit)}")
+    con.execute(f"SET temp_directory = {rules.literal(str(rows.folder / 'spill'))}")
+    con.execute("SET enable_progress_bar = false")
+    # The scratch table lives for one commit: writing it uncompressed halves its cost.
+    con.execute("SET force_compression = 'uncompressed'")
+    con.execute(DUCKDB_PRIMITIVES_SQL)
+    con.execute(LOCAL_TO_UTC_SQL)
+
+
+def _parse(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    facts: Qualified,
+    options: Options,
+    rows: NativeRows,
+) -> ParsedFile | str:
+    """Lines, text table, date order, rows; a DECLINED reason as soon as the Python path is
+    needed."""
+    _setup(con, rows, options.memory_limit)
+    lines = _LINES_SQL.format(
+        path=rules.literal(str(path.resolve())),
+        compression=rules.literal("gzip" if facts.gzip else "none"),
+        size=max(options.max_line_bytes + 2, 1 << 21),
+    )
+    try:
+        con.execute(f"CREATE TEMP TABLE lines AS {lines}")
+    except duckdb.Error:
+        return DUCKDB_READ  # a line over DuckDB's own cap, a byte it reads otherwise
+    too_long = con.execute("SELECT max(strlen(line)) FROM lines").fetchone()
+    if too_long and too_long[0] is not None and too_long[0] > options.max_line_bytes:
+        return LONG_LINE  # cut and quarantined by the Python path's long-line rule
+    text = _csv_text(con, options) if facts.kind == "csv" else _jsonl_text(con, options.mapping)
+    con.execute("DROP TABLE lines")
+    if isinstance(text, str):
+        return text
+    ts_text = _timestamp_text(text.plan)
+    order, note = _date_order(con, ts_text, options.date_order_setting)
+    con.execute(f"CREATE TABLE {ROWS_TABLE} AS {_rows_sql(text, options, ts_text, order)}")
+    con.execute("DROP TABLE text")
+    if _python_parses_more(con, options, order, note):
+        return TIMESTAMP_SHAPE
+    rows.height, bad_accepted = _counts(con)
+    con.execute("CHECKPOINT")
+    warnings = list(text.warnings)
+    if bad_accepted:
+        warnings.append(
+            f"{bad_accepted} unparseable 'accepted' value{'s' * (bad_accepted != 1)} nulled"
+        )
+    return ParsedFile(
+        path=path,
+        sha256=facts.sha256,
+        rows=rows,
+        date_order=order,
+        date_order_note=note,
+        warnings=warnings,
+        format=text.kind,
+        encoding="utf-8",
+        delimiter=text.delimiter,
+        gzip=facts.gzip,
+        long_lines=None,
+    )
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
+    """CSV lines to the text table `text` (read.csv_table's rules), or why the Python path
+    reads the file (no header, quotes, too wide)."""
+    sql = f"SELECT line FROM lines WHERE line_no <= {HEADER_SEARCH_LINES} ORDER BY line_no"
+    head = [line for (line,) in con.execute(sql).fetchall()]
+    mapping = options.mapping
+    header = find_header(
+        head,
+        known=lambda names: known_count(names, mapping),
+        missing=lambda names: list(plan_columns(names, mapping).missing),
+    )
+    if header is None:
+        return NO_HEADER
+    quoted = (
+        f"SELECT count(*) FROM lines WHERE line_no > {header.index + 1} AND contains(line, '\"')"
+    )
+    if _scalar(con, quoted):
+        return QUOTED  # quoted fields (maybe spanning lines): the Python path splits them
+    width = len(header.names)
+    if width > MAX_COLUMNS:
+        return WIDE
+    named = width - unnamed_tail(header.names)
+    key = f"lower(regexp_replace({rules.literal(head[header.index])}, {_NOISE}, '', 'g'))"
+    line_key = f"lower(regexp_replace(line, {_NOISE}, '', 'g'))"
+    if head[header.index].isascii():  # a cheap anchored test first: most lines fail at once
+        line_key = f"CASE WHEN {_header_like(head[header.index])} THEN {line_key} END"
+    count = "len(f)"
+    structural = (
+        f"CASE WHEN {line_key} = {key} THEN {rules.literal(reasons.REPEATED_HEADER)} "
+        f"WHEN {count} < {named} OR {count} > {width} "
+        f"THEN {rules.literal(reasons.WRONG_FIELD_COUNT)} END"
+    )
+    columns = ", ".join(
+        f"CASE WHEN structural IS NULL THEN f[{i + 1}] END AS c{i}" for i in range(width)
+    )
+    delimiter = rules.literal(header.delimiter)
+    con.execute(
+        f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {columns} FROM ("
+        f"SELECT line_no, line AS raw, f, {structural} AS structural FROM ("
+        f"SELECT line_no, line, string_split(line, {delimiter}) AS f FROM lines "
+        f"WHERE line_no > {header.index + 1} AND {rules.strip_sql('line')} <> ''))"
+    )
+    names = list(header.names)
+    while len(names) > named and not _scalar(
+        con, f"SELECT count(*) FROM text WHERE {rules.strip_sql(f'c{len(names) - 1}')} <> ''"
+    ):  # an unnamed trailing column with no values is nothing
+        names.pop()
+    warnings = []
+    if header.index:
+        plural = "s" * (header.index != 1)
+        warnings.append(f"skipped {header.index} preamble line{plural} before the header")
+    plan = plan_columns(names, mapping)
+    if plan.missing:
+        return NO_HEADER
+    return _Text(names, plan, False, warnings, "csv", header.delimiter)
+
+
+# read.header_key's `[\s"\ufeff]`: white space, quotes and BOM, left out when lines are compared
+_NOISE_CLASS = rules.WHITE_SPACE_CLASS[:-1] + '"\\x{feff}]'
+_NOISE = rules.literal(_NOISE_CLASS)
+
+
+def _header_like(header: str) -> str:
+    """A necessary condition for a line to equal an ASCII header up to white space, quotes,
+    BOM and case: its letters in order with only those between (one anchored RE2 match)."""
+    noise = _NOISE_CLASS
+    kept = [c for c in header if not (c.isspace() or c in '"\ufeff')]
+    body = noise + "*" + "".join(re.escape(c) + noise + "*" for c in kept)
+    return f"regexp_matches(line, {rules.literal('(?i)^' + body + '$')})"
+
+
+# --- JSON Lines --------------------------------------------------------------------------
+
+
+def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) -> _Text | str:
+    """Non-blank lines as JSON objects (read.json_objects_table's SQL); None when no line is
+    an object (maybe one pretty-printed object: the Python path decides)."""
+    con.execute(
+        f"CREATE TEMP TABLE json_lines AS SELECT line_no, line AS raw, {JSON_OBJECT_SQL} AS ok "
+        f"FROM lines WHERE {rules.strip_sql('line')} <> ''"
+    )  # each line's validity computed once, for the keys and for the values
+    keys_sql = JSON_KEYS_SQL.replace(
+        f"FROM lines WHERE {JSON_OBJECT_SQL}", "FROM json_lines WHERE ok"
+    )
+    assert keys_sql != JSON_KEYS_SQL
+    names = [k for (k,) in con.execute(keys_sql).fetchall()]
+    if not names:
+        return NO_OBJECT
+    if len(names) > MAX_COLUMNS:
+        return WIDE
+    paths = ["/" + k.replace("~", "~0").replace("/", "~1") for k in names]
+    listed = "[" + ", ".join(rules.literal(p) for p in paths) + "]"
+    values = ", ".join(f"s[{i + 1}] AS c{i}, j[{i + 1}] AS j{i}" for i in range(len(names)))
+    con.execute(
+        f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {values} FROM ("
+        f"SELECT line_no, raw, CASE WHEN NOT ok THEN {rules.literal(reasons.INVALID_JSON)} END "
+        f"AS structural, CASE WHEN ok THEN json_extract_string(raw, {listed}) END AS s, "
+        f"CASE WHEN ok THEN json_extract(raw, {listed})::VARCHAR[] END AS j FROM json_lines)"
+    )
+    plan = plan_columns(names, mapping)
+    if plan.missing:
+        return NO_HEADER
+    return _Text(names, plan, True, [], "jsonl", None)
+
+
+# --- the rows ----------------------------------------------------------------------------
+
+
+def _timestamp_text(plan: ColumnPlan) -> str:
+    """columns._timestamp_text in SQL: one column, or "date time" from two (date alone when
+    the time is empty, nothing without a date); stripped as parse_timestamps strips."""
+    columns = plan.fields["timestamp"]
+    if len(columns) == 1:
+        return rules.strip_sql(f"c{columns[0]}")
+    date, time = (rules.strip_sql(f"c{i}") for i in columns)
+    joined = f"CASE WHEN coalesce({time}, '') = '' THEN {date} ELSE {date} || ' ' || {time} END"
+    return rules.strip_sql(f"CASE WHEN {date} <> '' THEN {joined} END")
+
+
+_NUMERIC_START = rules.literal(r"^[0-9]{1,2}[/.\-]")  # every numeric date starts so: a cheap test
+
+
+def _date_order(
+    con: duckdb.DuckDBPyConnection, ts_text: str, setting: str | None
+) -> tuple[str | None, str | None]:
+    """timestamps.decide_date_order over the file's numeric dates, its facts in one query."""
+    family = rules.timestamp_family_sql("v", fast=True)
+    a, b = rules.numeric_fields_sql("v", "family")
+    sql = f"""
+    SELECT count(*) > 0, coalesce(bool_or(a > 12 AND b <= 12), false),
+           coalesce(bool_or(b > 12 AND a <= 12), false)
+    FROM (SELECT {a} AS a, {b} AS b FROM (SELECT v, {family} AS family
+          FROM (SELECT {ts_text} AS v FROM text) WHERE regexp_matches(v, {_NUMERIC_START}))
+          WHERE family IN ('numeric', 'numeric_fast'))
+    WHERE a <= 31 AND b <= 31
+    """
+    found = con.execute(sql).fetchone()
+    assert found is not None
+    plausible, first, second = found
+    return date_order_from(
+        plausible=bool(plausible),
+        first_settles=bool(first),
+        second_settles=bool(second),
+        setting=setting,
+    )
+
+
+def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) -> str:
+    """The contract rows (columns.build_rows in SQL), row_idx = line_no (line order); raw is
+    kept for the rows bound for quarantine only (load stores no other row's raw text)."""
+    plan = text.plan
+    users = plan.fields["user_id"]
+
+    def single(name: str) -> str:
+        index = plan.first(name)
+        return "NULL::VARCHAR" if index is None else rules.strip_sql(f"c{index}")
+
+    def user_column(index: int) -> str:
+        if not text.json_values:
+            return f"c{index}"
+        obj = f"coalesce(regexp_matches(j{index}, '^\\s*[\\[{{]'), false)"
+        return f"CASE WHEN NOT {obj} THEN c{index} END"
+
+    space = rules.literal(rules.USER_SPACE_SQL)
+    stage = [
+        *(
+            f"regexp_replace({_nfc(user_column(i))}, {space}, '', 'g') AS _user{k}"
+            for k, i in enumerate(users)
+        ),
+        *(f"{single(n)} AS _{n}" for n in _SINGLE),
+        f"{ts_text} AS ts_text",
+        f"{_too_large(len(text.names))} AS too_large",
+        f"{_properties(text)} AS properties",
+    ]
+    fallback = options.source.strip() if options.source and options.source.strip() else "default"
+    user = (
+        "coalesce("
+        + ", ".join(
+            [*(rules.user_sql(f"_user{k}", spaced=False) for k in range(len(users))), "NULL"]
+        )
+        + ")"
+    )
+    identifiers = [
+        *(f"_user{k}" for k in range(len(users))),
+        "_event_id",
+        "_event",
+        "_source",
+        "_session_id",
+    ]
+    accepted = " ".join(
+        f"WHEN {rules.literal(word)} THEN {str(value).lower()}"
+        for word, value in ACCEPTED_VALUES.items()
+    )
+    cleaned = [
+        f"coalesce(nullif(_source, ''), {rules.literal(fallback)}) AS source",
+        f"{rules.event_id_sql('_event_id')} AS event_id",
+        f"{user} AS user_id",
+        f"{rules.event_sql('_event')} AS event",
+        "nullif(_session_id, '') AS session_id",
+        "nullif(_feature, '') AS feature",
+        f"CASE lower(_accepted) {accepted} END AS accepted",
+        f"{rules.too_long_sql(identifiers)} AS too_long",
+    ]
+    family = rules.timestamp_family_sql("ts_text", fast=True)
+    parts = rules.timestamp_parts_sql(
+        "ts_text", "ts_family", date_order=order or "month_first", fast=True
+    )
+    part_columns = ", ".join(f"{sql} AS {name}" for name, sql in parts.items())
+    now = options.now.isoformat(sep=" ")
+    reason = rules.reason_sql(
+        invalid_json="false",
+        too_long="too_long",
+        user="user_id",
+        ts="ts",
+        event="event",
+        now_utc=now,
+        structural="structural",
+        too_large="too_large",
+    )
+    out = (
+        "line_no AS row_idx, line_no, CASE WHEN reason IS NOT NULL THEN raw END AS raw, source, "
+        "event_id, user_id, ts, event, session_id, feature, accepted, properties, reason, "
+        "NULL::BIGINT AS raw_length, NULL::VARCHAR AS raw_sha256, "
+        "coalesce(_accepted <> '' AND accepted IS NULL, false) AS bad_accepted, "
+        "CASE WHEN ts IS NULL THEN ts_text END AS ts_text"
+    )
+    return (
+        f"SELECT {out} FROM (SELECT *, {reason} AS reason FROM ("
+        f"SELECT *, CAST({rules.timestamp_sql(tz=options.timezone)} AS TIMESTAMP) AS ts FROM ("
+        f"SELECT *, {part_columns} FROM (SELECT *, {family} AS ts_family FROM ("
+        f"SELECT *, {', '.join(cleaned)} FROM ("
+        f"SELECT line_no, raw, structural, {', '.join(stage)} FROM text)))))) "
+    )
+
+
+def _nfc(text: str) -> str:
+    """NFC-normalised text; ASCII (as many bytes as characters) is already NFC."""
+    return f"CASE WHEN strlen({text}) = length({text}) THEN {text} ELSE nfc_normalize({text}) END"
+
+
+_SINGLE = ("event", "event_id", "source", "session_id", "feature", "accepted")
+
+
+def _too_large(width: int) -> str:
+    """True where any field is over reasons.FIELD_MAX_BYTES bytes."""
+    checks = [f"coalesce(strlen(c{i}) > {reasons.FIELD_MAX_BYTES}, false)" for i in range(width)]
+    return "(" + " OR ".join([*checks, "false"]) + ")"
+
+
+def _properties(text: _Text) -> str:
+    """columns._properties: unknown columns as one JSON object text; null when none."""
+    plan = text.plan
+    if not plan.unknown:
+        return "NULL::VARCHAR"
+    pairs = list(zip(property_names(plan), plan.unknown, strict=True))
+    if text.json_values:
+        pieces = [f"{rules.literal(json.dumps(name) + ':')} || j{i}" for name, i in pairs]
+        body = f"concat_ws(',', {', '.join(pieces)})"
+        value = f"CASE WHEN {body} <> '' THEN '{{' || {body} || '}}' END"
+    else:
+        args = ", ".join(f"{rules.literal(name)}, c{i}" for name, i in pairs)
+        value = f"json_object({args})::VARCHAR"
+    return f"CASE WHEN structural IS NULL THEN {value} END"
+
+
+# A value settling each order as the whole file's values did (timestamps.decide_date_order),
+# put first among the values re-checked so the Python parser decides as it would on the file.
+_SETTLERS = {NOTE_FIRST_FIELD: "13/01/2000", NOTE_SECOND_FIELD: "01/13/2000"}
+
+
+def _python_parses_more(
+    con: duckdb.DuckDBPyConnection, options: Options, order: str | None, note: str | None
+) -> bool:
+    """True when the Python parser reads a timestamp the SQL could not (a shape the SQL
+    families lack, e.g. an epoch with a fraction): then the Python path reads the file."""
+    sql = f"SELECT DISTINCT ts_text FROM {ROWS_TABLE} WHERE ts IS NULL AND ts_text <> ''"
+    values = [v for (v,) in con.execute(sql).fetchall()]
+    if not values:
+        return False
+    settler = _SETTLERS.get(note or "")
+    parsed = parse_timestamps(
+        pl.Series("v", [settler, *values] if settler else values, dtype=pl.String),
+        timezone=options.timezone,
+        date_order_setting=order,
+    )
+    return parsed.ts.slice(1 if settler else 0).is_not_null().any()
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Rows read, and the good rows' unparseable 'accepted' values (a warning)."""
+    found = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL AND bad_accepted) "
+        f"FROM {ROWS_TABLE}"
+    ).fetchone()
+    assert found is not None
+    return int(found[0]), int(found[1])
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """One integer from a query."""
+    found = con.execute(sql).fetchone()
+    return int(found[0]) if found and found[0] is not None else 0

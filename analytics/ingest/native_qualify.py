@@ -1,0 +1,115 @@
+"""Which files the native read takes: one streaming pass over the bytes (bounded memory, which
+also gives the sha256) that finds nothing the Python decoder would change, report or refuse.
+
+Valid UTF-8 (one BOM at most), no CR, NUL, Ctrl-Z or other control byte except tab and LF, one
+gzip member at most and nothing after it, within the decompressed cap, content starting with
+neither `[` (a JSON array), non-ASCII (Unicode space the Python path strips) nor anything the
+sniffer refuses. Anything else returns None: the Python path reads the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from analytics.ingest.sniff import PARQUET_MAGIC, is_gzip, refused_content
+
+_CHUNK = 1 << 20  # bytes read at a time
+GLOB_CHARACTERS = "*?[]{}"  # file names DuckDB's readers expand as patterns
+_HEAD = 64 * 1024  # decompressed bytes looked at for the kind of content
+# Bytes the Python decoder rewrites (CR, Ctrl-Z, NUL) or refuses (control bytes), and those
+# whose JSON escapes polars and DuckDB spell differently (\u001F vs \u001f): Python path.
+_BAD_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20)])
+
+
+@dataclass
+class Qualified:
+    """A file the native path can read: its kind, compression and the sha256 of its bytes."""
+
+    kind: str  # "csv" | "jsonl"
+    gzip: bool
+    sha256: str
+
+
+class _NotNative(Exception):
+    """Content the native path leaves to the Python path."""
+
+
+def qualify(path: Path, *, max_decompressed_bytes: int) -> Qualified | None:
+    """Whether the native path reads this file the way the Python path would; None if unsure."""
+    if any(c in str(path) for c in GLOB_CHARACTERS):
+        return None  # DuckDB would take the name for a pattern and might read another file
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as raw:
+            compressed = is_gzip(raw.read(2))
+            raw.seek(0)
+            chunks = _hashed(raw, digest)
+            head = _scan(_gunzipped(chunks) if compressed else chunks, max_decompressed_bytes)
+    except (OSError, zlib.error, UnicodeDecodeError, _NotNative):
+        return None  # unreadable, corrupt or multi-member gzip, bad UTF-8: Python decides
+    kind = None if head is None else _kind(head)
+    if kind is None:
+        return None
+    return Qualified(kind=kind, gzip=compressed, sha256=digest.hexdigest())
+
+
+def _hashed(raw: BinaryIO, digest: Any) -> Iterator[bytes]:
+    """The file's chunks, each added to the digest (so the scan also gives the sha256)."""
+    while chunk := raw.read(_CHUNK):
+        digest.update(chunk)
+        yield chunk
+
+
+def _gunzipped(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """One gzip member decompressed chunk by chunk; anything after it or a truncation is
+    _NotNative (DuckDB and the Python path may differ there)."""
+    inflater = zlib.decompressobj(wbits=31)
+    for chunk in chunks:
+        pending = chunk
+        while pending:
+            if inflater.eof:
+                raise _NotNative("bytes after the gzip member")
+            out = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            yield out
+        if inflater.eof and inflater.unused_data:
+            raise _NotNative("bytes after the gzip member")
+    while not inflater.eof:  # the rest of the output held back by the chunk limit
+        out = inflater.decompress(b"", _CHUNK)
+        if not out:
+            raise _NotNative("truncated gzip")
+        yield out
+
+
+def _scan(chunks: Iterator[bytes], max_decompressed_bytes: int) -> bytes | None:
+    """The first decompressed bytes when the whole content is clean UTF-8 text, else None."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    head, total = b"", 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > max_decompressed_bytes or len(chunk.translate(None, _BAD_BYTES)) != len(chunk):
+            return None
+        decoder.decode(chunk)
+        if len(head) < _HEAD:
+            head += chunk[: _HEAD - len(head)]
+    decoder.decode(b"", final=True)
+    return head
+
+
+def _kind(head: bytes) -> str | None:
+    """ "csv" or "jsonl" for content the native path reads; None for anything else."""
+    if head.startswith(codecs.BOM_UTF8 * 2) or is_gzip(head) or head.startswith(PARQUET_MAGIC):
+        return None
+    body = head.removeprefix(codecs.BOM_UTF8)
+    if not body.strip() or refused_content(body) is not None:
+        return None
+    first = body.lstrip()[:1]
+    if first == b"[" or first >= b"\x80":
+        return None
+    return "jsonl" if first == b"{" else "csv"
