@@ -59,7 +59,7 @@ _LINES_SQL = """
 SELECT (row_number() OVER ())::BIGINT AS line_no, coalesce(raw, '') AS line
 FROM read_csv({path}, columns = {{'raw': 'VARCHAR'}}, header = false, delim = chr(1),
               quote = '', escape = '', auto_detect = false, strict_mode = false,
-              compression = {compression}, max_line_size = {size})
+              compression = {compression}, max_line_size = {size}{new_line})
 """
 
 
@@ -148,6 +148,7 @@ def _parse(
         path=rules.literal(str(path.resolve())),
         compression=rules.literal("gzip" if facts.gzip else "none"),
         size=max(options.max_line_bytes + 2, 1 << 21),
+        new_line=", new_line = '\\r\\n'" if facts.crlf else "",
     )
     try:
         con.execute(f"CREATE TEMP TABLE lines AS {lines}")

@@ -1,7 +1,9 @@
 """Which files the native read takes: one streaming pass over the bytes (bounded memory, which
 also gives the sha256) that finds nothing the Python decoder would change, report or refuse.
 
-Valid UTF-8 (one BOM at most), no CR, NUL, Ctrl-Z or other control byte except tab and LF, one
+Valid UTF-8 (one BOM at most), no NUL, Ctrl-Z or other control byte except tab, LF and the CR
+of CRLF line ends (every line ending in CRLF, or none: DuckDB's reader decides the line end from
+the first line, while the Python decoder turns any CR into a line end), one
 gzip member at most and nothing after it, within the decompressed cap, content starting with
 neither `[` (a JSON array), non-ASCII (Unicode space the Python path strips) nor anything the
 sniffer refuses. Anything else returns None: the Python path reads the file.
@@ -24,7 +26,7 @@ GLOB_CHARACTERS = "*?[]{}"  # file names DuckDB's readers expand as patterns
 _HEAD = 64 * 1024  # decompressed bytes looked at for the kind of content
 # Bytes the Python decoder rewrites (CR, Ctrl-Z, NUL) or refuses (control bytes), and those
 # whose JSON escapes polars and DuckDB spell differently (\u001F vs \u001f): Python path.
-_BAD_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20)])
+_BAD_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # CR is checked apart
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Qualified:
     kind: str  # "csv" | "jsonl"
     gzip: bool
     sha256: str
+    crlf: bool = False  # every line ends in CRLF (DuckDB reads it with new_line CRLF)
 
 
 class _NotNative(Exception):
@@ -50,13 +53,45 @@ def qualify(path: Path, *, max_decompressed_bytes: int) -> Qualified | None:
             compressed = is_gzip(raw.read(2))
             raw.seek(0)
             chunks = _hashed(raw, digest)
-            head = _scan(_gunzipped(chunks) if compressed else chunks, max_decompressed_bytes)
+            ends = _LineEnds()
+            content = _gunzipped(chunks) if compressed else chunks
+            head = _scan(ends.checked(content), max_decompressed_bytes)
+            crlf = ends.finish()
     except (OSError, zlib.error, UnicodeDecodeError, _NotNative):
-        return None  # unreadable, corrupt or multi-member gzip, bad UTF-8: Python decides
+        return None  # unreadable, corrupt or multi-member gzip, bad UTF-8, mixed line ends
     kind = None if head is None else _kind(head)
     if kind is None:
         return None
-    return Qualified(kind=kind, gzip=compressed, sha256=digest.hexdigest())
+    return Qualified(kind=kind, gzip=compressed, sha256=digest.hexdigest(), crlf=crlf)
+
+
+class _LineEnds:
+    """Checks, chunk by chunk, that the line ends are all LF or all CRLF (no lone CR)."""
+
+    def __init__(self) -> None:
+        self.held = b""  # a CR ending the previous chunk, paired with the next chunk's start
+        self.crlf = self.lf = False
+
+    def checked(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        """The chunks unchanged, each checked on the way; _NotNative at a mixed or lone end."""
+        for chunk in chunks:
+            text = self.held + chunk
+            self.held = b"\r" if text.endswith(b"\r") else b""
+            body = text[:-1] if self.held else text
+            pairs = body.count(b"\r\n")
+            if body.count(b"\r") != pairs:
+                raise _NotNative("a CR that is not part of CRLF")
+            self.crlf |= pairs > 0
+            self.lf |= body.count(b"\n") > pairs
+            if self.crlf and self.lf:
+                raise _NotNative("LF and CRLF line ends mixed")
+            yield chunk
+
+    def finish(self) -> bool:
+        """True when the lines end in CRLF; _NotNative when the content ends in a lone CR."""
+        if self.held:
+            raise _NotNative("a CR at the very end")
+        return self.crlf
 
 
 def _hashed(raw: BinaryIO, digest: Any) -> Iterator[bytes]:

@@ -168,7 +168,7 @@ def test_the_fixtures_exercise_the_native_path() -> None:
         ("web_app_2026-06_2026-08.csv", "native"),
         ("web_app_2026-08_2026-10.csv", "native"),
         ("coach_api_events.jsonl.gz", "native"),
-        ("crm_plugin_export.csv", native.NOT_QUALIFIED),  # CRLF line ends
+        ("crm_plugin_export.csv", "native"),  # CRLF line ends, a preamble, e-mails
         ("call_analyzer.parquet", native.NOT_QUALIFIED),
         ("github_copilot_usage.ndjson", native.NO_HEADER),  # a vendor export: its preset reads it
         ("chatgpt_enterprise_weekly.csv", native.NO_HEADER),  # likewise
@@ -244,6 +244,9 @@ def test_generated_messy_rows_same_both_ways(tmp_path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     used, python = assert_same(path, source="gen", now=NOW, timezone="Europe/Berlin")
     assert used == "native"
+    windows = tmp_path / "generated_crlf.csv"  # the same rows with Windows line ends
+    windows.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert assert_same(windows, source="gen", now=NOW, timezone="Europe/Berlin")[0] == "native"
     assert isinstance(python, ParsedFile)
     assert isinstance(python.rows, pl.DataFrame)
     assert python.rows["reason"].null_count() > 50  # the comparison covers good rows too
@@ -271,3 +274,44 @@ def test_a_killed_parse_leaves_a_folder_the_next_one_removes(
     assert not old.exists() and fresh.exists() and rows.folder.exists()
     rows.close()
     assert not rows.folder.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"user_id,event,timestamp\r\nu1,e,2026-03-01\r\n\r\nu2,e,bad\r\n", "native"),
+        (b"user_id,event,timestamp\r\nu1,e,2026-03-01\r\nu2,e,bad", "native"),  # no last end
+        (b"user_id,event,timestamp\r\nu1,e,2026-03-01\nu2,e,bad\r\n", native.NOT_QUALIFIED),
+        (b"user_id,event,timestamp\nu1,e,2026-03-01\r\nu2,e,bad\n", native.NOT_QUALIFIED),
+        (b"user_id,event,timestamp\ru1,e,2026-03-01\r\nu2,e,bad\r\n", native.NOT_QUALIFIED),
+        (b"user_id,event,timestamp\r\nu1,e,2026-03-01\r", native.NOT_QUALIFIED),  # lone CR
+        (b'{"user_id":"u1","event":"e","timestamp":"2026-03-01"}\r\n{"user_id":"u2"}\r\n',
+         "native"),
+    ],
+)  # fmt: skip
+def test_line_ends_crlf_native_mixed_or_lone_cr_python(
+    tmp_path: Path, body: bytes, expected: str
+) -> None:
+    """All-CRLF files read natively with the same rows (line numbers, blank lines, raw text);
+    mixed LF/CRLF or a lone CR (which DuckDB and the Python decoder split differently): Python."""
+    path = tmp_path / ("f.jsonl" if body.startswith(b"{") else "f.csv")
+    path.write_bytes(body)
+    assert assert_same(path, source=None, now=NOW)[0] == expected
+
+
+def test_a_crlf_split_across_read_chunks_is_one_line_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The qualifying scan reads in chunks: a CR ending one chunk pairs with the next LF."""
+    from analytics.ingest import native_qualify
+
+    body = b"user_id,event,timestamp\r\nu1,e,2026-03-01\r\nu2,e,2026-03-02\r\n"
+    path = tmp_path / "f.csv"
+    path.write_bytes(body)
+    for size in (1, 2, 3, 5, 7, 24, 25, 26):  # 24: the first chunk ends on the first CR
+        monkeypatch.setattr(native_qualify, "_CHUNK", size)
+        found = native_qualify.qualify(path, max_decompressed_bytes=10**6)
+        assert found is not None and found.crlf, size
+        path.write_bytes(body.replace(b"\r\nu2", b"\nu2"))  # now mixed
+        assert native_qualify.qualify(path, max_decompressed_bytes=10**6) is None, size
+        path.write_bytes(body)
