@@ -205,11 +205,15 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     )
     if header is None:
         return NO_HEADER
+    field = _quoted_field_sql(header.delimiter)
+    d = re.escape(header.delimiter)
+    well_formed = rules.literal(f"^{field}(?:{d}{field})*$")
     quoted = (
-        f"SELECT count(*) FROM lines WHERE line_no > {header.index + 1} AND contains(line, '\"')"
+        f"SELECT count(*) FROM lines WHERE line_no > {header.index + 1} AND contains(line, '\"') "
+        f"AND NOT regexp_full_match(line, {well_formed})"
     )
     if _scalar(con, quoted):
-        return QUOTED  # quoted fields (maybe spanning lines): the Python path splits them
+        return QUOTED  # stray quotes, padding, fields spanning lines: the Python path splits them
     width = len(header.names)
     if width > MAX_COLUMNS:
         return WIDE
@@ -227,11 +231,10 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     columns = ", ".join(
         f"CASE WHEN structural IS NULL THEN f[{i + 1}] END AS c{i}" for i in range(width)
     )
-    delimiter = rules.literal(header.delimiter)
     con.execute(
         f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {columns} FROM ("
         f"SELECT line_no, line AS raw, f, {structural} AS structural FROM ("
-        f"SELECT line_no, line, string_split(line, {delimiter}) AS f FROM lines "
+        f"SELECT line_no, line, {_split_sql(header.delimiter)} AS f FROM lines "
         f"WHERE line_no > {header.index + 1} AND {rules.strip_sql('line')} <> ''))"
     )
     names = list(header.names)
@@ -247,6 +250,31 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     if plan.missing:
         return NO_HEADER
     return _Text(names, plan, False, warnings, "csv", header.delimiter)
+
+
+def _quoted_field_sql(delimiter: str) -> str:
+    """One field of a well-formed line (RE2): quoted whole (`"a,b"`, doubled quotes inside)
+    or holding no quote at all. decode.csv_records reads such lines as one record each."""
+    d = re.escape(delimiter)
+    return f'(?:"(?:[^"]|"")*"|[^"{d}]*)'
+
+
+def _split_sql(delimiter: str) -> str:
+    """A line's fields: split at the delimiter, or for a line with quotes (well-formed, checked
+    above) each field matched whole, then unquoted as decode._unquote does."""
+    d = re.escape(delimiter)
+    field = _quoted_field_sql(delimiter)
+    pattern = rules.literal(f"{d}({field})")
+    unquoted = (
+        "list_transform(regexp_extract_all({line}, {pattern}, 1), lambda x: CASE WHEN "
+        "starts_with(x, '\"') THEN replace(x[2:-2], '\"\"', '\"') ELSE x END)"
+    )
+    prefixed = f"({rules.literal(delimiter)} || line)"
+    return (
+        f"CASE WHEN contains(line, '\"') THEN "
+        f"{unquoted.format(line=prefixed, pattern=pattern)} "
+        f"ELSE string_split(line, {rules.literal(delimiter)}) END"
+    )
 
 
 # read.header_key's `[\s"\ufeff]`: white space, quotes and BOM, left out when lines are compared

@@ -315,3 +315,29 @@ def test_a_crlf_split_across_read_chunks_is_one_line_end(
         path.write_bytes(body.replace(b"\r\nu2", b"\nu2"))  # now mixed
         assert native_qualify.qualify(path, max_decompressed_bytes=10**6) is None, size
         path.write_bytes(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('user_id,event,timestamp,note\nu1,e,2026-03-01,"a,b"\n"u2","e","2026-03-02",x\n',
+         "native"),
+        ('user_id,event,timestamp,note\nu1,e,2026-03-01,"say ""hi"""\nu2,e,bad,""\n', "native"),
+        ('user_id;event;timestamp;note\nu1;e;"2026-03-01 10:00";"a;b"\nu2;e;x;"";extra\n',
+         "native"),
+        ('user_id\tevent\ttimestamp\tnote\nu1\te\t2026-03-01\t"a\tb"\n', "native"),
+        ('user_id|event|timestamp|note\nu1|e|2026-03-01|"a|b"\n', "native"),
+        ('user_id,event,timestamp,note\nu1,e,2026-03-01, "padded"\n', native.QUOTED),
+        ('user_id,event,timestamp,note\nu1,e,2026-03-01,32" screen\n', native.QUOTED),
+        ('user_id,event,timestamp,note\nu1,e,2026-03-01,"two\nlines"\n', native.QUOTED),
+        ('user_id,event,timestamp,note\nu1,e,2026-03-01,"a"b\n', native.QUOTED),
+    ],
+)  # fmt: skip
+def test_well_formed_quoted_fields_native_anything_else_python(
+    tmp_path: Path, body: str, expected: str
+) -> None:
+    """Fields quoted whole (delimiters and doubled quotes inside) are split and unquoted in SQL
+    with the same rows; padding, stray quotes or a field spanning lines: the Python path."""
+    path = tmp_path / "f.csv"
+    path.write_text(body, encoding="utf-8")
+    assert assert_same(path, source=None, now=NOW)[0] == expected
