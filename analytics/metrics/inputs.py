@@ -6,7 +6,6 @@ I/O lives here and only here; every other metrics module is a pure function of t
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,8 @@ import duckdb
 import polars as pl
 
 from analytics.db import connection, ingest_version, state_path_for
-from analytics.settings import Settings, from_stored
+from analytics.settings import Settings
+from analytics.state.settings_file import stored_settings
 from analytics.tables import OUTREACH, PLAN, ROSTER
 
 PERSON_DAY_SCHEMA: dict[str, pl.DataType] = {
@@ -169,7 +169,6 @@ def _read_duckdb(db: Path, document_as_of: dt.date | None | bool = False) -> Duc
 
 STATE_QUERIES = {  # the SQLModel tables of analytics/state/models.py, read without SQLAlchemy
     "plan": PLAN.select_sql("wave", order_by="number"),
-    "settings": "SELECT name, value_json FROM settingvalue",
     "outreach": OUTREACH.select_sql("outreach", order_by="id"),
 }
 
@@ -194,11 +193,11 @@ def read_state_fast(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:
     con = sqlite3.connect(uri, uri=True)
     try:
         plan = _sqlite_frame(con, STATE_QUERIES["plan"], PLAN_SCHEMA)
-        stored = dict(con.execute(STATE_QUERIES["settings"]).fetchall())
+        settings = stored_settings(con)
         outreach = _sqlite_frame(con, STATE_QUERIES["outreach"], OUTREACH_SCHEMA)
     finally:
         con.close()
-    return plan, from_stored({k: json.loads(v) for k, v in stored.items()}), outreach
+    return plan, settings, outreach
 
 
 def _read_state(db: Path) -> tuple[pl.DataFrame, Settings, pl.DataFrame]:

@@ -16,6 +16,13 @@ from analytics.settings import Settings, from_stored
 TABLE = "settingvalue"  # SQLModel's table of state.models.SettingValue (checked by a test)
 
 
+def stored_settings(con: sqlite3.Connection) -> Settings:
+    """The settings stored in an open state file (`sqlite3.OperationalError` without the
+    table): the one stdlib reading of the table, shared with metrics.inputs.read_state_fast."""
+    rows = con.execute(f"SELECT name, value_json FROM {TABLE}").fetchall()
+    return from_stored({name: json.loads(value) for name, value in rows})
+
+
 def read_settings(db_path: Path | str) -> Settings:
     """Every setting, as store.get_settings gives it, without creating the state file."""
     state = state_path_for(db_path)
@@ -23,11 +30,10 @@ def read_settings(db_path: Path | str) -> Settings:
         return from_stored({})
     con = sqlite3.connect(f"{state.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        rows = con.execute(f"SELECT name, value_json FROM {TABLE}").fetchall()
+        return stored_settings(con)
     except sqlite3.OperationalError as error:  # a state file without the table yet
         if "no such table" not in str(error):
             raise
-        rows = []
+        return from_stored({})
     finally:
         con.close()
-    return from_stored({name: json.loads(value) for name, value in rows})
