@@ -266,7 +266,7 @@ def _outcome_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {outcome: count for outcome, count in rows}
 
 
-def _reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def staged_reason_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Quarantined rows per reason in `staged`, most frequent first."""
     sql = (
         "SELECT reason, count(*) AS n FROM staged WHERE outcome = 'quarantined' "
@@ -338,7 +338,7 @@ def stage_and_report(
         already_quarantined=already,
         quarantined=counts.get("quarantined", 0),
         suppressed=counts.get("suppressed", 0),
-        quarantine_reasons=_reason_counts(con),
+        quarantine_reasons=staged_reason_counts(con),
         conflicts=conflicts,
         warnings=[*parsed.warnings, *(notes or []), *examples],
         revisions=revised,

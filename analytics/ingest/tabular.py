@@ -22,7 +22,7 @@ from analytics.ingest import quarantine
 from analytics.ingest.decode import csv_records, lines_frame
 from analytics.ingest.identity import registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
-from analytics.ingest.load import _reason_counts, finish_load, next_ingest_id, with_raw_digest
+from analytics.ingest.load import finish_load, next_ingest_id, staged_reason_counts, with_raw_digest
 from analytics.ingest.longlines import (
     DEFAULT_MAX_LINE_BYTES,
     long_line_warning,
@@ -184,7 +184,7 @@ def _set_aside_known(con: duckdb.DuckDBPyConnection, report: FileReport) -> None
     report.already_quarantined = already
     report.duplicates += already
     report.quarantined -= already
-    report.quarantine_reasons = _reason_counts(con)
+    report.quarantine_reasons = staged_reason_counts(con)
     if not report.balanced():
         raise AssertionError(f"{report.file}: rows read do not balance: {report.to_json()}")
 
