@@ -128,7 +128,7 @@ with upload_tab:
         elif not st.session_state.get("upload_error"):
             st.success("Every file was read; see where each row went below.")
         for line in frames.added_nothing_lines(table):
-            st.info(line)
+            st.info(widgets.md_escape(line))  # file names are user text
         st.dataframe(
             table,
             hide_index=True,
