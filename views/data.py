@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.privacy import VIEW_QUARANTINE
-from analytics.ui import access, frames, jobs, upload, widgets
+from analytics.ui import access, frames, jobs, upload, upload_text, widgets
 from analytics.ui.pagedata import open_view, refresh
 
 st.title("Data")
@@ -27,17 +27,6 @@ def upload_owner() -> str:
     return str(st.session_state.setdefault("upload_owner", uuid.uuid4().hex))
 
 
-def progress_text(job: jobs.UploadJob) -> str:
-    """What the progress bar says: the file being read, files done and rows counted so far."""
-    counts = job.counts()
-    reading = f"Reading {widgets.md_escape(job.current)} · " if job.current else ""
-    return (
-        f"{reading}{job.done} of {job.total} files done · {counts['read']:,} rows read, "
-        f"{counts['loaded']:,} loaded, {counts['quarantined']:,} quarantined · "
-        f"{job.seconds():.0f} s"
-    )
-
-
 @st.fragment(run_every=1.0)
 def upload_progress() -> None:
     """Polls the background upload every second; a full rerun once it has ended."""
@@ -45,7 +34,8 @@ def upload_progress() -> None:
     if now is None or now.finished:
         st.rerun()  # the whole page: the form comes back, the report and the new data show
     mine = now.owner == upload_owner()
-    st.progress(now.fraction, text=progress_text(now))
+    st.progress(now.fraction, text=upload_text.bar_text(now))
+    st.caption(upload_text.counts_text(now))
     st.caption(
         "Other pages keep showing the data committed so far; each file is added when it is "
         "committed." + ("" if mine else " This upload was started in another session.")
@@ -57,6 +47,7 @@ with upload_tab:
     if ended is not None:  # this session's upload finished: keep its report, drop old caches
         st.session_state["last_reports"] = [frames.report_row(r) for r in ended.reports]
         st.session_state["upload_error"] = ended.error
+        st.session_state["upload_took"] = upload_text.duration_text(ended.seconds())
         refresh()
     running = jobs.job(db)
     busy = running is not None and not running.finished
@@ -111,6 +102,7 @@ with upload_tab:
         else:
             st.session_state.pop("last_reports", None)
             st.session_state.pop("upload_error", None)
+            st.session_state.pop("upload_took", None)
             st.rerun()  # at once: the form disabled and the progress bar
     if busy:
         upload_progress()
@@ -126,7 +118,11 @@ with upload_tab:
         if refused.height:
             st.error(f"{refused.height} file(s) refused; nothing of them was loaded (see below).")
         elif not st.session_state.get("upload_error"):
-            st.success("Every file was read; see where each row went below.")
+            took = st.session_state.get("upload_took")
+            st.success(
+                f"Every file was read{f' in {took}' if took else ''}; "
+                "see where each row went below."
+            )
         for line in frames.added_nothing_lines(table):
             st.info(widgets.md_escape(line))  # file names are user text
         st.dataframe(

@@ -22,7 +22,7 @@ import duckdb
 from polars.exceptions import PanicException
 
 from analytics.db import DatabaseBusy, connection
-from analytics.ingest import read
+from analytics.ingest import progress, read
 from analytics.ingest.kpis import ingest_kpi_file
 from analytics.ingest.load import load_parsed_file, log_refused
 from analytics.ingest.person_day_delta import (
@@ -119,10 +119,16 @@ def commit_file(
     if isinstance(parsed, FileReport):
         log_refused(con, parsed, sha256=None, at=now)
         return parsed
+    native = isinstance(parsed.rows, NativeRows)
+    progress.mark(progress.SAVING, progress.STAGE[native], con, rows=parsed.rows.height)
     if isinstance(parsed, VendorFile):
         rebuild = partial(full_rebuild, settings=settings)
         return load_vendor_file(con, parsed, ingest_time=now, before_commit=rebuild)
-    update = partial(update_for_ingest, settings=settings)
+
+    def update(con: duckdb.DuckDBPyConnection, ingest_id: int) -> int:
+        progress.mark(progress.SAVING, progress.PERSON_DAY[native], con)
+        return update_for_ingest(con, ingest_id, settings)
+
     try:
         return load_parsed_file(con, parsed, ingest_time=now, before_commit=update)
     finally:
@@ -160,7 +166,10 @@ def writer(
     ):
         con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
         con.execute("SET enable_progress_bar = false")  # the report is the output
-        yield con
+        try:
+            yield con
+        finally:
+            progress.release(con)  # no progress call on the closed connection
 
 
 TableLoader = Callable[..., FileReport]

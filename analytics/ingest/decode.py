@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from analytics.ingest import progress
 from analytics.ingest.sniff import FileRefused
 
 _MAX_LISTED_LINES = 20
@@ -148,8 +149,13 @@ def decode_mixed(data: bytes) -> tuple[str, list[int]]:
         line_no += _line_breaks(data, pos, start)
         bad_lines.append(line_no)
         parts.append(data[start:end].decode("cp1252", errors="replace"))
+        if end // _TELL_EVERY != pos // _TELL_EVERY:  # the bytes decoded, about once a MB
+            progress.within(end / len(data))
         pos = end
     return "".join(parts), bad_lines
+
+
+_TELL_EVERY = 1 << 20  # bytes between two progress reports of decode_mixed
 
 
 def _find_or_end(data: bytes, needle: bytes, start: int) -> int:

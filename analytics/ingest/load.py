@@ -26,7 +26,7 @@ from analytics.db import (
     scalar,
     transaction,
 )
-from analytics.ingest import quarantine
+from analytics.ingest import progress, quarantine
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
 from analytics.ingest.report import FileReport
@@ -304,6 +304,7 @@ def load_parsed_file(
         ingest_id = next_ingest_id(con)
         notes = [parsed.date_order_note] if parsed.date_order_note else []
         report = stage_and_report(con, parsed, notes=notes, date_order=parsed.date_order)
+        progress.mark(progress.SAVING, progress.WRITE[isinstance(parsed.rows, NativeRows)], con)
         execute(con, INSERT_EVENTS_SQL, [file_name, ingest_id])
         finish_load(con, report, parsed, ingest_id=ingest_id, at=ingest_time, hook=before_commit)
     return report

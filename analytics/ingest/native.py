@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analytics.ingest import reasons
+from analytics.ingest import progress, reasons
 from analytics.ingest.columns import (
     ACCEPTED_VALUES,
     ColumnPlan,
@@ -114,6 +114,7 @@ def native_read(path: Path, options: Options, *, max_decompressed_bytes: int) ->
         try:
             parsed = _parse(con, path, facts, options, rows)
         finally:
+            progress.release(con)
             con.close()
     except BaseException:
         rows.close()
@@ -150,6 +151,7 @@ def _parse(
         size=max(options.max_line_bytes + 2, 1 << 21),
         new_line=", new_line = '\\r\\n'" if facts.crlf else "",
     )
+    progress.mark(progress.READING, progress.NATIVE_READ, con)
     try:
         con.execute(f"CREATE TEMP TABLE lines AS {lines}")
     except duckdb.Error:
@@ -157,12 +159,14 @@ def _parse(
     too_long = con.execute("SELECT max(strlen(line)) FROM lines").fetchone()
     if too_long and too_long[0] is not None and too_long[0] > options.max_line_bytes:
         return LONG_LINE  # cut and quarantined by the Python path's long-line rule
+    progress.mark(progress.CHECKING, progress.NATIVE_TEXT, con)
     text = _csv_text(con, options) if facts.kind == "csv" else _jsonl_text(con, options.mapping)
     con.execute("DROP TABLE lines")
     if isinstance(text, str):
         return text
     ts_text = _timestamp_text(text.plan)
     order, note = _date_order(con, ts_text, options.date_order_setting)
+    progress.mark(progress.CHECKING, progress.NATIVE_ROWS, con)
     con.execute(f"CREATE TABLE {ROWS_TABLE} AS {_rows_sql(text, options, ts_text, order)}")
     con.execute("DROP TABLE text")
     if _python_parses_more(con, options, order, note):

@@ -24,7 +24,7 @@ import duckdb
 import polars as pl
 from polars._typing import PolarsDataType
 
-from analytics.ingest import reasons
+from analytics.ingest import progress, reasons
 from analytics.ingest.columns import (
     ROW_SCHEMA,
     ColumnPlan,
@@ -101,10 +101,12 @@ def read_source_file(
         found = native_read(path, options, max_decompressed_bytes=max_decompressed_bytes)
         if isinstance(found, ParsedFile):
             return found
+    progress.mark(progress.READING, progress.PYTHON_READ)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise FileRefused(path, f"cannot read the file ({exc.strerror or exc})") from None
+    progress.mark(progress.CHECKING, progress.PYTHON_PARSE)
     try:
         compressed = is_gzip(data)
         table, cut = read_table(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from polars.exceptions import PanicException
 
+from analytics.ingest import progress
 from analytics.ingest.report import FileReport
 
 Step = Callable[[], list[FileReport]]  # reads and commits one file, returns its report(s)
@@ -41,6 +42,10 @@ class UploadJob:
     error: str | None = None
     finished: bool = False
     ended: float | None = None
+    sizes: tuple[int, ...] = ()  # bytes per file, in the order of names (weights the batch)
+    phase: str | None = None  # the current file's phase (progress.READING, ...), None between
+    file_fraction: float = 0.0  # how much of the current file is done, 0 to 1
+    file_rows: int | None = None  # rows read in the current file, once its reading is done
 
     @property
     def total(self) -> int:
@@ -54,8 +59,22 @@ class UploadJob:
 
     @property
     def fraction(self) -> float:
-        """Files done over files, 0 to 1, for a progress bar."""
-        return self.done / self.total if self.total else 1.0
+        """How much of the batch is done, 0 to 1, weighting each file by its bytes (by one
+        when sizes are unknown), the current file by its own fraction."""
+        if not self.total:
+            return 1.0
+        known = len(self.sizes) == self.total and sum(self.sizes) > 0
+        weights: tuple[int, ...] = self.sizes if known else (1,) * self.total
+        now = weights[self.done] * self.file_fraction if self.done < self.total else 0
+        return min(1.0, (sum(weights[: self.done]) + now) / sum(weights))
+
+    def seconds_left(self) -> float | None:
+        """A rough time left from the pace so far; None while too little is done to tell
+        (under a tenth of the batch or 5 seconds)."""
+        fraction, seconds = self.fraction, self.seconds()
+        if self.finished or fraction < 0.1 or seconds < 5 or fraction >= 1:
+            return None
+        return seconds * (1 - fraction) / fraction
 
     def counts(self) -> dict[str, int]:
         """Rows read, loaded, duplicate and quarantined in the files done so far."""
@@ -94,9 +113,11 @@ def start(
     steps: Sequence[tuple[str, Step]],
     *,
     cleanup: Callable[[], None] | None = None,
+    sizes: Sequence[int] = (),
 ) -> UploadJob:
     """Run the steps (display name, work) one after another in a worker thread and return at
-    once; refused while another upload of this database runs. `cleanup` runs when it ends."""
+    once; refused while another upload of this database runs. `cleanup` runs when it ends;
+    `sizes` (bytes per step) weight the batch's fraction."""
     key = _key(db)
     names = tuple(name for name, _ in steps)
     with _LOCK:
@@ -106,7 +127,9 @@ def start(
                 f"An upload into this database is already running ({running.done} of "
                 f"{running.total} files done); try again when it has finished."
             )
-        first = _JOBS[key] = UploadJob(db=key, owner=owner, names=names, started=time.monotonic())
+        first = _JOBS[key] = UploadJob(
+            db=key, owner=owner, names=names, started=time.monotonic(), sizes=tuple(sizes)
+        )
         thread = threading.Thread(
             target=_work, args=(key, list(steps), cleanup), name=f"upload {key}", daemon=True
         )
@@ -118,13 +141,24 @@ def start(
 def _work(key: str, steps: list[tuple[str, Step]], cleanup: Callable[[], None] | None) -> None:
     """The worker: each step in turn, its reports recorded; any exception ends the job with it."""
     error = None
+
+    def heard(now: progress.FileProgress) -> None:  # from the ingest and its sampler thread
+        _update(key, phase=now.phase, file_fraction=now.fraction, file_rows=now.rows)
+
     try:
         for _name, step in steps:
-            reports = step()
+            _update(key, phase=progress.READING, file_fraction=0.0, file_rows=None)
+            with progress.listening(heard):
+                reports = step()
             with _LOCK:
                 before = _JOBS[key]
                 _JOBS[key] = replace(
-                    before, done=before.done + 1, reports=(*before.reports, *reports)
+                    before,
+                    done=before.done + 1,
+                    reports=(*before.reports, *reports),
+                    phase=None,
+                    file_fraction=0.0,
+                    file_rows=None,
                 )
     except (Exception, PanicException) as failure:  # PanicException is a BaseException
         error = f"{type(failure).__name__}: {failure}"

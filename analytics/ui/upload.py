@@ -56,7 +56,10 @@ def start_upload(
             (path.name, partial(ingest_one, Path(db), path, kind=kind, source=source))
             for path in paths
         ]
-        return jobs.start(db, owner, steps, cleanup=partial(shutil.rmtree, folder, True))
+        sizes = [path.stat().st_size for path in paths]
+        return jobs.start(
+            db, owner, steps, cleanup=partial(shutil.rmtree, folder, True), sizes=sizes
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
