@@ -5,12 +5,16 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from analytics.ingest.report import FileReport
 from analytics.ui import jobs
+from analytics.ui.upload import ingest_one
+from tests.ingest.test_file_progress import ROWS, big_csv
 
 
 def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -104,3 +108,38 @@ def test_other_databases_are_independent(tmp_path: Path) -> None:
     for name in ("x.duckdb", "y.duckdb"):
         jobs.wait(tmp_path / name, 10)
         assert jobs.collect(tmp_path / name, "me") is not None
+
+
+def test_the_batch_fraction_weighs_files_by_bytes_and_time_left_waits_for_a_tenth() -> None:
+    job = jobs.UploadJob(
+        db="x", owner="me", names=("a.csv", "b.csv"), started=time.monotonic() - 10,
+        sizes=(100, 300), done=1, phase="saving", file_fraction=0.5,
+    )  # fmt: skip
+    assert job.fraction == pytest.approx((100 + 300 * 0.5) / 400)  # 0.625
+    left = job.seconds_left()  # 10 s for 0.625: 6 s more at that pace
+    assert left is not None and left == pytest.approx(10 * 0.375 / 0.625, abs=0.1)
+    unknown = replace(job, sizes=())  # sizes unknown: each file weighs one
+    assert unknown.fraction == pytest.approx(1.5 / 2)
+    early = replace(job, done=0, file_fraction=0.2)  # 20 / 400 = 0.05 done: too early
+    assert early.seconds_left() is None
+    young = replace(job, started=time.monotonic() - 2)  # 2 s in: too early
+    assert young.seconds_left() is None
+
+
+def test_a_real_ingest_reports_rising_fractions_within_one_file(tmp_path: Path) -> None:
+    db, path = tmp_path / "d.duckdb", big_csv(tmp_path / "big.csv")
+    jobs.start(db, "me", [("big.csv", partial(ingest_one, db, path, kind="events", source=None))])
+    seen: list[tuple[str | None, float]] = []
+    while (now := jobs.job(db)) is not None and now.done == 0 and not now.finished:
+        if not seen or seen[-1] != (now.phase, now.file_fraction):
+            seen.append((now.phase, now.file_fraction))
+        time.sleep(0.005)
+    ended = jobs.wait(db, 60)
+    assert ended is not None and ended.error is None
+    assert [r.loaded for r in ended.reports] == [ROWS]
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions)  # never back
+    assert len({f for f in fractions if 0 < f < 1}) >= 3  # moved within the file
+    assert {"checking rows", "saving"} <= {p for p, _ in seen}
+    assert (ended.phase, ended.file_fraction, ended.file_rows) == (None, 0.0, None)
+    assert jobs.collect(db, "me") is not None
