@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from conftest import metric, no_exception
 from streamlit.testing.v1 import AppTest
 
-from analytics.ingest import command
+from analytics.ingest import command, progress
 from analytics.ui import jobs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +65,8 @@ def test_upload_shows_progress_then_the_report_while_others_read_the_old_data(
     assert held.entered.wait(30)  # the worker is reading week.csv, the page has returned
     bars = at.get("progress")
     assert len(bars) == 1
-    assert bars[0].proto.text.startswith("Reading week\\.csv · 0 of 1 files done · 0 rows read")
+    assert bars[0].proto.text == "Reading week\\.csv (0% of this file) · 0 of 1 files done"
+    assert at.caption[0].value.startswith("0 rows read, 0 loaded, 0 quarantined so far · ")
     assert at.button(key="ingest").disabled and at.radio(key="upload_kind").disabled
     assert [i.value for i in at.info] == [
         "An upload is running; the next one can start when it has finished."
@@ -84,7 +86,8 @@ def test_upload_shows_progress_then_the_report_while_others_read_the_old_data(
     no_exception(at)
     assert jobs.job(tiny_db) is None
     assert not at.get("progress")
-    assert [s.value for s in at.success] == ["Every file was read; see where each row went below."]
+    (done,) = [s.value for s in at.success]
+    assert re.fullmatch(r"Every file was read in \d+ s; see where each row went below\.", done)
     report = next(d.value for d in at.dataframe if "quarantine_reasons" in d.value.columns)
     assert report[["file", "read", "loaded", "quarantined"]].values.tolist() == [
         ["week.csv", 2, 1, 1]
@@ -95,6 +98,37 @@ def test_upload_shows_progress_then_the_report_while_others_read_the_old_data(
     overview = page("overview", tiny_db, monkeypatch)
     no_exception(overview)
     assert "As of the end of 2026-02-16" in overview.caption[0].value
+
+
+class HeldWhileChecking(HeldParse):
+    """A parse held after telling the page it is 30 % into checking the file's rows."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        progress.mark(progress.CHECKING, (0.1, 0.5))
+        progress.within(0.5)  # 0.1 + 0.4 * 0.5
+        return super().__call__(*args, **kwargs)
+
+
+def test_the_page_shows_the_phase_and_how_far_into_the_file(
+    tiny_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hold = HeldWhileChecking()
+    monkeypatch.setattr(command, "parse_file", hold)
+    try:
+        at = start_upload(page("data", tiny_db, monkeypatch))
+        assert hold.entered.wait(30)
+        at.run()  # the page as the next poll draws it
+        no_exception(at)
+        (bar,) = at.get("progress")
+        assert bar.proto.text == (
+            "Checking the rows of week\\.csv (30% of this file) · 0 of 1 files done"
+        )
+        assert bar.proto.value == 30  # one file: the batch is where the file is
+        assert at.caption[0].value.startswith("0 rows read, 0 loaded, 0 quarantined so far · ")
+        assert at.caption[0].value.endswith(" s elapsed")  # too early for a time left
+    finally:
+        hold.release.set()
+    assert jobs.wait(tiny_db, 30) is not None
 
 
 def test_a_failing_upload_ends_with_a_clear_error(
