@@ -31,8 +31,8 @@ NATIVE_ROWS = (0.23, 0.47)  # the cleaned rows built
 PYTHON_READ = 0.02  # the Python path reads the file whole: no movement within
 PYTHON_PARSE = (0.05, 0.60)  # the Python path decodes and checks (moves where it can tell)
 STAGE = {True: (0.47, 0.75), False: (0.60, 0.80)}  # outcomes decided; by native or not
-WRITE = {True: (0.75, 0.92), False: (0.80, 0.93)}  # events, quarantine, log
-PERSON_DAY = {True: (0.92, 0.98), False: (0.93, 0.98)}  # person_day updated, then COMMIT
+WRITE = {True: (0.75, 0.80), False: (0.80, 0.84)}  # events inserted (then quarantine, log)
+PERSON_DAY = {True: (0.90, 0.96), False: (0.92, 0.97)}  # person_day updated, then COMMIT
 
 
 @dataclass(frozen=True)

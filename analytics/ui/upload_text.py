@@ -6,6 +6,8 @@ names are user text and are escaped for Markdown here.
 
 from __future__ import annotations
 
+import math
+
 from analytics.ingest import progress
 from analytics.ui.frames import md_escape
 from analytics.ui.jobs import UploadJob
@@ -29,6 +31,16 @@ def duration_text(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+def left_text(seconds: float) -> str:
+    """A rough time left, rounded up so it rather ends early: "under 10 s", "about 25 s",
+    "about 3 min"."""
+    if seconds < 10:
+        return "under 10 s"
+    if seconds < 60:
+        return f"about {math.ceil(seconds / 5) * 5} s"
+    return f"about {math.ceil(seconds / 60)} min"
+
+
 def bar_text(job: UploadJob) -> str:
     """The progress bar's line: what is done to which file, how far into it, files done."""
     files = f"{job.done} of {job.total} files done"
@@ -44,7 +56,7 @@ def counts_text(job: UploadJob) -> str:
     read = counts["read"] + (job.file_rows or 0)  # the current file's rows once it is read
     left = job.seconds_left()
     timing = f"{duration_text(job.seconds())} elapsed" + (
-        f", about {duration_text(left)} left" if left is not None else ""
+        f", {left_text(left)} left" if left is not None else ""
     )
     return (
         f"{read:,} rows read, {counts['loaded']:,} loaded, {counts['quarantined']:,} "
