@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -213,3 +215,23 @@ def test_data_tabs_and_an_upload_through_the_browser(page, app_url, tmp_path):
     assert page.get_by_text("Every file was read").count() == 1
     assert page.get_by_role("button", name="Ingest").is_enabled()  # the job was cleared
     photograph(page, SHOTS / "data-after_upload.png")
+
+
+def test_a_large_upload_shows_the_phase_and_the_share_of_the_file(page, app_url, tmp_path):
+    export = tmp_path / "big export.csv"  # about 11 MB: 250,000 logins of 50 new people
+    pl.select(i=pl.int_range(250_000, dtype=pl.Int64)).select(
+        user_id=pl.format("late{}@example.com", pl.col("i") % 50),
+        timestamp=pl.datetime(2026, 10, 1) + pl.duration(seconds=pl.col("i")),
+        event=pl.lit("login"),
+    ).write_csv(export, datetime_format="%Y-%m-%d %H:%M:%S")
+    page.goto(f"{app_url}/data")
+    settle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(export))
+    settle(page)
+    page.get_by_role("button", name="Ingest").click()
+    phase = r"(Reading|Checking the rows of|Saving) big export\.csv \(\d+% of this file\)"
+    bar = page.locator('[data-testid="stProgress"]').get_by_text(re.compile(phase))
+    bar.wait_for(timeout=60_000)
+    photograph(page, SHOTS / "data-upload_progress.png")
+    page.get_by_text(re.compile(r"Every file was read in \d+ s")).wait_for(timeout=180_000)
+    assert problems(page) == []
