@@ -85,7 +85,7 @@ def _without_stray_nuls(data: bytes) -> tuple[bytes, list[str]]:
     while pos >= 0 and len(lines) < _MAX_LISTED_LINES:  # one pass: the next NUL after each line
         line += _line_breaks(data, start, pos)
         lines.append(line)
-        start = min(_find_or_end(data, b"\n", pos), _find_or_end(data, b"\r", pos))
+        start = _line_end(data, pos)
         pos = data.find(0, start)
     count = data.count(0)
     shown = ",".join(str(n) for n in lines)
@@ -130,38 +130,65 @@ def _normalised(text: str, encoding: str, warnings: list[str]) -> DecodedText:
 def decode_mixed(data: bytes) -> tuple[str, list[int]]:
     """UTF-8 text where each line that is not valid UTF-8 is decoded as cp1252.
 
-    Jumps from one decoding error to the next, so the cost is one pass over the bytes plus one
-    step per bad line. Returns the text and the 1-based numbers of the cp1252 lines.
+    Decodes windows of whole lines, growing while they are clean and small again after a bad
+    line: a decoding error copies its window into the exception, so the cost stays one pass
+    over the bytes plus a bounded step per bad line (not the rest of the file per bad line).
+    Returns the text and the 1-based numbers of the cp1252 lines.
     """
     parts: list[str] = []
     bad_lines: list[int] = []
     view = memoryview(data)
-    pos, line_no = 0, 1  # line_no: number of the line that starts at pos
-    while pos < len(data):
+    size = len(data)
+    pos, counted, line_no = 0, 0, 1  # line_no: number of the line that starts at `counted`
+    window = _MIN_WINDOW
+    while pos < size:
+        stop = _window_stop(data, pos, window)
         try:
-            parts.append(codecs.utf_8_decode(view[pos:], "strict", True)[0])
-            break
+            parts.append(codecs.utf_8_decode(view[pos:stop], "strict", True)[0])
         except UnicodeDecodeError as exc:
             bad = pos + exc.start
-        start = max(data.rfind(b"\n", pos, bad), data.rfind(b"\r", pos, bad)) + 1
-        end = min(_find_or_end(data, b"\n", bad), _find_or_end(data, b"\r", bad))
+        else:
+            if stop // _TELL_EVERY != pos // _TELL_EVERY:  # the bytes decoded, about once a MB
+                progress.within(stop / size)
+            pos, window = stop, min(window * 2, _MAX_WINDOW)
+            continue
+        start = max(data.rfind(b"\n", pos, bad), data.rfind(b"\r", pos, bad), pos - 1) + 1
+        end = _line_end(data, bad)
         parts.append(codecs.utf_8_decode(view[pos:start], "strict", True)[0])
-        line_no += _line_breaks(data, pos, start)
+        line_no += _line_breaks(data, counted, start)
+        counted = start
         bad_lines.append(line_no)
         parts.append(data[start:end].decode("cp1252", errors="replace"))
-        if end // _TELL_EVERY != pos // _TELL_EVERY:  # the bytes decoded, about once a MB
-            progress.within(end / len(data))
-        pos = end
+        if end // _TELL_EVERY != pos // _TELL_EVERY:
+            progress.within(end / size)
+        pos, window = end, _MIN_WINDOW
     return "".join(parts), bad_lines
 
 
 _TELL_EVERY = 1 << 20  # bytes between two progress reports of decode_mixed
+_MIN_WINDOW = 1 << 10  # bytes decoded at once after a bad line (a few lines)
+_MAX_WINDOW = 1 << 24  # bytes decoded at once in a long clean stretch
 
 
-def _find_or_end(data: bytes, needle: bytes, start: int) -> int:
-    """Index of needle at or after start, or len(data)."""
-    found = data.find(needle, start)
-    return len(data) if found < 0 else found
+def _window_stop(data: bytes, pos: int, window: int) -> int:
+    """End of the next window from pos: just after a line break, so a line never straddles
+    two windows, or the end of the data."""
+    stop = pos + window
+    if stop >= len(data):
+        return len(data)
+    last_break = max(data.rfind(b"\n", pos, stop), data.rfind(b"\r", pos, stop))
+    if last_break >= pos:
+        return last_break + 1
+    return min(_line_end(data, stop), len(data) - 1) + 1
+
+
+def _line_end(data: bytes, start: int) -> int:
+    """Index of the first line break (LF or CR) at or after start, or len(data); the CR search
+    stops at the LF, so a file without CRs is not scanned to its end for each line."""
+    lf = data.find(b"\n", start)
+    lf = len(data) if lf < 0 else lf
+    cr = data.find(b"\r", start, lf)
+    return lf if cr < 0 else cr
 
 
 def _line_breaks(data: bytes, start: int, end: int) -> int:

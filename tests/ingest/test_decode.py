@@ -6,6 +6,7 @@ import codecs
 
 import pytest
 
+from analytics.ingest import decode
 from analytics.ingest.decode import csv_records, decode_bytes, decode_mixed, lines_frame
 from analytics.ingest.sniff import FileRefused
 
@@ -53,6 +54,26 @@ def test_cp1252_line_numbers_count_every_kind_of_line_break() -> None:
     text, bad = decode_mixed(b"ok\r\nx\x93y\rok\n\x80")
     assert bad == [2, 4]
     assert text == "ok\r\nx\u201cy\rok\n\u20ac"  # 0x93 is a left double quote, 0x80 the euro
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 7, 1024])
+def test_cp1252_lines_found_whatever_the_decoding_window(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Windows end after a line break (a CRLF may be cut after its CR): the same lines as one
+    # pass. Lines: 1 "a\xe9" (CRLF), 2 "ok" (LF), 3 "\x93x" (CR), 4 "caf\xc3\xa9" (UTF-8), 5 "\x80"
+    monkeypatch.setattr(decode, "_MIN_WINDOW", window)
+    monkeypatch.setattr(decode, "_MAX_WINDOW", max(window, 4))
+    text, bad = decode_mixed(b"a\xe9\r\nok\n\x93x\rcaf\xc3\xa9\n\x80")
+    assert bad == [1, 3, 5]
+    assert text == "a\u00e9\r\nok\n\u201cx\rcaf\u00e9\n\u20ac"
+
+
+def test_every_line_cp1252_is_numbered() -> None:
+    # 5,000 lines each with a cp1252 byte and no CR anywhere (once a scan to the end per line)
+    text, bad = decode_mixed(b"caf\xe9\n" * 5000)
+    assert bad == list(range(1, 5001))
+    assert text == "caf\u00e9\n" * 5000
 
 
 def test_records_split_plain_lines_and_drop_blank_ones() -> None:
