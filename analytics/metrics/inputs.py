@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,28 @@ def make_inputs(
         tool_day=conform(tool_day, TOOL_DAY_SCHEMA),
         licences=conform(licences, LICENCE_SCHEMA),
     )
+
+
+ID_COLUMNS = {  # the person identity columns the metrics group, join and compare by
+    "person_day": ("person_id",),
+    "tool_day": ("person_id",),
+    "licences": ("person_id",),
+    "roster": ("user_id", "champion_id"),
+    "outreach": ("person_id",),
+}
+
+
+def with_categorical_ids(inputs: MetricInputs) -> MetricInputs:
+    """The inputs with every person id column (ID_COLUMNS) as Categorical, for the command.
+
+    Grouping, joining and windowing by person then compare 32-bit codes instead of hashing the
+    text each time (about 0.25 s of the 1.2 s a document takes at 10M events); values, their
+    order (Categorical sorts by the text) and so the document are the same."""
+    frames = {
+        name: getattr(inputs, name).with_columns(pl.col(columns).cast(pl.Categorical))
+        for name, columns in ID_COLUMNS.items()
+    }
+    return replace(inputs, **frames)
 
 
 def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -248,7 +270,7 @@ def _load(db: Path, document_as_of: dt.date | None | bool) -> MetricInputs:
         )
         tool_day, licences = conform(None, TOOL_DAY_SCHEMA), conform(None, LICENCE_SCHEMA)
     plan, settings, outreach = _read_state(db)
-    return MetricInputs(
+    inputs = MetricInputs(
         person_day=person_day,
         roster=roster,
         plan=plan,
@@ -258,6 +280,8 @@ def _load(db: Path, document_as_of: dt.date | None | bool) -> MetricInputs:
         tool_day=tool_day,
         licences=licences,
     )
+    # the command's document only: the pages' split by tool joins text ids (tool_split)
+    return inputs if document_as_of is False else with_categorical_ids(inputs)
 
 
 def last_event_day(inputs: MetricInputs) -> dt.date | None:

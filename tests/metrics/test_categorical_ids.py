@@ -1,0 +1,79 @@
+"""The command's inputs hold person ids as Categorical (issue 10 speed): same document as text.
+
+`with_categorical_ids` only changes how ids are stored; every key of the document, the order of
+every list sorted by person (by the text, capitals first) and the values must stay the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import polars as pl
+import pytest
+from metric_frames import build, day, random_rollout
+
+from analytics.metrics.document import build_document
+from analytics.metrics.inputs import MetricInputs, make_inputs, with_categorical_ids
+
+
+def text(inputs: MetricInputs, as_of: dt.date) -> str:
+    """The document as the command prints it."""
+    return json.dumps(build_document(inputs, as_of), separators=(",", ": "), allow_nan=False)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_random_rollout_gives_the_same_document(seed: int) -> None:
+    inputs = random_rollout(seed, n_people=60, n_days=120)
+    for as_of in (day(119), day(40), day(130)):  # the last day, mid-rollout, after the data
+        assert text(with_categorical_ids(inputs), as_of) == text(inputs, as_of)
+
+
+def test_without_a_roster_with_tools_licences_and_outreach() -> None:
+    rows = [("b", 0), ("B", 1, 1, 1, 0), ("a", 2, 1, 0, 2, 2), ("b", 9), ("z", 3, 0)]
+    tool_day = pl.DataFrame(
+        {
+            "person_id": ["b", "a", "B"],
+            "day": [day(0), day(2), day(1)],
+            "tool": ["chat", "chat", "copilot"],
+            "grain": ["event", "event", "month"],
+            "events": [1, 1, 1],
+            "active_events": [1, 1, 1],
+        }
+    )
+    licences = pl.DataFrame(
+        {
+            "person_id": ["c", "a"],
+            "tool": ["chat", "chat"],
+            "since": [day(0)] * 2,
+            "matched": [True] * 2,
+        }
+    )
+    outreach = pl.DataFrame(
+        {"id": [1], "person_id": ["a"], "contacted_on": [day(1)], "channel": ["email"]}
+    )
+    inputs = make_inputs(
+        person_day=build(rows).person_day, tool_day=tool_day, licences=licences, outreach=outreach
+    )
+    categorical = with_categorical_ids(inputs)
+    assert categorical.person_day.schema["person_id"] == pl.Categorical()
+    assert categorical.licences.schema["person_id"] == pl.Categorical()
+    assert text(categorical, day(9)) == text(inputs, day(9))
+
+
+def test_lists_by_person_keep_the_text_order() -> None:
+    # Roster b, a, B (in that order) with champion B for a and b; unmatched users z and Y.
+    # Text order puts capitals first: B, a, b; Y, z (not the order of first appearance).
+    people = [
+        {"user_id": "b", "team": "T", "champion_id": "B"},
+        {"user_id": "a", "team": "T", "champion_id": "B"},
+        {"user_id": "B", "team": "T", "is_champion": True},
+    ]
+    rows = [("z", 0, 1, 0, 0, 0, 1, False), ("b", 1), ("Y", 2, 1, 0, 0, 0, 1, False), ("a", 3)]
+    doc = build_document(with_categorical_ids(build(rows, people)), day(3))
+    assert [row["person_id"] for row in doc["unmatched_users"]] == ["Y", "z"]
+    (cohort,) = doc["champions"]["cohorts"]
+    assert cohort["champion_id"] == "B"
+    assert [row["person_id"] for row in cohort["people"]] == ["a", "b"]
+    # b (day 1) and a (day 3) active, B not: 2 of 3 eligible in the 28 days ending day 3
+    assert doc["active"]["mau"] == 2 and doc["population"]["eligible"] == 3
