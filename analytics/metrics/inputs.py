@@ -173,7 +173,7 @@ def _read_duckdb(db: Path, document_as_of: dt.date | None | bool = False) -> Duc
 
     With `document_as_of` (a day, or None for the latest event's day) tool_day holds only the
     rows one document at that D reads (`_read_tool_day_at`), not one row per person per day."""
-    with connection(db, read_only=True) as con:
+    with connection(db, read_only=True, rules=False) as con:  # plain tables: no macros
         person_day = _read_table(con, "person_day", PERSON_DAY_SCHEMA)
         roster = read_roster(con)
         try:
