@@ -259,3 +259,15 @@ def test_wave_rates_span_edges() -> None:
     doc = build_document(build(rows, people, [(1, "One", 14, 4)]), day(60))
     (wave,) = doc["waves"]
     assert (wave["rate_2w"], wave["rate_4w"]) == (1 / 4, 1 / 4)
+
+
+def test_rows_up_to_d_without_a_copy_when_none_is_later() -> None:
+    from analytics.metrics.population import up_to
+
+    frame = pl.DataFrame({"day": [day(1), day(3)], "person_id": ["a", "b"]})
+    assert up_to(frame, day(3)) is frame  # D is the latest day: nothing to drop
+    assert up_to(frame, day(2))["person_id"].to_list() == ["a"]  # b's day 3 is after D
+    undated = pl.DataFrame({"day": [day(1), None], "person_id": ["a", "b"]})
+    assert up_to(undated, day(3))["person_id"].to_list() == ["a"]  # no day: not on or before D
+    empty = frame.clear()
+    assert up_to(empty, day(3)).height == 0
