@@ -77,3 +77,19 @@ def test_lists_by_person_keep_the_text_order() -> None:
     assert [row["person_id"] for row in cohort["people"]] == ["a", "b"]
     # b (day 1) and a (day 3) active, B not: 2 of 3 eligible in the 28 days ending day 3
     assert doc["active"]["mau"] == 2 and doc["population"]["eligible"] == 3
+
+
+def test_duplicate_person_days_are_summed_with_categorical_ids() -> None:
+    from analytics.metrics.population import one_row_per_person_day
+
+    # a's day 1 twice (1 + 2 events); b on day 1 and a on day 2 once each: 3 keys of 4 rows
+    rows = [("a", 1, 1, 0, 0, 0, 1), ("a", 1, 2, 0, 0, 0, 2), ("b", 1), ("a", 2)]
+    frame = with_categorical_ids(build(rows)).person_day
+    summed = one_row_per_person_day(frame).sort("person_id", "day")
+    assert summed.select("person_id", "day", "events").rows() == [
+        ("a", day(1), 3),
+        ("a", day(2), 1),
+        ("b", day(1), 1),
+    ]
+    distinct = frame.filter(pl.col("events") != 2)  # no duplicate left: the frame itself
+    assert one_row_per_person_day(distinct) is distinct
