@@ -93,3 +93,17 @@ def test_duplicate_person_days_are_summed_with_categorical_ids() -> None:
     ]
     distinct = frame.filter(pl.col("events") != 2)  # no duplicate left: the frame itself
     assert one_row_per_person_day(distinct) is distinct
+
+
+def test_rows_counted_on_the_way_equal_named_rows() -> None:
+    from analytics.metrics.document import jsonable, named_rows
+
+    inputs = with_categorical_ids(random_rollout(4, n_people=60, n_days=120))
+    rows = [0]
+    document = build_document(inputs, day(119), rows)
+    assert rows[0] == named_rows(document) > 0
+    # by hand: the rows naming a and c count (c inside a tuple); the team row does not
+    raw = {"x": [{"person_id": "a"}, {"team": "T", "c": ({"champion_id": "c", "d": day(1)},)}]}
+    counted = [0]
+    assert jsonable(raw, counted)["x"][1]["c"] == [{"champion_id": "c", "d": "2024-01-02"}]
+    assert counted == [2] and named_rows(jsonable(raw)) == 2
