@@ -323,5 +323,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+QUICK_EXIT_COMMANDS = frozenset({"metrics"})  # read only, everything closed when main returns
+
+
+def run() -> int:
+    """The `adoption` script: `main()`; after `adoption metrics` the process ends without
+    freeing its frames and modules one by one (about 0.1 s of a 1.5 s run at 10M events),
+    its output flushed first. `main` itself always returns, for tests and in-process callers."""
+    code = main()
+    if sys.argv[1:2] and sys.argv[1] in QUICK_EXIT_COMMANDS:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say
+            pass
+        os._exit(code)
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

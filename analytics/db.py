@@ -297,9 +297,14 @@ def _is_lock_error(error: duckdb.Error) -> bool:
 
 
 def open_db(
-    path: Path | str = DEFAULT_DB, *, read_only: bool = False, retry_seconds: float = 10.0
+    path: Path | str = DEFAULT_DB,
+    *,
+    read_only: bool = False,
+    retry_seconds: float = 10.0,
+    rules: bool = True,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database (creating file and schema when writable), retrying while it is busy."""
+    """Open the database (creating file and schema when writable), retrying while it is busy;
+    `rules=False` skips the shared macros for a reader of plain tables (0.02-0.04 s each)."""
     path = Path(path)
     if not read_only:
         make_private_dir(path.parent)
@@ -325,7 +330,8 @@ def open_db(
         con.execute(SCHEMA)
         migrate_keys(con)
         protect_database_files(path)
-    define_rules(con)
+    if rules:
+        define_rules(con)
     return con
 
 
@@ -339,10 +345,14 @@ def protect_open_database(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def connection(
-    path: Path | str = DEFAULT_DB, *, read_only: bool = False, retry_seconds: float = 10.0
+    path: Path | str = DEFAULT_DB,
+    *,
+    read_only: bool = False,
+    retry_seconds: float = 10.0,
+    rules: bool = True,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open, yield and always close: nobody keeps the file open between uses."""
-    con = open_db(path, read_only=read_only, retry_seconds=retry_seconds)
+    con = open_db(path, read_only=read_only, retry_seconds=retry_seconds, rules=rules)
     try:
         yield con
     finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import polars as pl
 from analytics.db import connection, ingest_version, state_path_for
 from analytics.settings import Settings
 from analytics.state.settings_file import stored_settings
-from analytics.tables import OUTREACH, PLAN, ROSTER
+from analytics.tables import OUTREACH, PLAN, ROSTER, SQL_TYPES
 
 PERSON_DAY_SCHEMA: dict[str, pl.DataType] = {
     "person_id": pl.String(),
@@ -97,14 +97,40 @@ def make_inputs(
     )
 
 
+ID_COLUMNS = {  # the person identity columns the metrics group, join and compare by
+    "person_day": ("person_id",),
+    "tool_day": ("person_id",),
+    "licences": ("person_id",),
+    "roster": ("user_id", "champion_id"),
+    "outreach": ("person_id",),
+}
+
+
+def with_categorical_ids(inputs: MetricInputs) -> MetricInputs:
+    """The inputs with every person id column (ID_COLUMNS) as Categorical, for the command.
+
+    Grouping, joining and windowing by person then compare 32-bit codes instead of hashing the
+    text each time (about 0.25 s of the 1.2 s a document takes at 10M events); values, their
+    order (Categorical sorts by the text) and so the document are the same."""
+    frames = {
+        name: getattr(inputs, name).with_columns(pl.col(columns).cast(pl.Categorical))
+        for name, columns in ID_COLUMNS.items()
+    }
+    return replace(inputs, **frames)
+
+
 def _read_table(con: Any, table: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """One DuckDB table as a conformed frame; a table that does not exist reads as empty.
 
     Read through the relation's Arrow C stream (`__arrow_c_stream__`) straight into polars:
     no Python values and no pyarrow or numpy import (person_day at 10M events: 0.04 s CPU
-    instead of 0.15 s through numpy, 1.35 s as Python tuples); NULLs stay NULLs.
+    instead of 0.15 s through numpy, 1.35 s as Python tuples); NULLs stay NULLs. The columns
+    are cast to the schema's types in the query, so `conform` has none to cast (person_day's
+    INTEGER counts arrive as BIGINT).
     """
-    columns = ", ".join(f'"{name}"' for name in schema)  # names are constants, not values
+    columns = ", ".join(  # names and types are constants, not values
+        f'CAST("{name}" AS {SQL_TYPES[type(dtype)]}) AS "{name}"' for name, dtype in schema.items()
+    )
     try:
         relation = con.sql(f"SELECT {columns} FROM {table}")
     except duckdb.CatalogException:
@@ -151,7 +177,7 @@ def _read_duckdb(db: Path, document_as_of: dt.date | None | bool = False) -> Duc
 
     With `document_as_of` (a day, or None for the latest event's day) tool_day holds only the
     rows one document at that D reads (`_read_tool_day_at`), not one row per person per day."""
-    with connection(db, read_only=True) as con:
+    with connection(db, read_only=True, rules=False) as con:  # plain tables: no macros
         person_day = _read_table(con, "person_day", PERSON_DAY_SCHEMA)
         roster = read_roster(con)
         try:
@@ -248,7 +274,7 @@ def _load(db: Path, document_as_of: dt.date | None | bool) -> MetricInputs:
         )
         tool_day, licences = conform(None, TOOL_DAY_SCHEMA), conform(None, LICENCE_SCHEMA)
     plan, settings, outreach = _read_state(db)
-    return MetricInputs(
+    inputs = MetricInputs(
         person_day=person_day,
         roster=roster,
         plan=plan,
@@ -258,6 +284,8 @@ def _load(db: Path, document_as_of: dt.date | None | bool) -> MetricInputs:
         tool_day=tool_day,
         licences=licences,
     )
+    # the command's document only: the pages' split by tool joins text ids (tool_split)
+    return inputs if document_as_of is False else with_categorical_ids(inputs)
 
 
 def last_event_day(inputs: MetricInputs) -> dt.date | None:

@@ -293,9 +293,14 @@ def launch_and_target(
 def one_row_per_person_day(person_day: pl.DataFrame) -> pl.DataFrame:
     """person_day with duplicate (person, day) rows summed (the table's key forbids them)."""
     key = pl.struct("person_id", "day")
+    if person_day.schema["person_id"] == pl.Categorical():  # the command's ids: an exact
+        code = pl.col("person_id").to_physical().cast(pl.Int64) * 2**32  # number per key
+        number = code + pl.col("day").cast(pl.Int32).cast(pl.Int64) + 2**31
+        if person_day.select(number.n_unique()).item() == person_day.height:
+            return person_day
     # distinct hashes prove distinct keys (3x cheaper than is_unique on the struct); only a
     # hash collision or a real duplicate takes the exact check
-    if person_day.select(key.hash().n_unique()).item() == person_day.height:
+    elif person_day.select(key.hash().n_unique()).item() == person_day.height:
         return person_day
     if person_day.select(key.is_unique().all()).item():
         return person_day
@@ -305,11 +310,21 @@ def one_row_per_person_day(person_day: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def up_to(person_day: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """The rows on or before D; the frame itself when no row is later or undated (as of the
+    latest day: no copy of every row)."""
+    dates = person_day["day"]
+    latest = dates.max()
+    if dates.null_count() == 0 and (not isinstance(latest, dt.date) or latest <= day):
+        return person_day
+    return person_day.filter(pl.col("day") <= pl.lit(day))
+
+
 def prepare(inputs: MetricInputs, as_of: dt.date | None = None) -> Basis:
     """Compute the shared basis of every metric as of D (events after D are ignored)."""
     as_of = resolve_as_of(inputs.person_day, as_of)
     day = as_of or NO_DATA_DAY
-    person_day = one_row_per_person_day(inputs.person_day.filter(pl.col("day") <= pl.lit(day)))
+    person_day = one_row_per_person_day(up_to(inputs.person_day, day))
     first_event_day = as_day(person_day.filter(pl.col("events") > 0)["day"].min())
     plan = inputs.plan.filter(pl.col("wave").is_not_null() & pl.col("start").is_not_null())
     plan = plan.sort("wave")

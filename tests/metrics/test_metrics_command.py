@@ -100,3 +100,27 @@ def test_fast_state_reader_agrees_with_the_store(db_path: Path) -> None:
     assert settings == get_settings(db_path)
     store_outreach = outreach_frame(db_path).select(outreach.columns)
     assert outreach.to_dicts() == store_outreach.to_dicts()
+
+
+def test_the_script_prints_the_whole_document_before_its_quick_exit(db_path: Path) -> None:
+    """`run` (the `adoption` script) ends `adoption metrics` with os._exit: the output must still
+    be complete, the exit code kept, and a reader that went away must not cause a traceback."""
+    import subprocess
+    import sys
+
+    with connection(db_path) as con:
+        con.execute("INSERT INTO person_day VALUES ('a', DATE '2024-01-02', 1, 1, 0, 0, 0, true)")
+    script = "import sys; from analytics.cli import run; sys.exit(run())"
+    command = [sys.executable, "-c", script, "metrics", "--db", str(db_path)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stderr == ""
+    document = json.loads(done.stdout)  # the whole document: it parses to its last key
+    assert document["as_of"] == "2024-01-02" and document["active"]["dau"] == 1
+    refused = [*command, "--as-of", "2024-13-01"]
+    assert subprocess.run(refused, capture_output=True, check=False).returncode == 2
+    reader_gone = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader_gone.stdout is not None and reader_gone.stderr is not None
+    reader_gone.stdout.close()  # like `| head` that stopped reading
+    assert reader_gone.wait(timeout=60) == 0
+    assert b"Traceback" not in reader_gone.stderr.read()
+    reader_gone.stderr.close()

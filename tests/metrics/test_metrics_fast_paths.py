@@ -259,3 +259,47 @@ def test_wave_rates_span_edges() -> None:
     doc = build_document(build(rows, people, [(1, "One", 14, 4)]), day(60))
     (wave,) = doc["waves"]
     assert (wave["rate_2w"], wave["rate_4w"]) == (1 / 4, 1 / 4)
+
+
+def test_rows_up_to_d_without_a_copy_when_none_is_later() -> None:
+    from analytics.metrics.population import up_to
+
+    frame = pl.DataFrame({"day": [day(1), day(3)], "person_id": ["a", "b"]})
+    assert up_to(frame, day(3)) is frame  # D is the latest day: nothing to drop
+    assert up_to(frame, day(2))["person_id"].to_list() == ["a"]  # b's day 3 is after D
+    undated = pl.DataFrame({"day": [day(1), None], "person_id": ["a", "b"]})
+    assert up_to(undated, day(3))["person_id"].to_list() == ["a"]  # no day: not on or before D
+    empty = frame.clear()
+    assert up_to(empty, day(3)).height == 0
+
+
+def test_champion_cohorts_cut_from_the_sorted_rows() -> None:
+    from analytics.metrics.champions import cohorts_list
+
+    # Champions C1 (assigned b then a, listed by id: a, b) and C2 (nobody); x is assigned to y,
+    # who is no champion: in no cohort. a active on day 1, nobody else; D = day 2, no plan.
+    people = [
+        {"user_id": "C1", "team": "T", "is_champion": True, "name": "One"},
+        {"user_id": "C2", "team": "U", "is_champion": True, "name": "Two"},
+        {"user_id": "b", "team": "T", "champion_id": "C1"},
+        {"user_id": "a", "team": "T", "champion_id": "C1"},
+        {"user_id": "x", "team": "U", "champion_id": "y"},
+        {"user_id": "y", "team": "U"},
+    ]
+    got = cohorts_list(prepare(build([("a", 1, 1, 1, 1, 1)], people), day(2)))
+    a = {"person_id": "a", "eligible": True, "segment": "active", "last_active_day": day(1)}
+    b = {"person_id": "b", "eligible": True, "segment": "never_started", "last_active_day": None}
+    assert got == [
+        {
+            "champion_id": "C1",
+            "name": "One",
+            "team": "T",
+            "size": 2,
+            "people": [  # a: 1 active day in 28, 1 accepted of 2 feedback events
+                {**a, "active_days_28": 1, "acceptance_rate": 0.5},
+                {**b, "active_days_28": 0, "acceptance_rate": None},
+            ],
+        },
+        {"champion_id": "C2", "name": "Two", "team": "U", "size": 0, "people": []},
+    ]
+    assert cohorts_list(prepare(build([("a", 1)]), day(1))) == []  # no roster: no champion
