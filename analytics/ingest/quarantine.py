@@ -67,7 +67,12 @@ def set_aside_known(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def mark_fixed(con: duckdb.DuckDBPyConnection, *, file_name: str, at: dt.datetime) -> int:
-    """Mark the open quarantine rows this file's loaded rows fix; return how many."""
+    """Mark the open quarantine rows this file's loaded rows fix; return how many (none to look
+    for when no open row has this file's name: the usual case, and a scan of every staged row
+    saved)."""
+    sql = "SELECT count(*) FROM quarantine WHERE fixed_at IS NULL AND file_name = ?"
+    if not scalar(con, sql, [file_name]):
+        return 0
     before = open_count(con)
     execute(con, MARK_FIXED_SQL, [at, file_name, file_name])
     return before - open_count(con)
