@@ -381,7 +381,13 @@ def _date_order(
     con: duckdb.DuckDBPyConnection, ts_text: str, setting: str | None
 ) -> tuple[str | None, str | None]:
     """timestamps.decide_date_order over the file's numeric dates, its facts in one query."""
-    family = rules.timestamp_family_sql("v", fast=True)
+    # A value starting with 1-2 digits and a separator is neither an epoch nor ISO: of the
+    # families only the two numeric ones can take it first, so only their patterns are tried.
+    fast = rules.literal(rules.NUMERIC_FAST)
+    numeric = rules.family_matches_sql("v", "numeric")
+    family = (
+        f"CASE WHEN regexp_matches(v, {fast}) THEN 'numeric_fast' WHEN {numeric} THEN 'numeric' END"
+    )
     a, b = rules.numeric_fields_sql("v", "family")
     sql = f"""
     SELECT count(*) > 0, coalesce(bool_or(a > 12 AND b <= 12), false),
@@ -417,12 +423,8 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
             return f"c{index}"
         return f"CASE WHEN NOT nested{index} THEN c{index} END"
 
-    space = rules.literal(rules.USER_SPACE_SQL)
     stage = [
-        *(
-            f"regexp_replace({_nfc(user_column(i))}, {space}, '', 'g') AS _user{k}"
-            for k, i in enumerate(users)
-        ),
+        *(f"{_no_space(_nfc(user_column(i)))} AS _user{k}" for k, i in enumerate(users)),
         *(f"{single(n)} AS _{n}" for n in _SINGLE),
         f"{ts_text} AS ts_text",
         f"{_too_large(len(text.names))} AS too_large",
@@ -492,6 +494,20 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
 def _nfc(text: str) -> str:
     """NFC-normalised text; ASCII (as many bytes as characters) is already NFC."""
     return f"CASE WHEN strlen({text}) = length({text}) THEN {text} ELSE nfc_normalize({text}) END"
+
+
+_ASCII_SPACE = (" ", "\t", "\n", "\x0b", "\x0c", "\r")
+
+
+def _no_space(text: str) -> str:
+    """The text without columns.USER_SPACE characters; an ASCII text without ASCII white space
+    (most user values) has none, so the global regex replace runs on the others only."""
+    clean = " AND ".join(
+        [f"strlen({text}) = length({text})"]
+        + [f"NOT contains({text}, chr({ord(c)}))" for c in _ASCII_SPACE]
+    )
+    space = rules.literal(rules.USER_SPACE_SQL)
+    return f"CASE WHEN {clean} THEN {text} ELSE regexp_replace({text}, {space}, '', 'g') END"
 
 
 _SINGLE = ("event", "event_id", "source", "session_id", "feature", "accepted")

@@ -242,6 +242,14 @@ def _fast_parts(value: str, family: str, date_order: str) -> tuple[str, str, str
     if family == "numeric_fast":
         a, b = f"substr({value}, 1, 2)", f"substr({value}, 4, 2)"
         month, day = (b, a) if date_order == "day_first" else (a, b)
+        slashes = f"substr({value}, 3, 1) = '/' AND substr({value}, 6, 1) = '/'"
+        first, second = ("%d", "%m") if date_order == "day_first" else ("%m", "%d")
+        date = f"{first}/{second}/%Y"
+        direct = (  # the common `MM/DD/YYYY[ HH:MM[:SS]]`: one strptime by its length
+            f"CASE length({value}) WHEN 10 THEN try_strptime({value}, {literal(date)}) "
+            f"WHEN 16 THEN try_strptime({value}, {literal(date + ' %H:%M')}) "
+            f"ELSE try_strptime({value}, {literal(date + ' %H:%M:%S')}) END"
+        )
         hour = f"CASE WHEN length({value}) > 10 THEN substr({value}, 12, 2) ELSE '00' END"
         minute = f"CASE WHEN length({value}) > 10 THEN substr({value}, 15, 2) ELSE '00' END"
         second = f"CASE WHEN length({value}) = 19 THEN substr({value}, 18, 2) ELSE '00' END"
@@ -249,7 +257,7 @@ def _fast_parts(value: str, family: str, date_order: str) -> tuple[str, str, str
             f"substr({value}, 7, 4) || '-' || {month} || '-' || {day} || ' ' || {hour} || ':' "
             f"|| {minute} || ':' || {second}"
         )
-        return f"try_timestamp({text})", "false", "NULL"
+        return f"CASE WHEN {slashes} THEN {direct} ELSE try_timestamp({text}) END", "false", "NULL"
     size = (
         f"(CASE WHEN right({value}, 1) = 'Z' THEN 1 "
         f"WHEN substr({value}, -6, 1) IN ('+', '-') THEN 6 ELSE 0 END)"
