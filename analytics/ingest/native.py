@@ -451,9 +451,9 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
     )
     cleaned = [
         f"coalesce(nullif(_source, ''), {rules.literal(fallback)}) AS source",
-        f"{rules.event_id_sql('_event_id')} AS event_id",
+        f"{rules.event_id_sql('_event_id', stripped=True)} AS event_id",
         f"{user} AS user_id",
-        f"{rules.event_sql('_event')} AS event",
+        f"{rules.event_sql('_event', stripped=True)} AS event",
         "nullif(_session_id, '') AS session_id",
         "nullif(_feature, '') AS feature",
         f"CASE lower(_accepted) {accepted} END AS accepted",

@@ -72,16 +72,18 @@ def user_sql(column: str, *, spaced: bool = True) -> str:
     return f"CASE WHEN {usable} THEN {cased} END"
 
 
-def event_sql(column: str) -> str:
-    """ingest.columns.event_value: trimmed, null when empty or a placeholder."""
-    text = f"trim({column})"
+def event_sql(column: str, *, stripped: bool = False) -> str:
+    """ingest.columns.event_value: trimmed, null when empty or a placeholder (`stripped`: the
+    column is already stripped of all white space, so trim would change nothing)."""
+    text = column if stripped else f"trim({column})"
     placeholders = in_list(USER_PLACEHOLDERS)
     return f"CASE WHEN {text} <> '' AND lower({text}) NOT IN {placeholders} THEN {text} END"
 
 
-def event_id_sql(column: str) -> str:
-    """ingest.columns.event_id_value: trimmed, null for placeholders (empty, 0, nil UUID...)."""
-    text = f"trim({column})"
+def event_id_sql(column: str, *, stripped: bool = False) -> str:
+    """ingest.columns.event_id_value: trimmed, null for placeholders (empty, 0, nil UUID...);
+    `stripped` as in event_sql."""
+    text = column if stripped else f"trim({column})"
     placeholders = in_list(EVENT_ID_PLACEHOLDERS)
     return f"CASE WHEN {text} <> '' AND lower({text}) NOT IN {placeholders} THEN {text} END"
 
