@@ -152,16 +152,22 @@ def _parse(
         new_line=", new_line = '\\r\\n'" if facts.crlf else "",
     )
     progress.mark(progress.READING, progress.NATIVE_READ, con)
+    # JSON Lines go straight to `json_lines` (validity computed on the way), CSV to `lines`.
+    table = "lines" if facts.kind == "csv" else "json_lines"
+    select = f"SELECT line_no, line FROM ({lines})"
+    if facts.kind == "jsonl":
+        select = _json_lines_sql(lines, options.max_line_bytes)
     try:
-        con.execute(f"CREATE TEMP TABLE lines AS {lines}")
+        con.execute(f"CREATE TEMP TABLE {table} AS {select}")
     except duckdb.Error:
         return DUCKDB_READ  # a line over DuckDB's own cap, a byte it reads otherwise
-    too_long = con.execute("SELECT max(strlen(line)) FROM lines").fetchone()
+    column = "line" if facts.kind == "csv" else "raw"
+    too_long = con.execute(f"SELECT max(strlen({column})) FROM {table}").fetchone()
     if too_long and too_long[0] is not None and too_long[0] > options.max_line_bytes:
         return LONG_LINE  # cut and quarantined by the Python path's long-line rule
     progress.mark(progress.CHECKING, progress.NATIVE_TEXT, con)
     text = _csv_text(con, options) if facts.kind == "csv" else _jsonl_text(con, options.mapping)
-    con.execute("DROP TABLE lines")
+    con.execute(f"DROP TABLE {table}")
     if isinstance(text, str):
         return text
     ts_text = _timestamp_text(text.plan)
@@ -298,13 +304,28 @@ def _header_like(header: str) -> str:
 # --- JSON Lines --------------------------------------------------------------------------
 
 
+def _json_lines_sql(lines: str, max_line_bytes: int) -> str:
+    """Non-blank lines with their validity as JSON objects (read.json_objects_table's rule),
+    read from the file in one pass; blank lines over the cap are kept for the long-line test.
+    A valid document whose first non-space character is `{` is an object, so json_type (a
+    second parse) runs only on the odd lines that start otherwise."""
+    is_object = (  # CASE, not AND/OR: the optimizer may reorder those, json_type first
+        "CASE WHEN NOT json_valid(raw) THEN false WHEN starts_with(ltrim(raw), '{') THEN true "
+        "ELSE coalesce(json_type(raw) = 'OBJECT', false) END"
+    )
+    return (
+        f"SELECT line_no, raw, {is_object} AS ok FROM ("
+        f"SELECT line_no, line AS raw FROM ({lines}) "
+        f"WHERE {rules.strip_sql('line')} <> '' OR strlen(line) > {max_line_bytes})"
+    )
+
+
 def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) -> _Text | str:
-    """Non-blank lines as JSON objects (read.json_objects_table's SQL); None when no line is
-    an object (maybe one pretty-printed object: the Python path decides)."""
-    con.execute(
-        f"CREATE TEMP TABLE json_lines AS SELECT line_no, line AS raw, {JSON_OBJECT_SQL} AS ok "
-        f"FROM lines WHERE {rules.strip_sql('line')} <> ''"
-    )  # each line's validity computed once, for the keys and for the values
+    """The `json_lines` objects to the text table `text` (read.json_objects_table's values);
+    NO_OBJECT when no line is an object (maybe one pretty-printed object: the Python path
+    decides). Values are extracted with one parse per line: the JSON text of a value (`j`) only
+    for the columns that become properties; a user value is known to be an object or array
+    (not a user) by its type, looked up only when its text starts like one."""
     keys_sql = JSON_KEYS_SQL.replace(
         f"FROM lines WHERE {JSON_OBJECT_SQL}", "FROM json_lines WHERE ok"
     )
@@ -314,18 +335,32 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
         return NO_OBJECT
     if len(names) > MAX_COLUMNS:
         return WIDE
-    paths = ["/" + k.replace("~", "~0").replace("/", "~1") for k in names]
-    listed = "[" + ", ".join(rules.literal(p) for p in paths) + "]"
-    values = ", ".join(f"s[{i + 1}] AS c{i}, j[{i + 1}] AS j{i}" for i in range(len(names)))
-    con.execute(
-        f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {values} FROM ("
-        f"SELECT line_no, raw, CASE WHEN NOT ok THEN {rules.literal(reasons.INVALID_JSON)} END "
-        f"AS structural, CASE WHEN ok THEN json_extract_string(raw, {listed}) END AS s, "
-        f"CASE WHEN ok THEN json_extract(raw, {listed})::VARCHAR[] END AS j FROM json_lines)"
-    )
     plan = plan_columns(names, mapping)
     if plan.missing:
         return NO_HEADER
+    paths = [rules.literal("/" + k.replace("~", "~0").replace("/", "~1")) for k in names]
+    listed = "[" + ", ".join(paths) + "]"
+    values = [f"s[{i + 1}] AS c{i}" for i in range(len(names))]
+    for i in plan.fields["user_id"]:
+        starts = f"(starts_with(s[{i + 1}], '{{') OR starts_with(s[{i + 1}], '['))"
+        nested = f"json_type(raw, {paths[i]}) IN ('OBJECT', 'ARRAY')"
+        values.append(f"CASE WHEN {starts} THEN {nested} ELSE false END AS nested{i}")
+    json_columns = sorted(plan.unknown)
+    if json_columns:
+        picked = "[" + ", ".join(paths[i] for i in json_columns) + "]"
+        values.append(f"CASE WHEN ok THEN json_extract(raw, {picked})::VARCHAR[] END AS j")
+    con.execute(
+        "CREATE TEMP TABLE text AS SELECT line_no, raw, structural, "
+        + ", ".join(
+            [f"c{i}" for i in range(len(names))]
+            + [f"nested{i}" for i in plan.fields["user_id"]]
+            + [f"j[{k + 1}] AS j{i}" for k, i in enumerate(json_columns)]
+        )
+        + f" FROM (SELECT line_no, raw, ok, CASE WHEN NOT ok THEN "
+        f"{rules.literal(reasons.INVALID_JSON)} END AS structural, {', '.join(values)} FROM ("
+        f"SELECT line_no, raw, ok, CASE WHEN ok THEN json_extract_string(raw, {listed}) END AS s "
+        f"FROM json_lines))"
+    )
     return _Text(names, plan, True, [], "jsonl", None)
 
 
@@ -350,7 +385,13 @@ def _date_order(
     con: duckdb.DuckDBPyConnection, ts_text: str, setting: str | None
 ) -> tuple[str | None, str | None]:
     """timestamps.decide_date_order over the file's numeric dates, its facts in one query."""
-    family = rules.timestamp_family_sql("v", fast=True)
+    # A value starting with 1-2 digits and a separator is neither an epoch nor ISO: of the
+    # families only the two numeric ones can take it first, so only their patterns are tried.
+    fast = rules.literal(rules.NUMERIC_FAST)
+    numeric = rules.family_matches_sql("v", "numeric")
+    family = (
+        f"CASE WHEN regexp_matches(v, {fast}) THEN 'numeric_fast' WHEN {numeric} THEN 'numeric' END"
+    )
     a, b = rules.numeric_fields_sql("v", "family")
     sql = f"""
     SELECT count(*) > 0, coalesce(bool_or(a > 12 AND b <= 12), false),
@@ -384,15 +425,10 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
     def user_column(index: int) -> str:
         if not text.json_values:
             return f"c{index}"
-        obj = f"coalesce(regexp_matches(j{index}, '^\\s*[\\[{{]'), false)"
-        return f"CASE WHEN NOT {obj} THEN c{index} END"
+        return f"CASE WHEN NOT nested{index} THEN c{index} END"
 
-    space = rules.literal(rules.USER_SPACE_SQL)
     stage = [
-        *(
-            f"regexp_replace({_nfc(user_column(i))}, {space}, '', 'g') AS _user{k}"
-            for k, i in enumerate(users)
-        ),
+        *(f"{_no_space(_nfc(user_column(i)))} AS _user{k}" for k, i in enumerate(users)),
         *(f"{single(n)} AS _{n}" for n in _SINGLE),
         f"{ts_text} AS ts_text",
         f"{_too_large(len(text.names))} AS too_large",
@@ -419,9 +455,9 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
     )
     cleaned = [
         f"coalesce(nullif(_source, ''), {rules.literal(fallback)}) AS source",
-        f"{rules.event_id_sql('_event_id')} AS event_id",
+        f"{rules.event_id_sql('_event_id', stripped=True)} AS event_id",
         f"{user} AS user_id",
-        f"{rules.event_sql('_event')} AS event",
+        f"{rules.event_sql('_event', stripped=True)} AS event",
         "nullif(_session_id, '') AS session_id",
         "nullif(_feature, '') AS feature",
         f"CASE lower(_accepted) {accepted} END AS accepted",
@@ -462,6 +498,20 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
 def _nfc(text: str) -> str:
     """NFC-normalised text; ASCII (as many bytes as characters) is already NFC."""
     return f"CASE WHEN strlen({text}) = length({text}) THEN {text} ELSE nfc_normalize({text}) END"
+
+
+_ASCII_SPACE = (" ", "\t", "\n", "\x0b", "\x0c", "\r")
+
+
+def _no_space(text: str) -> str:
+    """The text without columns.USER_SPACE characters; an ASCII text without ASCII white space
+    (most user values) has none, so the global regex replace runs on the others only."""
+    clean = " AND ".join(
+        [f"strlen({text}) = length({text})"]
+        + [f"NOT contains({text}, chr({ord(c)}))" for c in _ASCII_SPACE]
+    )
+    space = rules.literal(rules.USER_SPACE_SQL)
+    return f"CASE WHEN {clean} THEN {text} ELSE regexp_replace({text}, {space}, '', 'g') END"
 
 
 _SINGLE = ("event", "event_id", "source", "session_id", "feature", "accepted")

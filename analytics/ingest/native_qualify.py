@@ -76,6 +76,13 @@ class _LineEnds:
         """The chunks unchanged, each checked on the way; _NotNative at a mixed or lone end."""
         for chunk in chunks:
             text = self.held + chunk
+            if b"\r" not in text:  # most chunks: one memchr instead of three counts
+                self.held = b""
+                self.lf |= b"\n" in text
+                if self.crlf and self.lf:
+                    raise _NotNative("LF and CRLF line ends mixed")
+                yield chunk
+                continue
             self.held = b"\r" if text.endswith(b"\r") else b""
             body = text[:-1] if self.held else text
             pairs = body.count(b"\r\n")

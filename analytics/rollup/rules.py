@@ -72,16 +72,18 @@ def user_sql(column: str, *, spaced: bool = True) -> str:
     return f"CASE WHEN {usable} THEN {cased} END"
 
 
-def event_sql(column: str) -> str:
-    """ingest.columns.event_value: trimmed, null when empty or a placeholder."""
-    text = f"trim({column})"
+def event_sql(column: str, *, stripped: bool = False) -> str:
+    """ingest.columns.event_value: trimmed, null when empty or a placeholder (`stripped`: the
+    column is already stripped of all white space, so trim would change nothing)."""
+    text = column if stripped else f"trim({column})"
     placeholders = in_list(USER_PLACEHOLDERS)
     return f"CASE WHEN {text} <> '' AND lower({text}) NOT IN {placeholders} THEN {text} END"
 
 
-def event_id_sql(column: str) -> str:
-    """ingest.columns.event_id_value: trimmed, null for placeholders (empty, 0, nil UUID...)."""
-    text = f"trim({column})"
+def event_id_sql(column: str, *, stripped: bool = False) -> str:
+    """ingest.columns.event_id_value: trimmed, null for placeholders (empty, 0, nil UUID...);
+    `stripped` as in event_sql."""
+    text = column if stripped else f"trim({column})"
     placeholders = in_list(EVENT_ID_PLACEHOLDERS)
     return f"CASE WHEN {text} <> '' AND lower({text}) NOT IN {placeholders} THEN {text} END"
 
@@ -242,6 +244,14 @@ def _fast_parts(value: str, family: str, date_order: str) -> tuple[str, str, str
     if family == "numeric_fast":
         a, b = f"substr({value}, 1, 2)", f"substr({value}, 4, 2)"
         month, day = (b, a) if date_order == "day_first" else (a, b)
+        slashes = f"substr({value}, 3, 1) = '/' AND substr({value}, 6, 1) = '/'"
+        first, second = ("%d", "%m") if date_order == "day_first" else ("%m", "%d")
+        date = f"{first}/{second}/%Y"
+        direct = (  # the common `MM/DD/YYYY[ HH:MM[:SS]]`: one strptime by its length
+            f"CASE length({value}) WHEN 10 THEN try_strptime({value}, {literal(date)}) "
+            f"WHEN 16 THEN try_strptime({value}, {literal(date + ' %H:%M')}) "
+            f"ELSE try_strptime({value}, {literal(date + ' %H:%M:%S')}) END"
+        )
         hour = f"CASE WHEN length({value}) > 10 THEN substr({value}, 12, 2) ELSE '00' END"
         minute = f"CASE WHEN length({value}) > 10 THEN substr({value}, 15, 2) ELSE '00' END"
         second = f"CASE WHEN length({value}) = 19 THEN substr({value}, 18, 2) ELSE '00' END"
@@ -249,7 +259,7 @@ def _fast_parts(value: str, family: str, date_order: str) -> tuple[str, str, str
             f"substr({value}, 7, 4) || '-' || {month} || '-' || {day} || ' ' || {hour} || ':' "
             f"|| {minute} || ':' || {second}"
         )
-        return f"try_timestamp({text})", "false", "NULL"
+        return f"CASE WHEN {slashes} THEN {direct} ELSE try_timestamp({text}) END", "false", "NULL"
     size = (
         f"(CASE WHEN right({value}, 1) = 'Z' THEN 1 "
         f"WHEN substr({value}, -6, 1) IN ('+', '-') THEN 6 ELSE 0 END)"
