@@ -116,6 +116,19 @@ def part_plan(rows: int, cap: int | None = None) -> list[tuple[int, int]]:
     return [(number * size, min(size, rows - number * size)) for number in range(parts)]
 
 
+def day_sources(
+    events: pl.DataFrame, ids: pl.DataFrame, scenario: g.Scenario, first_id: int
+) -> dict[str, pl.DataFrame]:
+    """The day's rows of each source that has any (coach event ids numbered from first_id)."""
+    present = set(events["source_no"].unique().to_list())
+    makers = {
+        "crm": lambda: g.crm_plugin(events, ids, scenario),
+        "coach": lambda: g.coach_app(events, ids, scenario, first_id),
+        "calls": lambda: g.call_analyzer(events, ids, scenario),
+    }
+    return {name: make() for number, (name, make) in enumerate(makers.items()) if number in present}
+
+
 def spool_day(day: int, frames: dict[str, pl.DataFrame], spool: Path) -> dict[str, int]:
     """Write one day's rows of each source to the spool; returns the rows per source."""
     for source, frame in frames.items():
@@ -181,11 +194,7 @@ def generate_streamed(scenario: g.Scenario, root: Path, wanted: dict) -> dict:
             continue
         days, person = day_events(day, active[day], int(per_day[day]), weight, scenario)
         events = day_frame(days, person, trust, day_scenario(scenario, day))
-        frames = {
-            "crm": g.crm_plugin(events, ids, day_scenario(scenario, day)),
-            "coach": g.coach_app(events, ids, day_scenario(scenario, day), totals["coach"]),
-            "calls": g.call_analyzer(events, ids, day_scenario(scenario, day)),
-        }
+        frames = day_sources(events, ids, day_scenario(scenario, day), totals["coach"])
         for source, rows in spool_day(day, frames, spool).items():
             totals[source] += rows
     bad = max(1, scenario.events // 1_000_000)
