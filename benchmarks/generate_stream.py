@@ -182,10 +182,10 @@ def generate_streamed(scenario: g.Scenario, root: Path, wanted: dict) -> dict:
     params = person_parameters(people, extra, scenario)
     active = np.stack([active_on(day, params, scenario) for day in range(scenario.days)])
     rng = g.rng_for(scenario, 3)
-    weight = rng.gamma(2.0, 1.0, active.shape[1])
+    weight = np.asarray(rng.gamma(2.0, 1.0, active.shape[1]))
     per_day = day_plan(active, weight, scenario.events, rng)
     trust_rng = g.rng_for(scenario, 4)
-    trust = trust_rng.beta(6, 2, active.shape[1])
+    trust = np.asarray(trust_rng.beta(6, 2, active.shape[1]))
     trust[trust_rng.random(active.shape[1]) < 0.05] = 0.1
     ids = g.identities(roster, extra)
     totals = dict.fromkeys(SOURCES, 0)

@@ -120,3 +120,43 @@ def test_streamed_event_ids_never_repeat_across_days(tmp_path: Path) -> None:
     per_id = frame.group_by("event_id").agg(pl.struct("user_id", "ts").n_unique().alias("n"))
     assert per_id["n"].max() == 1  # an id is one event (its duplicates repeat it exactly)
     assert frame["event_id"].n_unique() > files.manifest["clean_events"] // 4
+
+
+def test_phase_lines_total_each_phase_and_name_the_slowest(tmp_path: Path) -> None:
+    from benchmarks.run import phase_lines
+
+    path = tmp_path / "phases.jsonl"
+    rows = [
+        {"file": "a.csv", "phase": "parse", "wall_s": 1.0, "cpu_s": 0.5, "peak_mb": 100},
+        {"file": "b.csv", "phase": "parse", "wall_s": 2.0, "cpu_s": 1.5, "peak_mb": 200},
+        {"file": "a.csv", "phase": "commit", "wall_s": 3.0, "cpu_s": 2.0, "peak_mb": 300},
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    lines = phase_lines(path)
+    assert "| parse | 2 | 3.0 | 2.0 | 200 |" in lines  # 1.0 + 2.0 s wall, 0.5 + 1.5 s CPU
+    assert "| commit | 1 | 3.0 | 2.0 | 300 |" in lines
+    assert lines[-1].startswith("Slowest phases: a.csv commit 3.0 s (2.0 s CPU, 300 MB); b.csv")
+    assert phase_lines(tmp_path / "none.jsonl") == ["No per-file phases were recorded."]
+
+
+def test_ingest_timed_logs_a_parse_and_a_commit_per_file(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    files = generate_scenario(scenario_for("2000:40"), tmp_path / "tiny")
+    out, db = tmp_path / "phases.jsonl", tmp_path / "t.duckdb"
+    command = [sys.executable, "-m", "benchmarks.ingest_timed", "--phases", str(out), "ingest"]
+    done = subprocess.run(
+        [*command, *map(str, files.events), "--db", str(db), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 4  # the same report as `adoption ingest`
+    logged = [json.loads(line) for line in out.read_text().splitlines()]
+    names = [p.name for p in files.events]
+    assert [(r["file"], r["phase"]) for r in logged] == [
+        (name, phase) for name in names for phase in ("parse", "commit")
+    ]
+    assert all(r["wall_s"] >= 0 and r["peak_mb"] > 0 for r in logged)
