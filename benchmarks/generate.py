@@ -41,7 +41,12 @@ FIRST_DAY = dt.date(2026, 2, 25)  # the champions' pilot starts five days before
 LAUNCH = dt.date(2026, 3, 2)  # a Monday: wave 1 starts
 WAVE_OFFSETS = {1: 0, 2: 28, 3: 56, 4: 84}  # days after launch (SPEC 2.3 default plan)
 WAVE_NAMES = {1: "Champions", 2: "Early adopters", 3: "Majority", 4: "Everyone else"}
-SIZES: dict[str, tuple[int, int]] = {"1m": (1_000_000, 2_000), "10m": (10_000_000, 20_000)}
+SIZES: dict[str, tuple[int, int]] = {
+    "1m": (1_000_000, 2_000),
+    "10m": (10_000_000, 20_000),
+    "100m": (100_000_000, 200_000),
+}
+STREAM_ABOVE = 20_000_000  # larger scenarios are generated day by day (generate_stream.py)
 DEFAULT_ROOT = Path(os.environ.get("ADOPTION_BENCH_DIR", "/tmp/adoption-bench"))
 REGIONS = ["North America", "EMEA", "Latin America", "APAC"]
 REGION_OFFSETS = {  # minutes east of UTC, and how the call analyzer writes it
@@ -97,7 +102,7 @@ class ScenarioFiles:
 
 
 def scenario_for(size: str) -> Scenario:
-    """The named benchmark size ('1m', '10m') or 'N:P' for N events over P people."""
+    """The named benchmark size ('1m', '10m', '100m') or 'N:P' for N events over P people."""
     if size in SIZES:
         events, people = SIZES[size]
         return Scenario(events=events, people=people)
@@ -344,12 +349,17 @@ def crm_plugin(events: pl.DataFrame, ids: pl.DataFrame, scenario: Scenario) -> p
     )
 
 
-def coach_app(events: pl.DataFrame, ids: pl.DataFrame, scenario: Scenario) -> pl.DataFrame:
-    """Coaching app rows: event id, employee id, epoch ms, session, feature, accepted."""
+def coach_app(
+    events: pl.DataFrame, ids: pl.DataFrame, scenario: Scenario, first_id: int = 0
+) -> pl.DataFrame:
+    """Coaching app rows: event id (numbered from first_id), employee id, epoch ms, session,
+    feature, accepted."""
     rng = rng_for(scenario, 7)
     rows = events.filter(pl.col("source_no") == 1)
     rows = rows.with_columns(
-        event_id=pl.format("ev-{}", pl.int_range(pl.len()).cast(pl.String).str.zfill(9)),
+        event_id=pl.format(
+            "ev-{}", (pl.int_range(pl.len()) + first_id).cast(pl.String).str.zfill(9)
+        ),
         user_id=ids["user_id"].gather(rows["person"]),
     )
     placeholder = pl.Series(rng.random(rows.height) < 0.0002)
@@ -456,14 +466,23 @@ def data_lines(frames: Iterable[pl.DataFrame]) -> int:
     return sum(frame.height for frame in frames)
 
 
-def generate(scenario: Scenario, root: Path, *, force: bool = False) -> ScenarioFiles:
-    """Write the scenario under root (skipped when the same scenario is already there)."""
+def generate(
+    scenario: Scenario, root: Path, *, force: bool = False, streamed: bool | None = None
+) -> ScenarioFiles:
+    """Write the scenario under root (skipped when the same scenario is already there); day by
+    day when `streamed` (by default above STREAM_ABOVE events), so 100M fit in memory."""
     manifest_path = root / "manifest.json"
     wanted = {"generator_version": GENERATOR_VERSION, **asdict(scenario)}
     if not force and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text())
         if manifest.get("scenario") == wanted:
             return files_of(root, manifest)
+    if scenario.events > STREAM_ABOVE if streamed is None else streamed:
+        from benchmarks.generate_stream import generate_streamed  # it imports this module
+
+        manifest = generate_streamed(scenario, root, wanted)
+        manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+        return files_of(root, manifest)
     started = time.perf_counter()
     root.mkdir(parents=True, exist_ok=True)
     people = roster_arrays(scenario)
@@ -528,7 +547,7 @@ def files_of(root: Path, manifest: dict) -> ScenarioFiles:
 def main(argv: list[str] | None = None) -> int:
     """`python -m benchmarks.generate --size 1m [--out DIR] [--force]`."""
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--size", default="1m", help="1m, 10m or EVENTS:PEOPLE")
+    parser.add_argument("--size", default="1m", help="1m, 10m, 100m or EVENTS:PEOPLE")
     parser.add_argument("--out", type=Path, help="folder (default /tmp/adoption-bench/<size>)")
     parser.add_argument("--force", action="store_true")
     args = parser.parse_args(argv)

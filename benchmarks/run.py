@@ -165,14 +165,27 @@ def fresh(path: Path) -> Path:
 # ---------------------------------------------------------------- the three comparisons
 
 
-def bench_ingest(files: ScenarioFiles, work: Path, runs: int) -> tuple[dict, Path]:
-    """Ours vs the bare read; returns the rows of the table and the database of the first run."""
+def bench_ingest(
+    files: ScenarioFiles,
+    work: Path,
+    runs: int,
+    memory_limit: str | None = None,
+    phases: Path | None = None,
+) -> tuple[dict, Path]:
+    """Ours vs the bare read; returns the rows of the table and the database of the first run.
+    `memory_limit`: the duckdb_memory_limit setting stored in each fresh database before its
+    run; `phases`: run through benchmarks.ingest_timed, which appends each file's parse and
+    commit timings there."""
     inputs = [str(p) for p in files.events]
     extra = ["--roster", str(files.roster), "--plan", str(files.plan)]
+    entry = [PYTHON, "-m", "benchmarks.ingest_timed", "--phases", str(phases)] if phases else []
 
     def ours(number: int) -> list[str]:
         db = fresh(work / f"ingest_{number}.duckdb")
-        return [ADOPTION, "ingest", *inputs, *extra, "--db", str(db), "--format", "json"]
+        if memory_limit:  # stored by another process: the state file was just removed
+            subprocess.run([PYTHON, "-c", SET_MEMORY, str(db), memory_limit], check=True)
+        command = [*(entry or [ADOPTION]), "ingest", *inputs, *extra, "--db", str(db)]
+        return [*command, "--format", "json"]
 
     def bare(number: int) -> list[str]:
         db = fresh(work / "bare.duckdb")
@@ -195,6 +208,10 @@ def bench_ingest(files: ScenarioFiles, work: Path, runs: int) -> tuple[dict, Pat
     }, built
 
 
+SET_MEMORY = (
+    "import sys; from analytics.state.store import set_setting; "
+    "set_setting(sys.argv[1], name='duckdb_memory_limit', value=sys.argv[2])"
+)
 REINGEST_ROWS = 20_000
 OPEN_ONCE = "import sys; from analytics.db import open_db; open_db(sys.argv[1]).close()"
 
@@ -650,10 +667,88 @@ def bench_size(size: str, root: Path, runs: int, app: bool, reuse: bool = False)
     return size_section(size, files, results, runs) + rollup_section(files, work)
 
 
+def bench_ingest_only(size: str, root: Path, runs: int, memory_limit: str | None) -> str:
+    """Generate (if needed) and measure only the ingest of one size, with each file's parse and
+    commit (the 100M scenario: its metrics and pages are not part of the goal)."""
+    say(f"{size}: generating (or reusing) the scenario under {root / size}")
+    files = generate(scenario_for(size), root / size.replace(":", "_"))
+    work = files.root / "work"
+    work.mkdir(exist_ok=True)
+    phases = work / "phases.jsonl"
+    phases.unlink(missing_ok=True)
+    load_before = load_average()
+    ingest, built = bench_ingest(files, work, runs, memory_limit, phases)
+    fresh(built)  # 100M: the built database is several GB and nothing else reads it here
+    load = (load_before, load_average())
+    return ingest_only_section(size, files, ingest, memory_limit, phases, load)
+
+
+def ingest_only_section(
+    size: str,
+    files: ScenarioFiles,
+    ingest: dict,
+    memory_limit: str | None,
+    phases: Path,
+    load: tuple[str, str],
+) -> str:
+    """The Markdown of an ingest-only run: the table, the memory setting, each file's phases."""
+    manifest, ours = files.manifest, ingest["ours"]
+    megabytes = sum(p.stat().st_size for p in files.events) / 1e6
+    setting = f"`duckdb_memory_limit = {memory_limit}`" if memory_limit else "the default setting"
+    return "\n".join(
+        [
+            f"## {size}: {manifest['clean_events']:,} events, {manifest['people']:,} people, "
+            f"{manifest['scenario']['days']} days (ingest only)",
+            "",
+            f"{len(files.events)} event files ({megabytes:.0f} MB, {manifest['rows_written']:,} "
+            f"rows + bad lines), generated in {manifest['seconds']} s. {len(ours.runs)} run(s); "
+            f"ours with {setting} stored in each fresh database's settings; load average "
+            f"before {load[0]}, after {load[1]} on {os.cpu_count()} cores.",
+            "",
+            *TABLE_HEAD,
+            *ingest_rows(ingest),
+            f"| peak memory | `adoption ingest` | | | | | | | {number(ours.peak_mb, 0)} | | "
+            f"| < 2,048 MB | {yes(ours.peak_mb < 2048)} |",
+            "",
+            ingest_line(ingest["report"], manifest),
+            "",
+            *phase_lines(phases),
+        ]
+    )
+
+
+def phase_lines(path: Path) -> list[str]:
+    """Totals of the parse and commit phases (summed over the runs) and the slowest, as
+    Markdown (benchmarks.ingest_timed wrote one line per file and phase)."""
+    rows = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    if not rows:
+        return ["No per-file phases were recorded."]
+    lines = ["| phase | files | wall s | CPU s | highest peak MB |", "|---|---:|---:|---:|---:|"]
+    for phase in ("parse", "commit"):
+        mine = [r for r in rows if r["phase"] == phase]
+        peak = max((r["peak_mb"] for r in mine), default=0)
+        wall, cpu = sum(r["wall_s"] for r in mine), sum(r["cpu_s"] for r in mine)
+        lines.append(f"| {phase} | {len(mine)} | {wall:.1f} | {cpu:.1f} | {peak} |")
+    slow = sorted(rows, key=lambda r: -r["wall_s"])[:5]
+    return [
+        *lines,
+        "",
+        "Slowest phases: "
+        + "; ".join(
+            f"{r['file']} {r['phase']} {r['wall_s']:.1f} s ({r['cpu_s']:.1f} s CPU, "
+            f"{r['peak_mb']} MB)"
+            for r in slow
+        )
+        + ".",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure the sizes asked for and write RESULTS.md; exit 1 when metrics disagree."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1m,10m", help="comma list: 1m, 10m, EVENTS:PEOPLE")
+    parser.add_argument(
+        "--sizes", default="1m,10m", help="comma list: 1m, 10m, 100m, EVENTS:PEOPLE"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--no-app", action="store_true", help="skip the page timings")
@@ -661,7 +756,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse-db", action="store_true", help="skip ingest; measure the database built before"
     )
+    parser.add_argument(
+        "--steps", choices=["all", "ingest"], default="all", help="ingest: only the ingest row"
+    )
+    parser.add_argument(
+        "--memory-limit", help="duckdb_memory_limit stored in each fresh ingest database"
+    )
     args = parser.parse_args(argv)
+    if args.steps == "ingest":
+        for size in args.sizes.split(","):
+            section = bench_ingest_only(
+                size.strip(), args.root, max(1, args.runs), args.memory_limit
+            )
+            write_results({f"size:{size.strip()}": section}, args.results)
+            say(f"{size}: written to {args.results}")
+        return 0
     sections = {"machine": "## Machine\n\n" + machine()}
     write_results(sections, args.results)
     if not args.no_app:
