@@ -1,4 +1,5 @@
-"""Issue 12: a re-ingest imports neither SQLAlchemy nor pyarrow/numpy, with the same results."""
+"""Issue 12: a re-ingest imports neither SQLAlchemy, pyarrow/numpy nor sqlglot (Spark only), with
+the same results."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ CHECK = """
 import sys
 from analytics.cli import main
 code = main(["ingest", sys.argv[1], "--db", sys.argv[2]])
-heavy = sorted(m for m in ("sqlalchemy", "sqlmodel", "pyarrow", "numpy") if m in sys.modules)
+heavy_modules = ("sqlalchemy", "sqlmodel", "pyarrow", "numpy", "sqlglot")
+heavy = sorted(m for m in heavy_modules if m in sys.modules)
 print(code, heavy)
 """
 
@@ -37,7 +39,7 @@ def test_long_line_quick_check() -> None:
     assert not _may_hold_a_long_line(b"abcdefghijk", 20)  # the whole file is under the cap
 
 
-def test_a_csv_ingest_imports_no_sqlalchemy_pyarrow_or_numpy(tmp_path: Path) -> None:
+def test_a_csv_ingest_imports_no_sqlalchemy_pyarrow_numpy_or_sqlglot(tmp_path: Path) -> None:
     path = tmp_path / "events.csv"
     path.write_text("user_id,timestamp,event\nu1,2026-03-01T10:00:00Z,login\n")
     done = subprocess.run(
