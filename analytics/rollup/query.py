@@ -203,7 +203,7 @@ TIMESTAMP_TEXT = "yyyy-MM-dd HH:mm:ss"
 
 def _spark_primitive(node: exp.Expr) -> exp.Expr:
     """The engine primitives of rules.py in Spark's built-ins."""
-    from sqlglot import exp
+    from sqlglot import exp  # here, not at the top: only the Spark path transpiles
 
     if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TIMESTAMPNTZ:
         return exp.DataType.build("TIMESTAMP")  # session time zone is UTC: naive UTC instants
