@@ -110,7 +110,7 @@ def run_rollup(
         passive_events=request.passive_events,
         now_utc=now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
     )
-    specs = [input_spec(location, request.mapping) for location in request.events]
+    specs = [input_spec(location, request.mapping, engine.head) for location in request.events]
     engine.table("roster", read_roster(request.roster))
     plans = [_plan(engine, n, spec, request) for n, spec in enumerate(specs)]
     engine.view("checked", query.checked_sql(plans, options))

@@ -17,7 +17,7 @@ import polars as pl
 
 from analytics.db import define_rules
 from analytics.rollup import query
-from analytics.rollup.inputs import InputSpec
+from analytics.rollup.inputs import InputSpec, RollupInputError
 from analytics.rollup.rules import literal
 
 ROSTER_SCHEMA = {"user_id": pl.String, "email": pl.String, "github_login": pl.String}
@@ -27,6 +27,9 @@ JAVA_HOME = "/usr/lib/jvm/java-17-openjdk-amd64"  # used when JAVA_HOME is unset
 
 class Engine(Protocol):
     """What the rollup command needs from an engine."""
+
+    def head(self, location: str, count: int) -> list[str | None]:
+        """The first lines of the first file a location names (the CSV sniff reads them)."""
 
     def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
         """Register input `number` as view input_<number>; its column names."""
@@ -57,17 +60,27 @@ class DuckDBEngine:
         self.con.execute("SET enable_progress_bar = false")
         self.con.execute(query.DUCKDB_PRIMITIVES_SQL)
 
+    def head(self, location: str, count: int) -> list[str | None]:
+        """glob() names the first file (any file system DuckDB reads); its lines as one column."""
+        try:
+            files = self.con.execute("SELECT file FROM glob(?) ORDER BY file LIMIT 1", [location])
+            first = files.fetchall()
+            if not first:
+                raise RollupInputError(f"{location}: no such file")
+            rows = self.con.execute(
+                f"SELECT line FROM {_lines_sql(first[0][0])} LIMIT {int(count)}"
+            ).fetchall()
+        except duckdb.Error as error:
+            raise RollupInputError(f"{location}: {str(error).splitlines()[0]}") from error
+        return [row[0] for row in rows]
+
     def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
         """Parquet, JSON Lines (text lines, parsed by the query) or headerless CSV."""
         where = literal(spec.location)
         if spec.fmt == "parquet":
             source = f"read_parquet({where})"
-        elif spec.fmt == "json":  # one column: NUL never splits a line that is valid JSON
-            source = (
-                f"read_csv({where}, columns = {{'line': 'VARCHAR'}}, header = false, "
-                "delim = chr(0), quote = '', escape = '', auto_detect = false, "
-                f"strict_mode = false, max_line_size = {JSON_LINE_MAX_BYTES})"
-            )
+        elif spec.fmt == "json":
+            source = _lines_sql(spec.location)
         else:
             names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(spec.header)))
             source = (
@@ -106,6 +119,18 @@ class DuckDBEngine:
     def close(self) -> None:
         """Close the in-memory database."""
         self.con.close()
+
+
+def _lines_sql(location: str) -> str:
+    """read_csv of a location as text lines, one column `line` (gzip by name).
+
+    One column: NUL never splits a line that is valid JSON or a CSV header worth finding.
+    """
+    return (
+        f"read_csv({literal(location)}, columns = {{'line': 'VARCHAR'}}, header = false, "
+        "delim = chr(0), quote = '', escape = '', auto_detect = false, "
+        f"strict_mode = false, max_line_size = {JSON_LINE_MAX_BYTES})"
+    )
 
 
 def _path_literal(path: Path | str) -> str:
@@ -147,6 +172,22 @@ class SparkEngine:
     def __init__(self, session: Any) -> None:
         self.spark = session
         self.kept: list[Any] = []
+
+    def head(self, location: str, count: int) -> list[str | None]:
+        """The listing's first file (sorted, as DuckDB's glob), read as text lines."""
+        from py4j.protocol import Py4JJavaError  # deferred with pyspark itself
+        from pyspark.errors import PySparkException
+
+        try:
+            files = sorted(self.spark.read.text(location).inputFiles())
+            if not files:
+                raise RollupInputError(f"{location}: no such file")
+            rows = self.spark.read.text(files[0]).limit(count).collect()
+        except PySparkException as error:  # e.g. [PATH_NOT_FOUND]
+            raise RollupInputError(f"{location}: {str(error).splitlines()[0]}") from error
+        except Py4JJavaError as error:  # e.g. no FileSystem class for the URI's scheme
+            raise RollupInputError(f"{location}: {error.java_exception.toString()}") from error
+        return [row.value for row in rows]
 
     def read(self, number: int, spec: InputSpec) -> tuple[str, ...]:
         """Parquet, JSON Lines (text lines, parsed by the query) or headerless CSV."""

@@ -1,16 +1,16 @@
 """Which inputs a rollup reads and how: format by name, CSV header and delimiter sniffed once.
 
 An input is one `--events` argument (a path, a glob or a URI the engine reads); the report has
-one entry per input. A local CSV's first lines are read here (the local ingest's header finder,
-so preambles and delimiters are found the same way); the engines then read it without a header
-and the query drops the header and preamble lines by content.
+one entry per input. A CSV's first lines are read through the engine (`Engine.head`), so any
+location the engine reads works (file://, s3a://, a glob), and are searched with the local
+ingest's header finder, so preambles and delimiters are found the same way; the engines then read
+it without a header and the query drops the header and preamble lines by content.
 """
 
 from __future__ import annotations
 
 import glob
-import gzip
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,10 @@ from analytics.ingest.columns import known_count, plan_columns
 from analytics.ingest.sniff import HEADER_SEARCH_LINES, find_header, split_header_line
 
 FORMATS = {".parquet": "parquet", ".jsonl": "json", ".ndjson": "json", ".json": "json"}
-SNIFF_BYTES = 65_536
+
+# The first `count` lines of the first file a location names, as the engine reads them (gzip by
+# name; a blank line may come back as None); RollupInputError when it names no readable file.
+HeadReader = Callable[[str, int], Sequence[str | None]]
 
 
 class RollupInputError(ValueError):
@@ -56,24 +59,17 @@ def _first_file(location: str) -> Path:
     return Path(matches[0])
 
 
-def _head_lines(path: Path) -> list[str]:
-    """The first lines of a (possibly gzip) text file, BOM removed."""
-    with path.open("rb") as handle:
-        data = handle.read(2)
-    opener = gzip.open if data == b"\x1f\x8b" else open
-    with opener(path, "rb") as handle:
-        head = handle.read(SNIFF_BYTES)
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    return text.replace("\r\n", "\n").split("\n")[:HEADER_SEARCH_LINES]
+def head_text(lines: Sequence[str | None]) -> list[str]:
+    """The engine's first lines as the header finder reads them: BOM and line ends removed."""
+    text = [(line or "").removesuffix("\r") for line in lines[:HEADER_SEARCH_LINES]]
+    if text:
+        text[0] = text[0].lstrip("\ufeff")
+    return text
 
 
-def sniff_csv(location: str, mapping: Mapping[str, str] | None) -> InputSpec:
-    """A CSV input's delimiter, header and preamble lines (local files only)."""
-    if not _is_local(location):
-        raise RollupInputError(
-            f"{location}: CSV is read from local paths only; remote inputs: Parquet or JSON Lines"
-        )
-    lines = _head_lines(_first_file(location))
+def sniff_csv(location: str, mapping: Mapping[str, str] | None, head: HeadReader) -> InputSpec:
+    """A CSV input's delimiter, header and preamble lines, from its first lines."""
+    lines = head_text(head(location, HEADER_SEARCH_LINES))
     header = find_header(
         lines,
         known=lambda names: known_count(names, mapping),
@@ -91,11 +87,11 @@ def sniff_csv(location: str, mapping: Mapping[str, str] | None) -> InputSpec:
     return InputSpec(location, "csv", header.delimiter, tuple(header.names), preamble)
 
 
-def input_spec(location: str, mapping: Mapping[str, str] | None) -> InputSpec:
-    """How to read one input."""
+def input_spec(location: str, mapping: Mapping[str, str] | None, head: HeadReader) -> InputSpec:
+    """How to read one input (a CSV's first lines through the engine's `head`)."""
     fmt = input_format(location)
     if fmt == "csv":
-        return sniff_csv(location, mapping)
+        return sniff_csv(location, mapping, head)
     if _is_local(location):
         _first_file(location)
     return InputSpec(location, fmt)
