@@ -24,7 +24,6 @@ from analytics.ingest.tabular import (
     blank_to_null,
     erased_rows,
     read_table_file,
-    reason_counts,
     write_table_file,
 )
 from analytics.ingest.timestamps import day_in_range
@@ -133,7 +132,6 @@ def load_kpi_file(
         loaded=int(per_row["new"].sum()),
         duplicates=int((~per_row["new"]).sum()),
         quarantined=quarantined.height,
-        quarantine_reasons=reason_counts(quarantined),
         conflicts=int((per_row["conflict"] & ~per_row["new"]).sum()),
         suppressed=int(erased.sum()),
         warnings=table.warnings,

@@ -22,7 +22,6 @@ from analytics.ingest.tabular import (
     blank_to_null,
     erased_rows,
     read_table_file,
-    reason_counts,
     write_table_file,
 )
 from analytics.ingest.timestamps import day_in_range
@@ -137,7 +136,6 @@ def ingest_survey_file(
         loaded=int(good["new"].sum()),
         duplicates=int((~good["new"]).sum()),
         quarantined=quarantined.height,
-        quarantine_reasons=reason_counts(quarantined),
         suppressed=int(erased.sum()),
         warnings=table.warnings,
         kind="survey",

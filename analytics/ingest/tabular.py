@@ -179,7 +179,8 @@ def _outcome_rows(
 
 
 def _set_aside_known(con: duckdb.DuckDBPyConnection, report: FileReport) -> None:
-    """The staged rows already in quarantine move from quarantined to duplicates (counted once)."""
+    """The staged rows already in quarantine move from quarantined to duplicates (counted once);
+    the report's reasons are counted here, once, from what stays quarantined."""
     already = quarantine.set_aside_known(con)
     report.already_quarantined = already
     report.duplicates += already
@@ -187,12 +188,6 @@ def _set_aside_known(con: duckdb.DuckDBPyConnection, report: FileReport) -> None
     report.quarantine_reasons = staged_reason_counts(con)
     if not report.balanced():
         raise AssertionError(f"{report.file}: rows read do not balance: {report.to_json()}")
-
-
-def reason_counts(quarantined: pl.DataFrame) -> dict[str, int]:
-    """Quarantined rows per reason."""
-    counts = quarantined.group_by("reason").len()
-    return dict(zip(counts["reason"], counts["len"], strict=True))
 
 
 def erased_rows(con: duckdb.DuckDBPyConnection, people: pl.Series) -> pl.Series:

@@ -171,12 +171,12 @@ def _read_tool_day_at(con: Any, day: dt.date) -> pl.DataFrame:
     return conform(pl.DataFrame(relation), TOOL_DAY_SCHEMA)
 
 
-def _read_duckdb(db: Path, document_as_of: dt.date | None | bool = False) -> DuckTables:
+def _read_duckdb(db: Path, *, document: bool = False, as_of: dt.date | None = None) -> DuckTables:
     """person_day, roster, ingest version, tool_day and licence_holders (SPEC 10; empty when
     absent) from the DuckDB file, opened read-only once and closed (each open costs 0.04 s).
 
-    With `document_as_of` (a day, or None for the latest event's day) tool_day holds only the
-    rows one document at that D reads (`_read_tool_day_at`), not one row per person per day."""
+    For a `document` as of `as_of` (None: the latest event's day) tool_day holds only the rows
+    one document at that D reads (`_read_tool_day_at`), not one row per person per day."""
     with connection(db, read_only=True, rules=False) as con:  # plain tables: no macros
         person_day = _read_table(con, "person_day", PERSON_DAY_SCHEMA)
         roster = read_roster(con)
@@ -184,8 +184,8 @@ def _read_duckdb(db: Path, document_as_of: dt.date | None | bool = False) -> Duc
             version = ingest_version(con)
         except duckdb.CatalogException:
             version = 0
-        at = latest_event_day(person_day) if document_as_of is None else document_as_of
-        if isinstance(at, dt.date):
+        at = (latest_event_day(person_day) if as_of is None else as_of) if document else None
+        if at is not None:
             tool_day = _read_tool_day_at(con, at)
         else:
             tool_day = _read_table(con, "tool_day", TOOL_DAY_SCHEMA)
@@ -252,20 +252,21 @@ def read_settings(db: Path) -> Settings:
 
 def load_inputs(db: Path) -> MetricInputs:
     """Read every metric input from the database and its app state; an absent file reads empty."""
-    return _load(Path(db), False)
+    return _load(Path(db), document=False)
 
 
 def load_document_inputs(db: Path, as_of: dt.date | None) -> MetricInputs:
     """The inputs of one metrics document as of D (None: the latest event's day), for the
     command: tool_day holds only the rows the document's tool keys read at that D (the split by
     tool of the pages needs `load_inputs`)."""
-    return _load(Path(db), as_of)
+    return _load(Path(db), document=True, as_of=as_of)
 
 
-def _load(db: Path, document_as_of: dt.date | None | bool) -> MetricInputs:
-    """`load_inputs`, or `load_document_inputs` when document_as_of is not False."""
+def _load(db: Path, *, document: bool, as_of: dt.date | None = None) -> MetricInputs:
+    """`load_inputs`, or with `document` `load_document_inputs` as of `as_of`."""
     if db.exists():
-        person_day, roster, version, tool_day, licences = _read_duckdb(db, document_as_of)
+        read = _read_duckdb(db, document=document, as_of=as_of)
+        person_day, roster, version, tool_day, licences = read
     else:
         person_day, roster, version = (
             conform(None, PERSON_DAY_SCHEMA),
@@ -285,7 +286,7 @@ def _load(db: Path, document_as_of: dt.date | None | bool) -> MetricInputs:
         licences=licences,
     )
     # the command's document only: the pages' split by tool joins text ids (tool_split)
-    return inputs if document_as_of is False else with_categorical_ids(inputs)
+    return with_categorical_ids(inputs) if document else inputs
 
 
 def last_event_day(inputs: MetricInputs) -> dt.date | None:

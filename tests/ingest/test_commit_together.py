@@ -5,15 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from analytics.activity import rebuild_with
-from analytics.db import connection, transaction
+from analytics.db import connection
 from analytics.ingest import command
 from analytics.ingest.command import ingest_paths
-from analytics.state.store import get_settings
 
 ROSTER = (
     "user_id,name,email,team,region,manager_id,role,is_champion,champion_id,wave,"
@@ -32,22 +31,16 @@ SECOND = (
     "E1,2026-10-01T11:00:00Z,suggestion,false\n"  # Ann again: her 1 Oct row is recomputed
     "zed,2026-10-03T09:00:00Z,login,\n"  # not on the roster
 )
-PERSON_DAY = "SELECT * FROM person_day ORDER BY ALL"
 
 
-def _write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text)
-    return path
-
-
-def test_per_file_updates_equal_a_full_rebuild(tmp_path: Path) -> None:
-    db = tmp_path / "a.duckdb"
-    ingest_paths(db, [], roster=_write(tmp_path, "roster.csv", ROSTER))
-    ingest_paths(db, [_write(tmp_path, "1.csv", FIRST), _write(tmp_path, "2.csv", SECOND)])
+def test_per_file_updates_equal_a_full_rebuild(
+    db_path: Path, write_source: Callable, stored_days: Callable, full_rebuild: Callable
+) -> None:
+    db = db_path
+    ingest_paths(db, [], roster=write_source("roster.csv", ROSTER))
+    ingest_paths(db, [write_source("1.csv", FIRST), write_source("2.csv", SECOND)])
     with connection(db) as con:
-        updated = con.execute(PERSON_DAY).fetchall()
-        tools = con.execute("SELECT * FROM tool_day ORDER BY ALL").fetchall()
+        updated, tools = stored_days(con)
         # by hand: Ann 1 Oct 3 events (1 accepted, 1 rejected after it: trailing 1), Bo 2 Oct
         # 1 event, zed 3 Oct 1 event (unmatched)
         assert [(r[0], str(r[1]), r[2], r[4], r[5], r[6], r[7]) for r in updated] == [
@@ -55,24 +48,21 @@ def test_per_file_updates_equal_a_full_rebuild(tmp_path: Path) -> None:
             ("E2", "2026-10-02", 1, 0, 0, 0, True),
             ("zed", "2026-10-03", 1, 0, 0, 0, False),
         ]
-        with transaction(con):
-            rebuild_with(con, get_settings(db))
-        assert con.execute(PERSON_DAY).fetchall() == updated
-        assert con.execute("SELECT * FROM tool_day ORDER BY ALL").fetchall() == tools
+        assert full_rebuild(con, db) == (updated, tools)
 
 
 def test_a_failure_between_events_and_person_day_writes_neither(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, write_source: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "a.duckdb"
-    ingest_paths(db, [_write(tmp_path, "1.csv", FIRST)])
+    db = db_path
+    ingest_paths(db, [write_source("1.csv", FIRST)])
 
     def fail(*args: object, **kwargs: object) -> int:
         raise RuntimeError("killed between the two steps")
 
     monkeypatch.setattr(command, "update_for_ingest", fail)
     with pytest.raises(RuntimeError):
-        ingest_paths(db, [_write(tmp_path, "2.csv", SECOND)])
+        ingest_paths(db, [write_source("2.csv", SECOND)])
     with connection(db) as con:
         assert con.execute("SELECT count(*) FROM events").fetchall() == [(3,)]
         assert con.execute("SELECT count(*) FROM person_day").fetchall() == [(3,)]  # no roster
@@ -96,23 +86,21 @@ command.ingest_paths(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]])
 
 
 def test_a_process_killed_mid_batch_leaves_events_and_person_day_consistent(
-    tmp_path: Path,
+    db_path: Path, write_source: Callable, stored_days: Callable, full_rebuild: Callable
 ) -> None:
-    db = tmp_path / "a.duckdb"
-    files = [_write(tmp_path, "1.csv", FIRST), _write(tmp_path, "2.csv", SECOND)]
+    db = db_path
+    files = [write_source("1.csv", FIRST), write_source("2.csv", SECOND)]
     script = [sys.executable, "-c", textwrap.dedent(KILLER), str(db), *map(str, files)]
     assert subprocess.run(script, check=False).returncode == -9
     with connection(db) as con:  # the first file committed with its person_day; not the second
         assert con.execute("SELECT count(*) FROM events").fetchall() == [(3,)]
-        committed = con.execute(PERSON_DAY).fetchall()
+        committed = stored_days(con)[0]
         assert [(r[0], str(r[1]), r[2]) for r in committed] == [
             ("E1", "2026-10-01", 1),  # no roster: ann@x.com is a person of her own
             ("E2", "2026-10-02", 1),
             ("ann@x.com", "2026-10-01", 1),
         ]
-        with transaction(con):
-            rebuild_with(con, get_settings(db))
-        assert con.execute(PERSON_DAY).fetchall() == committed
+        assert full_rebuild(con, db)[0] == committed
 
 
 READER = """
@@ -123,10 +111,10 @@ print(con.execute("SELECT count(*) FROM events").fetchall()[0][0])
 
 
 def test_a_reader_can_open_the_database_while_a_file_is_parsed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, write_source: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = tmp_path / "a.duckdb"
-    ingest_paths(db, [_write(tmp_path, "1.csv", FIRST)])
+    db = db_path
+    ingest_paths(db, [write_source("1.csv", FIRST)])
     seen: list[str] = []
     parse = command.parse_file
 
@@ -137,15 +125,13 @@ def test_a_reader_can_open_the_database_while_a_file_is_parsed(
         return parse(path, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(command, "parse_file", parse_and_read)
-    reports = ingest_paths(
-        db, [_write(tmp_path, "2.csv", SECOND), _write(tmp_path, "3.csv", FIRST)]
-    )
+    reports = ingest_paths(db, [write_source("2.csv", SECOND), write_source("3.csv", FIRST)])
     assert [r.loaded for r in reports] == [2, 0]
     assert seen == ["3", "5"]  # another process read the last committed state each time
 
 
 def test_the_apps_lock_is_held_per_commit_not_while_parsing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, write_source: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from collections.abc import Iterator
     from contextlib import contextmanager
@@ -165,8 +151,8 @@ def test_the_apps_lock_is_held_per_commit_not_while_parsing(
         return parse(path, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(command, "parse_file", parse_noted)
-    files = [_write(tmp_path, "1.csv", FIRST), _write(tmp_path, "2.csv", SECOND)]
-    ingest_paths(tmp_path / "a.duckdb", files, guard=lock)
+    files = [write_source("1.csv", FIRST), write_source("2.csv", SECOND)]
+    ingest_paths(db_path, files, guard=lock)
     assert steps == [
         "lock", "unlock",  # settings and roster (none here)
         "parse 1.csv", "lock", "unlock",
@@ -174,16 +160,18 @@ def test_the_apps_lock_is_held_per_commit_not_while_parsing(
     ]  # fmt: skip
 
 
-def test_a_zone_stored_by_a_run_killed_before_its_rebuild_is_caught_up(tmp_path: Path) -> None:
+def test_a_zone_stored_by_a_run_killed_before_its_rebuild_is_caught_up(
+    db_path: Path, write_source: Callable
+) -> None:
     from analytics.state.store import set_setting
 
-    db = tmp_path / "a.duckdb"
+    db = db_path
     late = "user_id,timestamp,event\nE1,2026-10-01T23:30:00Z,login\n"
-    ingest_paths(db, [_write(tmp_path, "1.csv", late)])
+    ingest_paths(db, [write_source("1.csv", late)])
     # `ingest --tz Europe/Berlin` stored the zone and was killed before rebuilding person_day
     set_setting(db, name="timezone", value="Europe/Berlin")
     ingest_paths(
-        db, [_write(tmp_path, "2.csv", "user_id,timestamp,event\nE2,2026-10-02T09:00:00Z,x\n")]
+        db, [write_source("2.csv", "user_id,timestamp,event\nE2,2026-10-02T09:00:00Z,x\n")]
     )
     with connection(db) as con:
         days = con.execute("SELECT person_id, day::VARCHAR FROM person_day ORDER BY ALL").fetchall()
@@ -192,7 +180,7 @@ def test_a_zone_stored_by_a_run_killed_before_its_rebuild_is_caught_up(tmp_path:
 
 
 def test_a_database_taken_between_two_files_reports_every_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, db_path: Path, write_source: Callable, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from collections.abc import Iterator
     from contextlib import contextmanager
@@ -211,8 +199,8 @@ def test_a_database_taken_between_two_files_reports_every_file(
             yield con
 
     monkeypatch.setattr(command, "writer", busy_on_third)
-    files = [_write(tmp_path, "1.csv", FIRST), _write(tmp_path, "2.csv", SECOND)]
-    reports = ingest_paths(tmp_path / "a.duckdb", [*files, tmp_path / "3.csv"])
+    files = [write_source("1.csv", FIRST), write_source("2.csv", SECOND)]
+    reports = ingest_paths(db_path, [*files, tmp_path / "3.csv"])
     assert [(Path(r.file).name, r.status, r.loaded) for r in reports] == [
         ("1.csv", "loaded", 3),
         ("2.csv", "refused", 0),

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from analytics.activity import rebuild_with
-from analytics.db import connection, transaction
+from analytics.db import connection
 from analytics.ingest.command import ingest_paths
-from analytics.state.settings_file import read_settings
 
 FIRST = (
     "user_id,timestamp,event,accepted\n"
@@ -102,28 +101,18 @@ load.write_log = write_log_hooked
 command.ingest_paths(Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]])
 print("not killed")
 """
-PERSON_DAY = "SELECT * FROM person_day ORDER BY ALL"
-TOOL_DAY = "SELECT * FROM tool_day ORDER BY ALL"
 
 
-def _write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text)
-    return path
-
-
-def _state(db: Path) -> tuple[list, list, list, list]:
+def _state(
+    db: Path, stored_days: Callable, full_rebuild: Callable
+) -> tuple[list, list, list, list]:
     """events, log rows, person_day and tool_day, after checking that person_day and tool_day
-    equal a full rebuild from the events stored."""
+    equal a full rebuild from the events stored (the two fixtures of tests/ingest/conftest.py)."""
     with connection(db) as con:
         events = con.execute("SELECT user_id, ts, event FROM events ORDER BY ALL").fetchall()
         logged = con.execute("SELECT file_name FROM ingest_log ORDER BY ingest_id").fetchall()
-        person_day = con.execute(PERSON_DAY).fetchall()
-        tool_day = con.execute(TOOL_DAY).fetchall()
-        with transaction(con):
-            rebuild_with(con, read_settings(db))
-        assert con.execute(PERSON_DAY).fetchall() == person_day
-        assert con.execute(TOOL_DAY).fetchall() == tool_day
+        person_day, tool_day = stored_days(con)
+        assert full_rebuild(con, db) == (person_day, tool_day)
     return events, logged, person_day, tool_day
 
 
@@ -140,15 +129,21 @@ def _state(db: Path) -> tuple[list, list, list, list]:
     ],
 )
 def test_a_kill_at_any_point_leaves_events_and_person_day_consistent(
-    tmp_path: Path, point: str, second_committed: bool
+    tmp_path: Path,
+    db_path: Path,
+    write_source: Callable,
+    stored_days: Callable,
+    full_rebuild: Callable,
+    point: str,
+    second_committed: bool,
 ) -> None:
-    db = tmp_path / "a.duckdb"
-    files = [_write(tmp_path, "1.csv", FIRST), _write(tmp_path, "2.csv", SECOND)]
+    db = db_path
+    files = [write_source("1.csv", FIRST), write_source("2.csv", SECOND)]
     child = [sys.executable, "-c", CHILD, point, str(db), *map(str, files)]
     done = subprocess.run(child, capture_output=True, text=True, check=False)
     assert done.returncode == -9, done.stdout + done.stderr
 
-    events, logged, person_day, _ = _state(db)
+    events, logged, person_day, _ = _state(db, stored_days, full_rebuild)
     # by hand: 1.csv holds 3 events (E1 twice on 1 Oct, E2 on 2 Oct), 2.csv 2 more
     assert len(events) == (5 if second_committed else 3)
     assert logged == ([("1.csv",), ("2.csv",)] if second_committed else [("1.csv",)])
@@ -160,6 +155,6 @@ def test_a_kill_at_any_point_leaves_events_and_person_day_consistent(
     ingest_paths(db, files)  # the same ingest again: it completes the batch
     clean = tmp_path / "clean.duckdb"
     ingest_paths(clean, files)
-    again, _, pd_again, td_again = _state(db)
-    clean_events, _, clean_pd, clean_td = _state(clean)
+    again, _, pd_again, td_again = _state(db, stored_days, full_rebuild)
+    clean_events, _, clean_pd, clean_td = _state(clean, stored_days, full_rebuild)
     assert (again, pd_again, td_again) == (clean_events, clean_pd, clean_td)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from analytics.db import connection
@@ -18,20 +19,13 @@ SECOND = (  # Ann again on 1 Oct only: a rejection after her acceptance
 ROWS = "SELECT day::VARCHAR, events, accepted, rejected, trailing_rejections FROM person_day"
 
 
-def _write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text)
-    return path
-
-
-def test_only_the_days_of_the_file_are_recomputed(tmp_path: Path) -> None:
-    db = tmp_path / "a.duckdb"
-    ingest_paths(db, [_write(tmp_path, "1.csv", FIRST)])
-    with connection(db) as con:  # mark 2 Oct: a recomputation would set it back to 1 event
+def test_only_the_days_of_the_file_are_recomputed(db_path: Path, write_source: Callable) -> None:
+    ingest_paths(db_path, [write_source("1.csv", FIRST)])
+    with connection(db_path) as con:  # mark 2 Oct: a recomputation would set it back to 1 event
         con.execute("UPDATE person_day SET events = 99 WHERE day = '2026-10-02'")
         con.execute("UPDATE tool_day SET events = 99 WHERE day = '2026-10-02'")
-    ingest_paths(db, [_write(tmp_path, "2.csv", SECOND)])
-    with connection(db) as con:
+    ingest_paths(db_path, [write_source("2.csv", SECOND)])
+    with connection(db_path) as con:
         rows = con.execute(ROWS + " ORDER BY day").fetchall()
         tools = con.execute("SELECT day::VARCHAR, events FROM tool_day ORDER BY day").fetchall()
     # by hand: 1 Oct 2 events, 1 accepted, 1 rejected after it; 2 Oct left as marked

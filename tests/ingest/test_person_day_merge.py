@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from analytics.activity import rebuild_with
-from analytics.db import connection, transaction
+from analytics.db import connection
 from analytics.ingest.command import ingest_paths
-from analytics.state.settings_file import read_settings
 
 FIRST = (
     "user_id,timestamp,event,accepted\n"
@@ -24,23 +23,15 @@ SECOND = (
     "cy,2026-10-01T08:00:00Z,suggestion,true\n"  # feedback on both sides: recomputed
     "dee,2026-10-02T09:00:00Z,login,\n"  # a new person
 )
-PERSON_DAY = "SELECT * FROM person_day ORDER BY ALL"
-TOOL_DAY = "SELECT * FROM tool_day ORDER BY ALL"
 
 
-def _write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text)
-    return path
-
-
-def test_each_merge_case_gives_the_rebuilt_day(tmp_path: Path) -> None:
-    db = tmp_path / "a.duckdb"
-    ingest_paths(db, [_write(tmp_path, "1.csv", FIRST)])
-    ingest_paths(db, [_write(tmp_path, "2.csv", SECOND)])
-    with connection(db) as con:
-        merged = con.execute(PERSON_DAY).fetchall()
-        tools = con.execute(TOOL_DAY).fetchall()
+def test_each_merge_case_gives_the_rebuilt_day(
+    db_path: Path, write_source: Callable, stored_days: Callable, full_rebuild: Callable
+) -> None:
+    ingest_paths(db_path, [write_source("1.csv", FIRST)])
+    ingest_paths(db_path, [write_source("2.csv", SECOND)])
+    with connection(db_path) as con:
+        merged, tools = stored_days(con)
         # by hand (events, active, accepted, rejected, trailing rejections); no roster:
         # ann 1 Oct: 2 events, her 09:00 acceptance, nothing rejected;
         # bob 1 Oct: login, acceptance 10:00, rejection 11:00 after it: trailing 1;
@@ -60,7 +51,4 @@ def test_each_merge_case_gives_the_rebuilt_day(tmp_path: Path) -> None:
             ("cy", "2026-10-01", 2),
             ("dee", "2026-10-02", 1),
         ]
-        with transaction(con):
-            rebuild_with(con, read_settings(db))
-        assert con.execute(PERSON_DAY).fetchall() == merged
-        assert con.execute(TOOL_DAY).fetchall() == tools
+        assert full_rebuild(con, db_path) == (merged, tools)
