@@ -122,8 +122,8 @@ def md5_text_to_number_sql(hex_md5: str) -> str:
 def migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Give events and licences of a database built before numeric keys their key_number and
     content_number (from the stored text key and md5 text, once: about 20 s at 10M events; the
-    text hash column is then dropped), and number any row a writer stored without one (tests,
-    older code)."""
+    text hash column is then dropped), let the text key be null (s20: metadata only), and number
+    any row a writer stored without one (tests, older code)."""
     for table in ("events", "licences"):
         sql = "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
         present = {name for (name,) in execute(con, sql, [table]).fetchall()}
