@@ -36,9 +36,10 @@ VENDOR_ALTERS = "\n".join(
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS events (
-    dedupe_key VARCHAR NOT NULL,      -- source|event_id, or user|second|event|source (unique: the
-                                      -- single-writer load anti-joins; no index, see decisions)
-    key_number UHUGEINT,              -- md5_number(dedupe_key): what the dedupe joins compare
+    dedupe_key VARCHAR,               -- null since s20 (the ingest stores only key_number); older
+                                      -- rows and hand-written rows may hold the text
+    key_number UHUGEINT,              -- md5_number(key text): what the dedupe joins compare
+                                      -- (unique: the single-writer load anti-joins; no index)
     content_number UHUGEINT,          -- 128-bit md5 of the row's content, to tell conflicts
     source VARCHAR NOT NULL,
     event_id VARCHAR,
@@ -75,7 +76,7 @@ ALTER TABLE roster ADD COLUMN IF NOT EXISTS github_login VARCHAR;  -- SPEC 10: G
 -- tool and the source's grain (event, day, period, snapshot); null for ordinary event files.
 {VENDOR_ALTERS}
 CREATE TABLE IF NOT EXISTS licences (  -- one row per licence holder per tool per snapshot/period
-    dedupe_key VARCHAR NOT NULL, key_number UHUGEINT, content_number UHUGEINT,
+    dedupe_key VARCHAR, key_number UHUGEINT, content_number UHUGEINT,  -- text key null since s20
     source VARCHAR NOT NULL,
     tool VARCHAR NOT NULL, user_id VARCHAR NOT NULL, since DATE, properties VARCHAR,
     file_name VARCHAR, line_no BIGINT, ingest_id BIGINT
@@ -104,7 +105,8 @@ CREATE TABLE IF NOT EXISTS person_day (
 
 
 # Numeric dedupe keys (issue 12): the joins and conflict checks compare 128-bit numbers, a third
-# faster than the text key and md5 text. The readable text key stays stored beside its number.
+# faster than the text key and md5 text. Only the number is stored (s20: writing the unique text
+# cost a third of the insert); rows stored earlier keep their text.
 def key_number_sql(key: str) -> str:
     """The 128-bit number of a dedupe key's text (the number the dedupe joins compare)."""
     return f"md5_number({key})"
@@ -120,8 +122,8 @@ def md5_text_to_number_sql(hex_md5: str) -> str:
 def migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Give events and licences of a database built before numeric keys their key_number and
     content_number (from the stored text key and md5 text, once: about 20 s at 10M events; the
-    text hash column is then dropped), and number any row a writer stored without one (tests,
-    older code)."""
+    text hash column is then dropped), let the text key be null (s20: metadata only), and number
+    any row a writer stored without one (tests, older code)."""
     for table in ("events", "licences"):
         sql = "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
         present = {name for (name,) in execute(con, sql, [table]).fetchall()}
@@ -137,11 +139,22 @@ def migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
                 )
                 execute(con, f"ALTER TABLE {table} DROP COLUMN content_hash")
             execute(con, "RESET enable_progress_bar")
+        if _key_text_required(con, table):  # a database from before s20: metadata only, instant
+            execute(con, f"ALTER TABLE {table} ALTER COLUMN dedupe_key DROP NOT NULL")
         execute(
             con,
             f"UPDATE {table} SET key_number = {key_number_sql('dedupe_key')} "
             "WHERE key_number IS NULL",
         )
+
+
+def _key_text_required(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether a table still declares its text dedupe_key NOT NULL (built before s20)."""
+    sql = (
+        "SELECT is_nullable FROM information_schema.columns "
+        "WHERE table_name = ? AND column_name = 'dedupe_key'"
+    )
+    return execute(con, sql, [table]).fetchall() == [("NO",)]
 
 
 class ArrowStream:

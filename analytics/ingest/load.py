@@ -36,7 +36,8 @@ CONFLICT_EXAMPLES = 3
 
 # Dedupe key: the source's event id within the source (the system, not the file) when present,
 # else (user, timestamp to the second, event, source). Variable parts are length-prefixed so
-# that no two different keys can concatenate to the same text.
+# that no two different keys can concatenate to the same text. Only its md5_number is kept
+# (staged.key_number, events.key_number): the text is never stored (s20, decisions).
 DEDUPE_KEY_SQL = """
 CASE WHEN event_id IS NOT NULL
      THEN 'id|' || length(source) || '|' || source || '|' || event_id
@@ -75,15 +76,14 @@ CREATE TEMP TABLE staged AS
 WITH erased AS ({erased}),
 erased_raw AS ({erased_raw}),
 keyed AS (
-    SELECT p.*, {key} AS dedupe_key, {content} AS content_number,
+    SELECT p.*, {key_number} AS key_number, {content} AS content_number,
            (p.user_id IN (SELECT user_id FROM erased) IS TRUE
             OR p.row_idx IN (SELECT row_idx FROM erased_raw) IS TRUE) AS is_erased
     FROM (SELECT * REPLACE (coalesce(source, 'default') AS source,
                             CASE WHEN reason IS NOT NULL THEN raw END AS raw)  -- quarantine only
           FROM parsed_rows) p
 )
-SELECT *, {key_number} AS key_number,
-       NULL::UHUGEINT AS first_content, NULL::BIGINT AS first_line,
+SELECT *, NULL::UHUGEINT AS first_content, NULL::BIGINT AS first_line,
        NULL::UHUGEINT AS stored_content, NULL::VARCHAR AS stored_file,
        NULL::BIGINT AS stored_line,
        CASE WHEN is_erased THEN 'suppressed'
@@ -142,9 +142,9 @@ SELECT EXISTS (SELECT 1 FROM events WHERE source IN (SELECT DISTINCT source FROM
 """
 
 INSERT_EVENTS_SQL = """
-INSERT INTO events (dedupe_key, key_number, content_number, source, event_id, user_id, ts, event,
+INSERT INTO events (key_number, content_number, source, event_id, user_id, ts, event,
                     session_id, feature, accepted, properties, file_name, line_no, ingest_id)
-SELECT dedupe_key, key_number, content_number, source, event_id, user_id, ts, event, session_id,
+SELECT key_number, content_number, source, event_id, user_id, ts, event, session_id,
        feature, accepted, properties, ?, line_no, ?
 FROM staged WHERE outcome = 'loaded'
 """
@@ -253,9 +253,8 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | NativeRows) -> N
             sql = STAGE_SQL.format(
                 erased=erased,
                 erased_raw=erased_raw,
-                key=DEDUPE_KEY_SQL,
                 content=CONTENT_HASH_SQL,
-                key_number=key_number_sql("dedupe_key"),
+                key_number=key_number_sql(DEDUPE_KEY_SQL),
             )
             with registered_keys(con, keys):
                 execute(con, sql)

@@ -37,17 +37,17 @@ DELETE FROM {table} WHERE key_number IN (
     SELECT key_number FROM staged WHERE outcome = 'revised' AND kind = ?)
 """
 INSERT_VENDOR_EVENTS_SQL = """
-INSERT INTO events (dedupe_key, key_number, content_number, source, event_id, user_id, ts, event,
+INSERT INTO events (key_number, content_number, source, event_id, user_id, ts, event,
                     session_id, feature, accepted, properties, file_name, line_no, ingest_id,
                     vendor_day, passive, tool, grain)
-SELECT dedupe_key, key_number, content_number, source, event_id, user_id, ts, event, session_id,
+SELECT key_number, content_number, source, event_id, user_id, ts, event, session_id,
        feature, accepted, properties, ?, line_no, ?, vendor_day, passive, tool, grain
 FROM staged WHERE kind = 'event' AND outcome IN ('loaded', 'revised')
 """
 INSERT_LICENCES_SQL = """
-INSERT INTO licences (dedupe_key, key_number, content_number, source, tool, user_id, since,
+INSERT INTO licences (key_number, content_number, source, tool, user_id, since,
                       properties, file_name, line_no, ingest_id)
-SELECT dedupe_key, key_number, content_number, source, tool, user_id, since, properties, ?,
+SELECT key_number, content_number, source, tool, user_id, since, properties, ?,
        line_no, ?
 FROM staged WHERE kind = 'licence' AND outcome IN ('loaded', 'revised')
 """
