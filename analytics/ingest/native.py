@@ -105,10 +105,14 @@ MAX_COLUMNS = 200  # one SQL expression per column: a 10,000-column file would c
 
 def native_read(path: Path, options: Options, *, max_decompressed_bytes: int) -> ParsedFile | str:
     """The ParsedFile of a qualifying file read natively, or why the Python path reads it."""
-    facts = qualify(path.resolve(), max_decompressed_bytes=max_decompressed_bytes)
-    if facts is None:
-        return NOT_QUALIFIED
     rows = NativeRows.create()
+    inflate_to = rows.folder / "inflated"  # a gzip file's content: inflated once, here
+    facts = qualify(
+        path.resolve(), max_decompressed_bytes=max_decompressed_bytes, inflate_to=inflate_to
+    )
+    if facts is None:
+        rows.close()
+        return NOT_QUALIFIED
     try:
         con = duckdb.connect(str(rows.database), config={"autoinstall_known_extensions": False})
         try:
@@ -145,9 +149,10 @@ def _parse(
     """Lines, text table, date order, rows; a DECLINED reason as soon as the Python path is
     needed."""
     _setup(con, rows, options.memory_limit)
+    source = facts.inflated or path.resolve()
     lines = _LINES_SQL.format(
-        path=rules.literal(str(path.resolve())),
-        compression=rules.literal("gzip" if facts.gzip else "none"),
+        path=rules.literal(str(source)),
+        compression=rules.literal("gzip" if facts.gzip and not facts.inflated else "none"),
         size=max(options.max_line_bytes + 2, 1 << 21),
         new_line=", new_line = '\\r\\n'" if facts.crlf else "",
     )
@@ -161,6 +166,9 @@ def _parse(
         con.execute(f"CREATE TEMP TABLE {table} AS {select}")
     except duckdb.Error:
         return DUCKDB_READ  # a line over DuckDB's own cap, a byte it reads otherwise
+    finally:
+        if facts.inflated:
+            facts.inflated.unlink(missing_ok=True)  # read: its disk space back at once
     column = "line" if facts.kind == "csv" else "raw"
     too_long = con.execute(f"SELECT max(strlen({column})) FROM {table}").fetchone()
     if too_long and too_long[0] is not None and too_long[0] > options.max_line_bytes:
