@@ -177,7 +177,6 @@ def _parse(
         return LONG_LINE  # cut and quarantined by the Python path's long-line rule
     progress.mark(progress.CHECKING, progress.NATIVE_TEXT, con)
     text = _csv_text(con, options) if facts.kind == "csv" else _jsonl_text(con, options.mapping)
-    con.execute(f"DROP TABLE {table}")
     if isinstance(text, str):
         return text
     ts_text = _timestamp_text(text.plan)
@@ -185,6 +184,13 @@ def _parse(
     progress.mark(progress.CHECKING, progress.NATIVE_ROWS, con)
     con.execute(f"CREATE TABLE {ROWS_TABLE} AS {_rows_sql(text, options, ts_text, order)}")
     con.execute("DROP TABLE text")
+    # The text table carries no line text (a copy of every line): the few rows bound for
+    # quarantine take theirs from the lines table here.
+    con.execute(
+        f"UPDATE {ROWS_TABLE} SET raw = l.{column} FROM {table} AS l "
+        f"WHERE {ROWS_TABLE}.reason IS NOT NULL AND l.line_no = {ROWS_TABLE}.line_no"
+    )
+    con.execute(f"DROP TABLE {table}")
     if _python_parses_more(con, options, order, note):
         return TIMESTAMP_SHAPE
     rows.height, bad_accepted = _counts(con)
@@ -253,7 +259,7 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     )
     con.execute(
         f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {columns} FROM ("
-        f"SELECT line_no, line AS raw, f, {structural} AS structural FROM ("
+        f"SELECT line_no, NULL::VARCHAR AS raw, f, {structural} AS structural FROM ("
         f"SELECT line_no, line, {_split_sql(header.delimiter)} AS f FROM lines "
         f"WHERE line_no > {header.index + 1} AND {rules.strip_sql('line')} <> ''))"
     )
@@ -360,7 +366,7 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
         picked = "[" + ", ".join(paths[i] for i in json_columns) + "]"
         values.append(f"CASE WHEN ok THEN json_extract(raw, {picked})::VARCHAR[] END AS j")
     con.execute(
-        "CREATE TEMP TABLE text AS SELECT line_no, raw, structural, "
+        "CREATE TEMP TABLE text AS SELECT line_no, NULL::VARCHAR AS raw, structural, "
         + ", ".join(
             [f"c{i}" for i in range(len(names))]
             + [f"nested{i}" for i in plan.fields["user_id"]]
