@@ -182,14 +182,16 @@ def _parse(
     ts_text = _timestamp_text(text.plan)
     order, note = _date_order(con, ts_text, options.date_order_setting)
     progress.mark(progress.CHECKING, progress.NATIVE_ROWS, con)
+    con.execute("BEGIN")  # one commit (one WAL sync of the scratch file) for both statements
     con.execute(f"CREATE TABLE {ROWS_TABLE} AS {_rows_sql(text, options, ts_text, order)}")
-    con.execute("DROP TABLE text")
     # The text table carries no line text (a copy of every line): the few rows bound for
     # quarantine take theirs from the lines table here.
     con.execute(
         f"UPDATE {ROWS_TABLE} SET raw = l.{column} FROM {table} AS l "
         f"WHERE {ROWS_TABLE}.reason IS NOT NULL AND l.line_no = {ROWS_TABLE}.line_no"
     )
+    con.execute("COMMIT")
+    con.execute("DROP TABLE text")
     con.execute(f"DROP TABLE {table}")
     if _python_parses_more(con, options, order, note):
         return TIMESTAMP_SHAPE
