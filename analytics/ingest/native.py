@@ -41,9 +41,11 @@ from analytics.ingest.timestamps import (
 from analytics.rollup import rules
 from analytics.rollup.query import DUCKDB_PRIMITIVES_SQL
 
-# timestamps.local_to_utc: a gap moves forward (the offset of the day before), an overlap takes
-# the earlier instant (DuckDB's ICU alone takes the later one).
+# add_micros in integer microseconds (the rollup's `ts + to_microseconds(n)` adds an interval,
+# dearer per row), same instants. timestamps.local_to_utc: a gap moves forward (the offset of
+# the day before), an overlap takes the earlier instant (DuckDB's ICU alone takes the later one).
 LOCAL_TO_UTC_SQL = """
+CREATE OR REPLACE TEMP MACRO add_micros(ts, n) AS make_timestamp(epoch_us(ts) + n);
 CREATE OR REPLACE TEMP MACRO icu_utc(ts, tz) AS timezone('UTC', timezone(tz, ts));
 CREATE OR REPLACE TEMP MACRO icu_local(u, tz) AS timezone(tz, timezone('UTC', u));
 CREATE OR REPLACE TEMP MACRO utc_by_offset_at(ts, t0, tz) AS ts - (t0 - icu_utc(t0, tz));
@@ -105,10 +107,14 @@ MAX_COLUMNS = 200  # one SQL expression per column: a 10,000-column file would c
 
 def native_read(path: Path, options: Options, *, max_decompressed_bytes: int) -> ParsedFile | str:
     """The ParsedFile of a qualifying file read natively, or why the Python path reads it."""
-    facts = qualify(path.resolve(), max_decompressed_bytes=max_decompressed_bytes)
-    if facts is None:
-        return NOT_QUALIFIED
     rows = NativeRows.create()
+    inflate_to = rows.folder / "inflated"  # a gzip file's content: inflated once, here
+    facts = qualify(
+        path.resolve(), max_decompressed_bytes=max_decompressed_bytes, inflate_to=inflate_to
+    )
+    if facts is None:
+        rows.close()
+        return NOT_QUALIFIED
     try:
         con = duckdb.connect(str(rows.database), config={"autoinstall_known_extensions": False})
         try:
@@ -145,9 +151,10 @@ def _parse(
     """Lines, text table, date order, rows; a DECLINED reason as soon as the Python path is
     needed."""
     _setup(con, rows, options.memory_limit)
+    source = facts.inflated or path.resolve()
     lines = _LINES_SQL.format(
-        path=rules.literal(str(path.resolve())),
-        compression=rules.literal("gzip" if facts.gzip else "none"),
+        path=rules.literal(str(source)),
+        compression=rules.literal("gzip" if facts.gzip and not facts.inflated else "none"),
         size=max(options.max_line_bytes + 2, 1 << 21),
         new_line=", new_line = '\\r\\n'" if facts.crlf else "",
     )
@@ -161,20 +168,31 @@ def _parse(
         con.execute(f"CREATE TEMP TABLE {table} AS {select}")
     except duckdb.Error:
         return DUCKDB_READ  # a line over DuckDB's own cap, a byte it reads otherwise
+    finally:
+        if facts.inflated:
+            facts.inflated.unlink(missing_ok=True)  # read: its disk space back at once
     column = "line" if facts.kind == "csv" else "raw"
     too_long = con.execute(f"SELECT max(strlen({column})) FROM {table}").fetchone()
     if too_long and too_long[0] is not None and too_long[0] > options.max_line_bytes:
         return LONG_LINE  # cut and quarantined by the Python path's long-line rule
     progress.mark(progress.CHECKING, progress.NATIVE_TEXT, con)
     text = _csv_text(con, options) if facts.kind == "csv" else _jsonl_text(con, options.mapping)
-    con.execute(f"DROP TABLE {table}")
     if isinstance(text, str):
         return text
     ts_text = _timestamp_text(text.plan)
     order, note = _date_order(con, ts_text, options.date_order_setting)
     progress.mark(progress.CHECKING, progress.NATIVE_ROWS, con)
+    con.execute("BEGIN")  # one commit (one WAL sync of the scratch file) for both statements
     con.execute(f"CREATE TABLE {ROWS_TABLE} AS {_rows_sql(text, options, ts_text, order)}")
+    # The text table carries no line text (a copy of every line): the few rows bound for
+    # quarantine take theirs from the lines table here.
+    con.execute(
+        f"UPDATE {ROWS_TABLE} SET raw = l.{column} FROM {table} AS l "
+        f"WHERE {ROWS_TABLE}.reason IS NOT NULL AND l.line_no = {ROWS_TABLE}.line_no"
+    )
+    con.execute("COMMIT")
     con.execute("DROP TABLE text")
+    con.execute(f"DROP TABLE {table}")
     if _python_parses_more(con, options, order, note):
         return TIMESTAMP_SHAPE
     rows.height, bad_accepted = _counts(con)
@@ -243,7 +261,7 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     )
     con.execute(
         f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {columns} FROM ("
-        f"SELECT line_no, line AS raw, f, {structural} AS structural FROM ("
+        f"SELECT line_no, NULL::VARCHAR AS raw, f, {structural} AS structural FROM ("
         f"SELECT line_no, line, {_split_sql(header.delimiter)} AS f FROM lines "
         f"WHERE line_no > {header.index + 1} AND {rules.strip_sql('line')} <> ''))"
     )
@@ -350,7 +368,7 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
         picked = "[" + ", ".join(paths[i] for i in json_columns) + "]"
         values.append(f"CASE WHEN ok THEN json_extract(raw, {picked})::VARCHAR[] END AS j")
     con.execute(
-        "CREATE TEMP TABLE text AS SELECT line_no, raw, structural, "
+        "CREATE TEMP TABLE text AS SELECT line_no, NULL::VARCHAR AS raw, structural, "
         + ", ".join(
             [f"c{i}" for i in range(len(names))]
             + [f"nested{i}" for i in plan.fields["user_id"]]

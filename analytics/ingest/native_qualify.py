@@ -15,6 +15,7 @@ import codecs
 import hashlib
 import zlib
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -37,14 +38,19 @@ class Qualified:
     gzip: bool
     sha256: str
     crlf: bool = False  # every line ends in CRLF (DuckDB reads it with new_line CRLF)
+    inflated: Path | None = None  # a gzip file's content, written while it was checked
 
 
 class _NotNative(Exception):
     """Content the native path leaves to the Python path."""
 
 
-def qualify(path: Path, *, max_decompressed_bytes: int) -> Qualified | None:
-    """Whether the native path reads this file the way the Python path would; None if unsure."""
+def qualify(
+    path: Path, *, max_decompressed_bytes: int, inflate_to: Path | None = None
+) -> Qualified | None:
+    """Whether the native path reads this file the way the Python path would; None if unsure.
+    With `inflate_to`, a gzip file's content is also written there as it is checked, so DuckDB
+    reads it without inflating it a second time (single-threaded) on the way."""
     if any(c in str(path) for c in GLOB_CHARACTERS):
         return None  # DuckDB would take the name for a pattern and might read another file
     digest = hashlib.sha256()
@@ -55,14 +61,26 @@ def qualify(path: Path, *, max_decompressed_bytes: int) -> Qualified | None:
             chunks = _hashed(raw, digest)
             ends = _LineEnds()
             content = _gunzipped(chunks) if compressed else chunks
-            head = _scan(ends.checked(content), max_decompressed_bytes)
+            inflated = inflate_to if compressed else None
+            with inflated.open("wb") if inflated else nullcontext() as copy:
+                checked = ends.checked(content)
+                head = _scan(_copied(checked, copy) if copy else checked, max_decompressed_bytes)
             crlf = ends.finish()
     except (OSError, zlib.error, UnicodeDecodeError, _NotNative):
         return None  # unreadable, corrupt or multi-member gzip, bad UTF-8, mixed line ends
     kind = None if head is None else _kind(head)
     if kind is None:
         return None
-    return Qualified(kind=kind, gzip=compressed, sha256=digest.hexdigest(), crlf=crlf)
+    return Qualified(
+        kind=kind, gzip=compressed, sha256=digest.hexdigest(), crlf=crlf, inflated=inflated
+    )
+
+
+def _copied(chunks: Iterator[bytes], copy: BinaryIO) -> Iterator[bytes]:
+    """The chunks unchanged, each also written to `copy`."""
+    for chunk in chunks:
+        copy.write(chunk)
+        yield chunk
 
 
 class _LineEnds:
