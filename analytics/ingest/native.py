@@ -402,9 +402,17 @@ _NUMERIC_START = rules.literal(r"^[0-9]{1,2}[/.\-]")  # every numeric date start
 def _date_order(
     con: duckdb.DuckDBPyConnection, ts_text: str, setting: str | None
 ) -> tuple[str | None, str | None]:
-    """timestamps.decide_date_order over the file's numeric dates, its facts in one query."""
+    """timestamps.decide_date_order over the file's numeric dates, its facts in one query (none
+    when a first, stopping scan finds no value starting like a numeric date)."""
     # A value starting with 1-2 digits and a separator is neither an epoch nor ISO: of the
     # families only the two numeric ones can take it first, so only their patterns are tried.
+    numeric_start = f"regexp_matches(v, {_NUMERIC_START})"
+    first = f"SELECT 1 FROM (SELECT {ts_text} AS v FROM text) WHERE {numeric_start} LIMIT 1"
+    if not con.execute(first).fetchall():
+        # no numeric date at all (ISO or epoch files): the facts below would all be false
+        return date_order_from(
+            plausible=False, first_settles=False, second_settles=False, setting=setting
+        )
     fast = rules.literal(rules.NUMERIC_FAST)
     numeric = rules.family_matches_sql("v", "numeric")
     family = (
@@ -415,7 +423,7 @@ def _date_order(
     SELECT count(*) > 0, coalesce(bool_or(a > 12 AND b <= 12), false),
            coalesce(bool_or(b > 12 AND a <= 12), false)
     FROM (SELECT {a} AS a, {b} AS b FROM (SELECT v, {family} AS family
-          FROM (SELECT {ts_text} AS v FROM text) WHERE regexp_matches(v, {_NUMERIC_START}))
+          FROM (SELECT {ts_text} AS v FROM text) WHERE {numeric_start})
           WHERE family IN ('numeric', 'numeric_fast'))
     WHERE a <= 31 AND b <= 31
     """
