@@ -41,11 +41,9 @@ from analytics.ingest.timestamps import (
 from analytics.rollup import rules
 from analytics.rollup.query import DUCKDB_PRIMITIVES_SQL
 
-# add_micros in integer microseconds (the rollup's `ts + to_microseconds(n)` adds an interval,
-# dearer per row), same instants. timestamps.local_to_utc: a gap moves forward (the offset of
-# the day before), an overlap takes the earlier instant (DuckDB's ICU alone takes the later one).
+# timestamps.local_to_utc: a gap moves forward (the offset of the day before), an overlap takes
+# the earlier instant (DuckDB's ICU alone takes the later one).
 LOCAL_TO_UTC_SQL = """
-CREATE OR REPLACE TEMP MACRO add_micros(ts, n) AS make_timestamp(epoch_us(ts) + n);
 CREATE OR REPLACE TEMP MACRO icu_utc(ts, tz) AS timezone('UTC', timezone(tz, ts));
 CREATE OR REPLACE TEMP MACRO icu_local(u, tz) AS timezone(tz, timezone('UTC', u));
 CREATE OR REPLACE TEMP MACRO utc_by_offset_at(ts, t0, tz) AS ts - (t0 - icu_utc(t0, tz));
