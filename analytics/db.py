@@ -125,8 +125,9 @@ def migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
     text hash column is then dropped), let the text key be null (s20: metadata only), and number
     any row a writer stored without one (tests, older code)."""
     for table in ("events", "licences"):
-        sql = "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
-        present = {name for (name,) in execute(con, sql, [table]).fetchall()}
+        sql = "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = ?"
+        nullable = dict(execute(con, sql, [table]).fetchall())
+        present = set(nullable)
         if "content_hash" in present:
             execute(con, "SET enable_progress_bar = false")  # no bar in a command's output
             with transaction(con):
@@ -139,22 +140,13 @@ def migrate_keys(con: duckdb.DuckDBPyConnection) -> None:
                 )
                 execute(con, f"ALTER TABLE {table} DROP COLUMN content_hash")
             execute(con, "RESET enable_progress_bar")
-        if _key_text_required(con, table):  # a database from before s20: metadata only, instant
+        if nullable.get("dedupe_key") == "NO":  # a database from before s20: metadata, instant
             execute(con, f"ALTER TABLE {table} ALTER COLUMN dedupe_key DROP NOT NULL")
         execute(
             con,
             f"UPDATE {table} SET key_number = {key_number_sql('dedupe_key')} "
             "WHERE key_number IS NULL",
         )
-
-
-def _key_text_required(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether a table still declares its text dedupe_key NOT NULL (built before s20)."""
-    sql = (
-        "SELECT is_nullable FROM information_schema.columns "
-        "WHERE table_name = ? AND column_name = 'dedupe_key'"
-    )
-    return execute(con, sql, [table]).fetchall() == [("NO",)]
 
 
 class ArrowStream:
