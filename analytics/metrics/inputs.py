@@ -184,7 +184,9 @@ def _read_duckdb(db: Path, *, document: bool = False, as_of: dt.date | None = No
             version = ingest_version(con)
         except duckdb.CatalogException:
             version = 0
-        at = (latest_event_day(person_day) if as_of is None else as_of) if document else None
+        at = None  # the document's D; the pages read every tool_day row
+        if document:
+            at = latest_event_day(person_day) if as_of is None else as_of
         if at is not None:
             tool_day = _read_tool_day_at(con, at)
         else:
