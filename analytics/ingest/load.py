@@ -21,7 +21,6 @@ import polars as pl
 from analytics.db import (
     bump_ingest_version,
     execute,
-    key_number_sql,
     register_frame,
     scalar,
     transaction,
@@ -29,31 +28,11 @@ from analytics.db import (
 from analytics.ingest import progress, quarantine
 from analytics.ingest.identity import identity_tokens, registered_keys, tombstoned_sql
 from analytics.ingest.keyring import erasure_keys
+from analytics.ingest.keys import keyed_sql
 from analytics.ingest.report import FileReport
 from analytics.ingest.scratch import ROW_COLUMNS, ROWS_TABLE, NativeRows
 
 CONFLICT_EXAMPLES = 3
-
-# Dedupe key: the source's event id within the source (the system, not the file) when present,
-# else (user, timestamp to the second, event, source). Variable parts are length-prefixed so
-# that no two different keys can concatenate to the same text. Only its md5_number is kept
-# (staged.key_number, events.key_number): the text is never stored (s20, decisions).
-DEDUPE_KEY_SQL = """
-CASE WHEN event_id IS NOT NULL
-     THEN 'id|' || length(source) || '|' || source || '|' || event_id
-     ELSE 'row|' || length(user_id) || '|' || user_id || '|'
-          || strftime(date_trunc('second', ts), '%Y-%m-%d %H:%M:%S') || '|'
-          || length(event) || '|' || event || '|' || source
-END
-"""
-
-# What a conflict compares: the event's content, nulls distinguished from empty text, as the
-# 128-bit number of its md5 (events.content_number).
-CONTENT_HASH_SQL = """
-md5_number(concat_ws(chr(31), user_id, CAST(ts AS VARCHAR), event,
-    coalesce(session_id, chr(0)), coalesce(feature, chr(0)),
-    coalesce(CAST(accepted AS VARCHAR), chr(0)), coalesce(properties, chr(0))))
-"""
 
 NO_ERASED_USERS = "SELECT NULL::VARCHAR AS user_id WHERE false"
 ERASED_USERS = """
@@ -67,78 +46,68 @@ NO_ERASED_RAW_ROWS = "SELECT NULL::BIGINT AS row_idx WHERE false"
 ERASED_RAW_ROWS = """
 SELECT DISTINCT row_idx FROM raw_tokens WHERE {tombstoned}
 """
+# A row whose person was erased (the two small temp tables above, made once per file).
+IS_ERASED_SQL = """(user_id IN (SELECT user_id FROM erased_users) IS TRUE
+    OR row_idx IN (SELECT row_idx FROM erased_rows) IS TRUE)"""
 
-# Every row's outcome without a join (issue 12): the keys computed once, suppressed and
-# quarantined rows decided from their own columns, every other row 'loaded' until KNOWN_SQL
-# finds its key repeated in the file or already stored.
-STAGE_SQL = """
-CREATE TEMP TABLE staged AS
-WITH erased AS ({erased}),
-erased_raw AS ({erased_raw}),
-keyed AS (
-    SELECT p.*, {key_number} AS key_number, {content} AS content_number,
-           (p.user_id IN (SELECT user_id FROM erased) IS TRUE
-            OR p.row_idx IN (SELECT row_idx FROM erased_raw) IS TRUE) AS is_erased
-    FROM (SELECT * REPLACE (coalesce(source, 'default') AS source,
-                            CASE WHEN reason IS NOT NULL THEN raw END AS raw)  -- quarantine only
-          FROM parsed_rows) p
-)
-SELECT *, NULL::UHUGEINT AS first_content, NULL::BIGINT AS first_line,
-       NULL::UHUGEINT AS stored_content, NULL::VARCHAR AS stored_file,
-       NULL::BIGINT AS stored_line,
-       CASE WHEN is_erased THEN 'suppressed'
-            WHEN reason IS NOT NULL THEN 'quarantined'
-            ELSE 'loaded' END AS outcome,
-       false AS is_conflict
-FROM keyed
-"""
-
-# The few keys that make a row a duplicate: repeated in the file (with the first row's content
-# and line), or already stored. A key holds its source, so only the stored events of the file's
-# sources are read, and only their key column until a key matches.
+# The keys that make a row a duplicate, from the rows that could load (no reason, not erased):
+# repeated in the file (with the first row's content and line), or already stored. A key holds
+# its source, so only the stored events of the file's sources are read, and only their key
+# column until a key matches.
 STORED_KEYS_SQL = """
 SELECT key_number, content_number, file_name, line_no FROM events
-WHERE source IN (SELECT DISTINCT source FROM staged)
-  AND key_number IN (SELECT key_number FROM staged WHERE outcome = 'loaded')
+WHERE source IN (SELECT DISTINCT source FROM candidates)
+  AND key_number IN (SELECT key_number FROM candidates)
 """
 NO_STORED_KEYS_SQL = """
 SELECT NULL::UHUGEINT AS key_number, NULL::UHUGEINT AS content_number,
        NULL::VARCHAR AS file_name, NULL::BIGINT AS line_no WHERE false
 """
-KNOWN_SQL = """
+KNOWN_SQL = f"""
 CREATE TEMP TABLE known_keys AS
-WITH repeated_keys AS (  -- counted first: a narrow aggregate, 3x cheaper than one with arg_min
-    SELECT key_number FROM staged WHERE outcome = 'loaded'
-    GROUP BY key_number HAVING count(*) > 1
+WITH candidates AS (
+    SELECT row_idx, line_no, source, key_number, content_number FROM parsed_rows
+    WHERE reason IS NULL AND NOT {IS_ERASED_SQL}
+),
+repeated_keys AS (  -- counted first: a narrow aggregate, 3x cheaper than one with arg_min
+    SELECT key_number FROM candidates GROUP BY key_number HAVING count(*) > 1
 ),
 repeated AS (
     SELECT key_number, min(row_idx) AS first_idx,
            arg_min(content_number, row_idx) AS first_content,
            arg_min(line_no, row_idx) AS first_line
-    FROM staged WHERE outcome = 'loaded' AND key_number IN (SELECT key_number FROM repeated_keys)
+    FROM candidates WHERE key_number IN (SELECT key_number FROM repeated_keys)
     GROUP BY key_number
 ),
-stored AS ({stored})
+stored AS ({{stored}})
 SELECT coalesce(r.key_number, s.key_number) AS key_number, r.first_idx, r.first_content,
        r.first_line, s.key_number IS NOT NULL AS is_stored, s.content_number AS stored_content,
        s.file_name AS stored_file, s.line_no AS stored_line
 FROM repeated AS r FULL JOIN stored AS s ON s.key_number = r.key_number
 """
-# A row of a known key is a duplicate when its key is stored or an earlier row has it; a
-# duplicate whose content differs from the kept row's (stored, else the file's first) conflicts.
-DUPLICATES_SQL = """
-UPDATE staged SET
-    outcome = CASE WHEN k.is_stored OR staged.row_idx <> k.first_idx
-                   THEN 'duplicate' ELSE 'loaded' END,
-    is_conflict = (k.is_stored OR staged.row_idx <> k.first_idx)
-                  AND staged.content_number <> coalesce(k.stored_content, k.first_content),
-    first_content = k.first_content, first_line = k.first_line,
-    stored_content = k.stored_content, stored_file = k.stored_file, stored_line = k.stored_line
-FROM known_keys AS k
-WHERE staged.key_number = k.key_number AND staged.outcome = 'loaded'
-"""
 STORED_SOURCES_SQL = """
-SELECT EXISTS (SELECT 1 FROM events WHERE source IN (SELECT DISTINCT source FROM staged))
+SELECT EXISTS (SELECT 1 FROM events WHERE source IN (SELECT DISTINCT source FROM parsed_rows))
+"""
+
+# Every row's outcome in one statement, no UPDATE (issue 12: an UPDATE of a large temp table
+# that has spilled is very slow): suppressed and quarantined rows from their own columns; a
+# row that could load is a duplicate when its key is stored or an earlier row has it, and a
+# duplicate whose content differs from the kept row's (stored, else the file's first)
+# conflicts. The raw text is kept for quarantine only.
+STAGE_SQL = f"""
+CREATE TEMP TABLE staged AS
+SELECT p.* REPLACE (CASE WHEN p.reason IS NOT NULL THEN p.raw END AS raw),
+       k.first_content, k.first_line, k.stored_content, k.stored_file, k.stored_line,
+       CASE WHEN p.is_erased THEN 'suppressed'
+            WHEN p.reason IS NOT NULL THEN 'quarantined'
+            WHEN k.is_stored OR p.row_idx <> k.first_idx THEN 'duplicate'
+            ELSE 'loaded' END AS outcome,
+       coalesce((k.is_stored OR p.row_idx <> k.first_idx)
+                AND p.content_number <> coalesce(k.stored_content, k.first_content),
+                false) AS is_conflict
+FROM (SELECT *, {IS_ERASED_SQL} AS is_erased FROM parsed_rows) AS p
+LEFT JOIN known_keys AS k
+       ON k.key_number = p.key_number AND p.reason IS NULL AND NOT p.is_erased
 """
 
 INSERT_EVENTS_SQL = """
@@ -250,26 +219,16 @@ def _stage(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | NativeRows) -> N
         tokens = raw_token_rows(quarantined() if erasing else _NO_TOKEN_ROWS)
         register_frame(con, "raw_tokens", tokens.select("row_idx", "user_id"))
         try:
-            sql = STAGE_SQL.format(
-                erased=erased,
-                erased_raw=erased_raw,
-                content=CONTENT_HASH_SQL,
-                key_number=key_number_sql(DEDUPE_KEY_SQL),
-            )
             with registered_keys(con, keys):
-                execute(con, sql)
+                execute(con, f"CREATE TEMP TABLE erased_users AS {erased}")
+                execute(con, f"CREATE TEMP TABLE erased_rows AS {erased_raw}")
         finally:
             con.unregister("raw_tokens")
-    _mark_duplicates(con)
-
-
-def _mark_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """Mark the staged rows whose key is repeated in the file or already stored (the first
-    file of a source skips the stored events: none can match)."""
-    stored = STORED_KEYS_SQL if scalar(con, STORED_SOURCES_SQL) else NO_STORED_KEYS_SQL
-    execute(con, KNOWN_SQL.format(stored=stored))
-    execute(con, DUPLICATES_SQL)
-    execute(con, "DROP TABLE known_keys")
+        stored = STORED_KEYS_SQL if scalar(con, STORED_SOURCES_SQL) else NO_STORED_KEYS_SQL
+        execute(con, KNOWN_SQL.format(stored=stored))
+        execute(con, STAGE_SQL)
+        for table in ("known_keys", "erased_users", "erased_rows"):
+            execute(con, f"DROP TABLE {table}")
 
 
 _NO_TOKEN_ROWS = pl.DataFrame(schema={"row_idx": pl.UInt32, "raw": pl.String, "reason": pl.String})
@@ -279,16 +238,21 @@ _NO_TOKEN_ROWS = pl.DataFrame(schema={"row_idx": pl.UInt32, "raw": pl.String, "r
 def _parsed_rows(
     con: duckdb.DuckDBPyConnection, rows: pl.DataFrame | NativeRows
 ) -> Iterator[Callable[[], pl.DataFrame]]:
-    """`parsed_rows` (row_idx, ROW_SCHEMA, raw_length, raw_sha256) for STAGE_SQL: a polars frame
-    registered, or a native read's scratch table attached read-only (its rows never enter
-    Python); yields a function giving the rows bound for quarantine (row_idx, raw, reason)."""
+    """`parsed_rows` (row_idx, ROW_SCHEMA, raw_length, raw_sha256, key_number, content_number)
+    for the staging: a polars frame keyed here, or a native read's scratch table (keyed by the
+    parse) attached read-only, its rows never in Python; yields a function giving the rows
+    bound for quarantine (row_idx, raw, reason)."""
     if isinstance(rows, pl.DataFrame):
         indexed = with_raw_digest(rows).with_row_index("row_idx")
-        register_frame(con, "parsed_rows", indexed)
+        register_frame(con, "parsed_frame", indexed)
+        try:
+            execute(con, f"CREATE TEMP TABLE parsed_rows AS {keyed_sql('FROM parsed_frame')}")
+        finally:
+            con.unregister("parsed_frame")
         try:
             yield lambda: indexed.filter(pl.col("reason").is_not_null())
         finally:
-            con.unregister("parsed_rows")
+            execute(con, "DROP TABLE parsed_rows")
         return
     path = str(rows.database).replace("'", "''")
     execute(con, f"ATTACH '{path}' AS native_scratch (READ_ONLY)")

@@ -28,6 +28,7 @@ from analytics.ingest.columns import (
     plan_columns,
     property_names,
 )
+from analytics.ingest.keys import keyed_sql
 from analytics.ingest.native_qualify import Qualified, qualify
 from analytics.ingest.parsed import JSON_KEYS_SQL, JSON_OBJECT_SQL, ParsedFile, unnamed_tail
 from analytics.ingest.scratch import ROWS_TABLE, NativeRows
@@ -181,7 +182,8 @@ def _parse(
     order, note = _date_order(con, ts_text, options.date_order_setting)
     progress.mark(progress.CHECKING, progress.NATIVE_ROWS, con)
     con.execute("BEGIN")  # one commit (one WAL sync of the scratch file) for both statements
-    con.execute(f"CREATE TABLE {ROWS_TABLE} AS {_rows_sql(text, options, ts_text, order)}")
+    rows_sql = keyed_sql(_rows_sql(text, options, ts_text, order))  # keyed outside the lock
+    con.execute(f"CREATE TABLE {ROWS_TABLE} AS {rows_sql}")
     # The text table carries no line text (a copy of every line): the few rows bound for
     # quarantine take theirs from the lines table here.
     con.execute(

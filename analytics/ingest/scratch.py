@@ -18,7 +18,9 @@ from analytics.ingest.columns import ROW_SCHEMA
 PREFIX = "adoption-native-"
 STALE_SECONDS = 24 * 3600  # no parse runs this long: an older folder is a killed process's
 ROWS_TABLE = "parsed_rows"  # in the scratch file: these columns (and helper columns after them)
-ROW_COLUMNS = ", ".join(["row_idx", *ROW_SCHEMA, "raw_length", "raw_sha256"])
+ROW_COLUMNS = ", ".join(
+    ["row_idx", *ROW_SCHEMA, "raw_length", "raw_sha256", "key_number", "content_number"]
+)
 
 
 @dataclass

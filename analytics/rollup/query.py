@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from analytics.db import GITHUB_IDENTITIES_SQL, IDENTITIES_SQL
 from analytics.ingest.columns import ColumnPlan
-from analytics.ingest.load import DEDUPE_KEY_SQL
+from analytics.ingest.keys import DEDUPE_KEY_SQL
 from analytics.rollup import rules
 
 if TYPE_CHECKING:  # sqlglot is imported by to_spark only: the local ingest never needs it

@@ -3,7 +3,7 @@
 Aliases come from `ingest.columns` (ALIASES via plan_columns), placeholders from
 `USER_PLACEHOLDERS`/`EVENT_ID_PLACEHOLDERS`, reasons from `ingest.reasons`, the timestamp
 families from `ingest.timestamps.PATTERNS` and `MONTH_NUMBERS`, the dedupe key from
-`ingest.load.DEDUPE_KEY_SQL`: nothing here is a second copy of a rule, only its SQL spelling.
+`ingest.keys.DEDUPE_KEY_SQL`: nothing here is a second copy of a rule, only its SQL spelling.
 The SQL is DuckDB's dialect; `query.to_spark` transpiles it. Three primitives have no common
 spelling and are written as calls that each engine defines: `local_to_utc(ts, tz)`,
 `add_micros(ts, n)` and `try_timestamp(text)` (text `YYYY-MM-DD HH:MM:SS`, null if impossible);

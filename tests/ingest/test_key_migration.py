@@ -8,7 +8,7 @@ import duckdb
 
 from analytics.db import connection, md5_text_to_number_sql
 from analytics.ingest.command import ingest_paths
-from analytics.ingest.load import DEDUPE_KEY_SQL
+from analytics.ingest.keys import DEDUPE_KEY_SQL
 
 EVENTS = (
     "user_id,timestamp,event,event_id\n"
@@ -23,7 +23,7 @@ NEW = (  # e1 again (stored with its text key before s20) and a new e3
     "ann@x.com,2026-10-01T09:00:00Z,login,e1\n"
     "cy@x.com,2026-10-02T09:00:00Z,login,e3\n"
 )
-# The text content hash the code stored before numeric keys (load.CONTENT_HASH_SQL with md5).
+# The text content hash the code stored before numeric keys (keys.CONTENT_HASH_SQL with md5).
 OLD_CONTENT_HASH_SQL = """
 md5(concat_ws(chr(31), user_id, CAST(ts AS VARCHAR), event,
     coalesce(session_id, chr(0)), coalesce(feature, chr(0)),
