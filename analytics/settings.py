@@ -91,7 +91,17 @@ class Settings(BaseModel):
         gt=0,
     )
     duckdb_memory_limit: str = _setting(
-        "4GB", "Memory DuckDB may use (a DuckDB size such as `4GB`).", DATA
+        "4GB",
+        "Memory DuckDB may use for a rollup (`adoption rollup --engine duckdb`, a DuckDB size "
+        "such as `4GB`).",
+        DATA,
+    )
+    ingest_memory_limit: str = _setting(
+        "384MB",
+        "Memory DuckDB may use while one file is ingested (a DuckDB size such as `384MB`): the "
+        "parse and the commit spill to disk beyond it, so an ingest, and an upload inside the "
+        "app server, stays small whatever the file.",
+        DATA,
     )
     busy_retry_seconds: float = _setting(
         10,

@@ -173,7 +173,7 @@ def bench_ingest(
     phases: Path | None = None,
 ) -> tuple[dict, Path]:
     """Ours vs the bare read; returns the rows of the table and the database of the first run.
-    `memory_limit`: the duckdb_memory_limit setting stored in each fresh database before its
+    `memory_limit`: the ingest_memory_limit setting stored in each fresh database before its
     run; `phases`: run through benchmarks.ingest_timed, which appends each file's parse and
     commit timings there."""
     inputs = [str(p) for p in files.events]
@@ -210,7 +210,7 @@ def bench_ingest(
 
 SET_MEMORY = (
     "import sys; from analytics.state.store import set_setting; "
-    "set_setting(sys.argv[1], name='duckdb_memory_limit', value=sys.argv[2])"
+    "set_setting(sys.argv[1], name='ingest_memory_limit', value=sys.argv[2])"
 )
 REINGEST_ROWS = 20_000
 OPEN_ONCE = "import sys; from analytics.db import open_db; open_db(sys.argv[1]).close()"
@@ -694,7 +694,7 @@ def ingest_only_section(
     """The Markdown of an ingest-only run: the table, the memory setting, each file's phases."""
     manifest, ours = files.manifest, ingest["ours"]
     megabytes = sum(p.stat().st_size for p in files.events) / 1e6
-    setting = f"`duckdb_memory_limit = {memory_limit}`" if memory_limit else "the default setting"
+    setting = f"`ingest_memory_limit = {memory_limit}`" if memory_limit else "the default setting"
     return "\n".join(
         [
             f"## {size}: {manifest['clean_events']:,} events, {manifest['people']:,} people, "
@@ -760,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
         "--steps", choices=["all", "ingest"], default="all", help="ingest: only the ingest row"
     )
     parser.add_argument(
-        "--memory-limit", help="duckdb_memory_limit stored in each fresh ingest database"
+        "--memory-limit", help="ingest_memory_limit stored in each fresh ingest database"
     )
     args = parser.parse_args(argv)
     if args.steps == "ingest":

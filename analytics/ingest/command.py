@@ -79,7 +79,7 @@ def read_options(settings: Settings, source: str | None) -> dict[str, Any]:
         "mapping": settings.source_mappings.get(name),
         "max_decompressed_bytes": int(settings.max_decompressed_mb * MB),
         "max_line_bytes": int(settings.max_line_mb * MB),
-        "memory_limit": settings.duckdb_memory_limit,  # the native read's scratch database
+        "memory_limit": settings.ingest_memory_limit,  # the native read's scratch database
         "native": True,  # DuckDB reads and cleans what it can (native.py), Python the rest
     }
 
@@ -164,7 +164,7 @@ def writer(
         guard() if guard is not None else nullcontext(),
         connection(db, retry_seconds=settings.busy_retry_seconds) as con,
     ):
-        con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+        con.execute("SET memory_limit = ?", [settings.ingest_memory_limit])
         con.execute("SET enable_progress_bar = false")  # the report is the output
         try:
             yield con

@@ -12,7 +12,8 @@ import pytest
 
 from analytics.cli import main
 from analytics.db import connection
-from analytics.ingest.command import ingest_paths
+from analytics.ingest.command import ingest_paths, read_options, writer
+from analytics.settings import Settings
 from analytics.state.store import get_plan, get_settings, set_setting
 
 ROSTER = (
@@ -283,3 +284,13 @@ def test_an_unforeseen_read_failure_refuses_that_file_only(
     )
     # good.csv: the same 5 rows as above, 3 loaded and 2 quarantined
     assert (reports[1]["status"], reports[1]["loaded"]) == ("loaded", 3)
+
+
+def test_ingest_works_within_the_ingest_memory_limit(db_path: Path) -> None:
+    """Both DuckDB connections of an ingest (the native parse's scratch database and the commit)
+    take ingest_memory_limit, not the rollup's duckdb_memory_limit."""
+    settings = Settings(ingest_memory_limit="123MB", duckdb_memory_limit="4GB")
+    assert read_options(settings, None)["memory_limit"] == "123MB"
+    with writer(db_path, settings, None) as con:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert limit == ("117.3 MiB",)  # 123,000,000 bytes
