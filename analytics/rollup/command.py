@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
 from analytics.db import connection, execute, table_names
@@ -193,6 +194,13 @@ def rollup_command(**args: Any) -> int:
             engine.close()
     except (RollupInputError, ValueError, OSError) as error:
         print(f"adoption rollup: {error}", file=sys.stderr)
+        return 2
+    except duckdb.OutOfMemoryException:
+        print(
+            f"adoption rollup: DuckDB ran out of memory within duckdb_memory_limit = "
+            f"{settings.duckdb_memory_limit}: raise the setting, or run --engine spark",
+            file=sys.stderr,
+        )
         return 2
     print(json.dumps(report, indent=2))
     return 0
