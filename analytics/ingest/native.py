@@ -87,6 +87,7 @@ class _Text:
     warnings: list[str]
     kind: str
     delimiter: str | None
+    stored: bool  # a table; else a view (CSV: splitting a line again is cheaper than storing it)
 
 
 # Why a file goes to the Python path (native_read returns one of these).
@@ -191,7 +192,7 @@ def _parse(
         f"WHERE {ROWS_TABLE}.reason IS NOT NULL AND l.line_no = {ROWS_TABLE}.line_no"
     )
     con.execute("COMMIT")
-    con.execute("DROP TABLE text")
+    con.execute(f"DROP {'TABLE' if text.stored else 'VIEW'} text")
     con.execute(f"DROP TABLE {table}")
     if _python_parses_more(con, options, order, note):
         return TIMESTAMP_SHAPE
@@ -259,8 +260,8 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     columns = ", ".join(
         f"CASE WHEN structural IS NULL THEN f[{i + 1}] END AS c{i}" for i in range(width)
     )
-    con.execute(
-        f"CREATE TEMP TABLE text AS SELECT line_no, raw, structural, {columns} FROM ("
+    con.execute(  # a view: the date order and the rows split the lines again, no copy kept
+        f"CREATE TEMP VIEW text AS SELECT line_no, raw, structural, {columns} FROM ("
         f"SELECT line_no, NULL::VARCHAR AS raw, f, {structural} AS structural FROM ("
         f"SELECT line_no, line, {_split_sql(header.delimiter)} AS f FROM lines "
         f"WHERE line_no > {header.index + 1} AND {rules.strip_sql('line')} <> ''))"
@@ -277,7 +278,7 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     plan = plan_columns(names, mapping)
     if plan.missing:
         return NO_HEADER
-    return _Text(names, plan, False, warnings, "csv", header.delimiter)
+    return _Text(names, plan, False, warnings, "csv", header.delimiter, stored=False)
 
 
 def _quoted_field_sql(delimiter: str) -> str:
@@ -379,7 +380,7 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
         f"SELECT line_no, raw, ok, CASE WHEN ok THEN json_extract_string(raw, {listed}) END AS s "
         f"FROM json_lines))"
     )
-    return _Text(names, plan, True, [], "jsonl", None)
+    return _Text(names, plan, True, [], "jsonl", None, stored=True)
 
 
 # --- the rows ----------------------------------------------------------------------------
