@@ -2,8 +2,10 @@
 
 Every row read ends in exactly one outcome (SPEC 3): `suppressed` (its user was erased),
 `quarantined` (it has a reason), `duplicate` (its dedupe key is already stored or appears
-earlier in the file) or `loaded`. The outcomes are decided in one SQL statement over the whole
-file (registered as an Arrow frame) and written with set-based INSERT ... SELECT statements.
+earlier in the file) or `loaded`. The outcomes are decided by SQL over the whole file (the
+native parse's scratch table, or a polars frame keyed in one temp table): the few keys that make
+a duplicate first, then every row's outcome in one statement; rows are written with set-based
+INSERT ... SELECT statements.
 """
 
 from __future__ import annotations

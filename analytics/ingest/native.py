@@ -79,7 +79,7 @@ class Options:
 
 @dataclass(frozen=True)
 class _Text:
-    """The text table's shape in the scratch database (table `text`)."""
+    """The shape of `text` in the scratch database (a view over the lines, or a table)."""
 
     names: list[str]
     plan: ColumnPlan
@@ -148,8 +148,8 @@ def _parse(
     options: Options,
     rows: NativeRows,
 ) -> ParsedFile | str:
-    """Lines, text table, date order, rows; a DECLINED reason as soon as the Python path is
-    needed."""
+    """Lines, text (view or table), date order, rows; a DECLINED reason as soon as the Python
+    path is needed."""
     _setup(con, rows, options.memory_limit)
     source = facts.inflated or path.resolve()
     lines = _LINES_SQL.format(
@@ -185,7 +185,7 @@ def _parse(
     con.execute("BEGIN")  # one commit (one WAL sync of the scratch file) for both statements
     rows_sql = keyed_sql(_rows_sql(text, options, ts_text, order))  # keyed outside the lock
     con.execute(f"CREATE TABLE {ROWS_TABLE} AS {rows_sql}")
-    # The text table carries no line text (a copy of every line): the few rows bound for
+    # The text carries no line text (a copy of every line): the few rows bound for
     # quarantine take theirs from the lines table here.
     con.execute(
         f"UPDATE {ROWS_TABLE} SET raw = l.{column} FROM {table} AS l "
@@ -222,7 +222,7 @@ def _parse(
 
 
 def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
-    """CSV lines to the text table `text` (read.csv_table's rules), or why the Python path
+    """CSV lines to the text view `text` (read.csv_table's rules), or why the Python path
     reads the file (no header, quotes, too wide)."""
     sql = f"SELECT line FROM lines WHERE line_no <= {HEADER_SEARCH_LINES} ORDER BY line_no"
     head = [line for (line,) in con.execute(sql).fetchall()]
