@@ -247,14 +247,14 @@ def _parsed_rows(
     if isinstance(rows, pl.DataFrame):
         indexed = with_raw_digest(rows).with_row_index("row_idx")
         register_frame(con, "parsed_frame", indexed)
-        try:
-            execute(con, f"CREATE TEMP TABLE parsed_rows AS {keyed_sql('FROM parsed_frame')}")
-        finally:
-            con.unregister("parsed_frame")
+        # a view, not a copy: the keys of the rows that could load are hashed twice (known keys,
+        # then outcomes), which costs less than holding the file once more
+        execute(con, f"CREATE TEMP VIEW parsed_rows AS {keyed_sql('FROM parsed_frame')}")
         try:
             yield lambda: indexed.filter(pl.col("reason").is_not_null())
         finally:
-            execute(con, "DROP TABLE parsed_rows")
+            execute(con, "DROP VIEW parsed_rows")
+            con.unregister("parsed_frame")
         return
     path = str(rows.database).replace("'", "''")
     execute(con, f"ATTACH '{path}' AS native_scratch (READ_ONLY)")
