@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,18 @@ def _setting(default: Any, description: str, group: str, unit: str = "", **bound
         factory = type(default)
         return Field(default_factory=factory, description=description, json_schema_extra=extra)
     return Field(default, description=description, json_schema_extra=extra, **bounds)
+
+
+# What DuckDB's memory_limit accepts: a number and a unit (k, MB, GiB...), a percentage of RAM,
+# or -1 (no limit); tests/test_settings.py checks this against DuckDB's own parser.
+_DUCKDB_SIZE = re.compile(r"^\s*(?:-1|\d+(?:\.\d+)?\s*(?:%|bytes|b|[kmgt]i?b|[kmgt]))\s*$", re.I)
+
+
+def check_duckdb_size(value: str) -> str:
+    """The value if DuckDB reads it as a memory size (e.g. `384MB`, `4GB`); ValueError if not."""
+    if not _DUCKDB_SIZE.match(value):
+        raise ValueError(f"{value!r} is not a DuckDB memory size such as 384MB or 4GB")
+    return value.strip()
 
 
 class Settings(BaseModel):
@@ -261,6 +274,12 @@ class Settings(BaseModel):
         ge=0,
         le=300,
     )
+
+    @field_validator("duckdb_memory_limit", "ingest_memory_limit")
+    @classmethod
+    def _duckdb_size(cls, value: str) -> str:
+        """Only sizes DuckDB's memory_limit accepts (else every ingest or rollup would fail)."""
+        return check_duckdb_size(value)
 
     @field_validator("timezone")
     @classmethod

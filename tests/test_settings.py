@@ -6,12 +6,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from sqlmodel import Session
 
 from analytics.settings import (
     SettingError,
     Settings,
+    check_duckdb_size,
     field_of,
     from_stored,
     quote_value,
@@ -37,6 +39,8 @@ def test_defaults_are_the_documented_ones() -> None:
         ("timezone", "Mars/Olympus", "unknown timezone 'Mars/Olympus'"),
         ("target_date", "next year", "valid date"),
         ("date_order", {"crm": "sideways"}, "day_first"),
+        ("ingest_memory_limit", "lots", "not a DuckDB memory size"),
+        ("duckdb_memory_limit", "100000000", "not a DuckDB memory size"),
     ],
 )
 def test_set_setting_refuses_bad_values_with_a_clear_message(
@@ -84,3 +88,40 @@ def test_texts_quote_a_setting_with_its_unit() -> None:
     assert settings.quote("at_risk_ratio") == "50%"
     assert settings.quote("min_group_size") == "7 people"
     assert quote_value("build_cost", None) == "unset"
+
+
+# DuckDB also takes "-2GB" (no limit): refused here, where only -1 means that.
+SIZES = [
+    "384MB",
+    "4GB",
+    "1.5GB",
+    "2g",
+    "500kb",
+    "1TB",
+    "80%",
+    "-1",
+    "100000000",
+    "lots",
+    "4GBs",
+    "GB",
+    "1.5.GB",
+]
+
+
+@pytest.mark.parametrize("value", [*SIZES, "512 MiB", "1 GB", ""])
+def test_a_memory_size_is_valid_exactly_when_duckdb_reads_it(value: str) -> None:
+    """The settings accept what DuckDB's memory_limit accepts, and refuse what it refuses."""
+    con = duckdb.connect()
+    try:
+        con.execute("SET memory_limit = ?", [value])
+        duckdb_reads = True
+    except duckdb.Error:
+        duckdb_reads = False
+    finally:
+        con.close()
+    try:
+        check_duckdb_size(value)
+        we_accept = True
+    except ValueError:
+        we_accept = False
+    assert we_accept == duckdb_reads
