@@ -309,10 +309,17 @@ def _trimmed(plan: ColumnPlan, name: str) -> pl.Expr:
     return pl.lit(None, pl.String) if index is None else pl.col(f"c{index}").str.strip_chars()
 
 
+DEFAULT_SOURCE = "default"  # the source of a row without its own when no --source is given
+
+
+def fallback_source(source: str | None) -> str:
+    """The source of the rows without their own: the ingest's (`--source`), else "default"."""
+    return source.strip() if source and source.strip() else DEFAULT_SOURCE
+
+
 def _source(source: str | None) -> pl.Expr:
-    """The row's own source when present and non-empty, else the ingest's, else "default"."""
-    fallback = source.strip() if source and source.strip() else "default"
-    return pl.coalesce(non_empty(pl.col("_source")), pl.lit(fallback))
+    """The row's own source when present and non-empty, else fallback_source."""
+    return pl.coalesce(non_empty(pl.col("_source")), pl.lit(fallback_source(source)))
 
 
 def _properties(table: TextTable, plan: ColumnPlan) -> pl.Expr:

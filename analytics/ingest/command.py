@@ -23,6 +23,7 @@ from polars.exceptions import PanicException
 
 from analytics.db import DatabaseBusy, connection
 from analytics.ingest import progress, read
+from analytics.ingest.columns import DEFAULT_SOURCE
 from analytics.ingest.kpis import ingest_kpi_file
 from analytics.ingest.load import load_parsed_file, log_refused
 from analytics.ingest.person_day_delta import (
@@ -71,7 +72,7 @@ def over_cap(path: Path, kind: str, settings: Settings) -> FileReport | None:
 
 def read_options(settings: Settings, source: str | None) -> dict[str, Any]:
     """The read layer's per-source options from the settings."""
-    name = source or "default"
+    name = source or DEFAULT_SOURCE
     return {
         "source": source,
         "timezone": settings.timezone,

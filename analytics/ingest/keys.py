@@ -6,6 +6,7 @@ and compared by the commit's dedupe, conflict and revision rules.
 from __future__ import annotations
 
 from analytics.db import key_number_sql
+from analytics.ingest.columns import DEFAULT_SOURCE
 
 # Dedupe key: the source's event id within the source (the system, not the file) when present,
 # else (user, timestamp to the second, event, source). Variable parts are length-prefixed so
@@ -27,8 +28,6 @@ md5_number(concat_ws(chr(31), user_id, CAST(ts AS VARCHAR), event,
     coalesce(session_id, chr(0)), coalesce(feature, chr(0)),
     coalesce(CAST(accepted AS VARCHAR), chr(0)), coalesce(properties, chr(0))))
 """
-
-DEFAULT_SOURCE = "default"  # a row read without a source column or --source
 
 
 def keyed_sql(rows: str) -> str:

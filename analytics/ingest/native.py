@@ -24,6 +24,7 @@ from analytics.ingest import progress, reasons
 from analytics.ingest.columns import (
     ACCEPTED_VALUES,
     ColumnPlan,
+    fallback_source,
     known_count,
     plan_columns,
     property_names,
@@ -461,7 +462,7 @@ def _rows_sql(text: _Text, options: Options, ts_text: str, order: str | None) ->
         f"{_too_large(len(text.names))} AS too_large",
         f"{_properties(text)} AS properties",
     ]
-    fallback = options.source.strip() if options.source and options.source.strip() else "default"
+    fallback = fallback_source(options.source)
     user = (
         "coalesce("
         + ", ".join(

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from analytics.db import connection, execute, table_names
-from analytics.ingest.columns import plan_columns
+from analytics.ingest.columns import DEFAULT_SOURCE, plan_columns
 from analytics.ingest.identity import (
     normalise_email_expr,
     normalise_user_expr,
@@ -155,7 +155,7 @@ def _report(
 
 def _request_from(args: dict[str, Any], settings: Settings) -> RollupRequest:
     """Options over settings: timezone, date order and mapping of the source."""
-    source_name = args["source"] or "default"
+    source_name = args["source"] or DEFAULT_SOURCE
     timezone = check_timezone(args["tz"]) if args["tz"] else settings.timezone
     mapping = json.loads(Path(args["mapping"]).read_text()) if args["mapping"] else None
     order = args["date_order"] or settings.date_order.get(source_name) or MONTH_FIRST

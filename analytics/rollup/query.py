@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from analytics.db import GITHUB_IDENTITIES_SQL, IDENTITIES_SQL
-from analytics.ingest.columns import ColumnPlan
+from analytics.ingest.columns import ColumnPlan, fallback_source
 from analytics.ingest.keys import DEDUPE_KEY_SQL
 from analytics.rollup import rules
 
@@ -98,7 +98,7 @@ def _skip_filter(inp: InputPlan) -> str:
 
 def staged_select(inp: InputPlan, options: RollupOptions) -> str:
     """One input's rows with the fields cleaned (staging: rename and clean only)."""
-    fallback = options.source.strip() if options.source and options.source.strip() else "default"
+    fallback = fallback_source(options.source)
     users = [_raw(inp, i) for i in inp.plan.fields["user_id"]]
     invalid = "NOT is_json_object(line)" if inp.json_lines else "false"
     user = "coalesce(" + ", ".join([*(rules.user_sql(u) for u in users), "NULL"]) + ")"
