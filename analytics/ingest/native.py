@@ -80,7 +80,8 @@ class Options:
 
 @dataclass(frozen=True)
 class _Text:
-    """The shape of `text` in the scratch database (a view over the lines, or a table)."""
+    """The shape of `text` in the scratch database: a table of the JSON values, or for CSV a
+    view over the lines (splitting a line again is cheaper than storing the split)."""
 
     names: list[str]
     plan: ColumnPlan
@@ -88,7 +89,6 @@ class _Text:
     warnings: list[str]
     kind: str
     delimiter: str | None
-    stored: bool  # a table; else a view (CSV: splitting a line again is cheaper than storing it)
 
 
 # Why a file goes to the Python path (native_read returns one of these).
@@ -193,7 +193,7 @@ def _parse(
         f"WHERE {ROWS_TABLE}.reason IS NOT NULL AND l.line_no = {ROWS_TABLE}.line_no"
     )
     con.execute("COMMIT")
-    con.execute(f"DROP {'TABLE' if text.stored else 'VIEW'} text")
+    con.execute(f"DROP {'TABLE' if text.json_values else 'VIEW'} text")
     con.execute(f"DROP TABLE {table}")
     if _python_parses_more(con, options, order, note):
         return TIMESTAMP_SHAPE
@@ -279,7 +279,7 @@ def _csv_text(con: duckdb.DuckDBPyConnection, options: Options) -> _Text | str:
     plan = plan_columns(names, mapping)
     if plan.missing:
         return NO_HEADER
-    return _Text(names, plan, False, warnings, "csv", header.delimiter, stored=False)
+    return _Text(names, plan, False, warnings, "csv", header.delimiter)
 
 
 def _quoted_field_sql(delimiter: str) -> str:
@@ -381,7 +381,7 @@ def _jsonl_text(con: duckdb.DuckDBPyConnection, mapping: dict[str, str] | None) 
         f"SELECT line_no, raw, ok, CASE WHEN ok THEN json_extract_string(raw, {listed}) END AS s "
         f"FROM json_lines))"
     )
-    return _Text(names, plan, True, [], "jsonl", None, stored=True)
+    return _Text(names, plan, True, [], "jsonl", None)
 
 
 # --- the rows ----------------------------------------------------------------------------
