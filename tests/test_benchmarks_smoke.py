@@ -9,6 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -201,3 +202,34 @@ def test_reingest_row_runs_on_a_copy_of_the_built_database(tiny, tmp_path: Path)
     assert report["loaded"] == 0 and report["read"] == report["duplicates"] + report["quarantined"]
     assert built.read_bytes() == before  # the built database itself is never written
     assert reingest_rows(measure)[0].startswith("| re-ingest 20k |")
+
+
+def test_floor_levels_on_a_hand_worked_case(tmp_path: Path) -> None:
+    """The floor benchmark: 3 CRM rows, the last a repeat of the first (same e-mail, minute,
+    action, source), and one coach row whose event id repeats in a second coach file. Typed and
+    keys keep all 5 rows; dedupe keeps 3 (the repeat and the second copy of ev-1 dropped) and
+    person_day has 2 (person, day) pairs: a@x.com on 25 Feb and u1 on 26 Feb."""
+    from benchmarks import floor_duckdb
+
+    crm = tmp_path / "crm_plugin_events_1.csv"
+    crm.write_text(
+        "email;event_time;action;client_version;source\n"
+        "a@x.com;02/25/2026 08:28;login;4.2;crm_plugin\n"
+        "a@x.com;02/25/2026 09:00;login;4.2;crm_plugin\n"
+        "a@x.com;02/25/2026 08:28;login;4.2;crm_plugin\n"
+    )
+    line = '{"event_id":"ev-1","user_id":"u1","ts":1772064000000,"event":"e","source":"coach"}\n'
+    coach = [tmp_path / f"coach_app_events_{n}.jsonl" for n in (1, 2)]
+    for path in coach:
+        path.write_text(line)
+    files = [str(p) for p in (crm, *coach)]
+    expected = {"typed": 5, "keys": 5, "dedupe": 3}
+    for level, rows in expected.items():
+        db = tmp_path / f"{level}.duckdb"
+        assert floor_duckdb.main(["--level", level, "--db", str(db), *files]) == 0
+        con = duckdb.connect(str(db), read_only=True)
+        assert con.execute("SELECT count(*) FROM events").fetchone() == (rows,)
+        if level == "dedupe":
+            days = con.execute("SELECT user_id, day FROM person_day ORDER BY 1").fetchall()
+            assert days == [("a@x.com", dt.date(2026, 2, 25)), ("u1", dt.date(2026, 2, 26))]
+        con.close()
