@@ -228,9 +228,15 @@ def plan_frame(people: dict[str, np.ndarray]) -> pl.DataFrame:
 # ---------------------------------------------------------------- activity
 
 
-def activity_matrix(people: dict[str, np.ndarray], extra: int, scenario: Scenario) -> np.ndarray:
-    """Active (day, person) cells: one boolean per day per person (roster + unmatched users)."""
-    rng = rng_for(scenario, 2)
+def person_parameters(
+    people: dict[str, np.ndarray],
+    extra: int,
+    scenario: Scenario,
+    rng: np.random.Generator | None = None,
+) -> dict[str, np.ndarray]:
+    """Per person (roster then unmatched users): adopter flag, first active day, intensity,
+    change day and multiplier, drawn from `rng` (stream 2 when not given) in a fixed order."""
+    rng = rng_for(scenario, 2) if rng is None else rng
     n = len(people["wave"]) + extra
     wave = np.concatenate([people["wave"], np.full(extra, 4)])
     role = np.concatenate([people["role"], np.full(extra, "rep")])
@@ -250,15 +256,29 @@ def activity_matrix(people: dict[str, np.ndarray], extra: int, scenario: Scenari
     change_day = first + rng.exponential(45, n).astype(int)
     multiplier = np.where(kind < 0.18, 0.02, np.where(kind < 0.33, 0.3, 1.0))
     multiplier = np.where(leaver, 0.0, multiplier)
+    return {
+        "adopter": adopter,
+        "first": first,
+        "intensity": intensity,
+        "change_day": change_day,
+        "multiplier": multiplier,
+    }
+
+
+def activity_matrix(people: dict[str, np.ndarray], extra: int, scenario: Scenario) -> np.ndarray:
+    """Active (day, person) cells: one boolean per day per person (roster + unmatched users).
+    The day matrix is drawn from the same stream, after the per-person draws."""
+    rng = rng_for(scenario, 2)
+    params = person_parameters(people, extra, scenario, rng)
     day = np.arange(scenario.days)[:, None]
     weekend = ((FIRST_DAY.weekday() + day) % 7) >= 5
     probability = (
-        intensity[None, :]
-        * np.where(day >= change_day[None, :], multiplier[None, :], 1.0)
+        params["intensity"][None, :]
+        * np.where(day >= params["change_day"][None, :], params["multiplier"][None, :], 1.0)
         * np.where(weekend, 0.2, 1.0)
-        * ((day >= first[None, :]) & adopter[None, :])
+        * ((day >= params["first"][None, :]) & params["adopter"][None, :])
     )
-    return rng.random((scenario.days, n)) < probability
+    return rng.random((scenario.days, len(params["first"]))) < probability
 
 
 def event_cells(active: np.ndarray, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:

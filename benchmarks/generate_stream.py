@@ -31,38 +31,6 @@ SOURCES = {
 }
 
 
-def person_parameters(people: dict[str, np.ndarray], extra: int, scenario: g.Scenario) -> dict:
-    """Per person (roster then unmatched users): first active day, intensity, change day and
-    multiplier, adopter flag; the draws of `generate.activity_matrix` before its day matrix."""
-    rng = g.rng_for(scenario, 2)
-    n = len(people["wave"]) + extra
-    wave = np.concatenate([people["wave"], np.full(extra, 4)])
-    role = np.concatenate([people["role"], np.full(extra, "rep")])
-    champion = np.concatenate([people["is_champion"], np.zeros(extra, bool)])
-    trained = np.concatenate([people["trained"], np.ones(extra, bool)])
-    leaver = np.concatenate([people["leaver"], np.zeros(extra, bool)])
-    p_adopt = np.select(
-        [champion, role == "executive", role == "manager", trained], [0.97, 0.75, 0.7, 0.75], 0.5
-    )
-    adopter = rng.random(n) < p_adopt
-    delay = rng.geometric(1 / 6, n) - 1
-    early = rng.random(n) < 0.03
-    first = g.wave_start(wave) + np.where(early, -rng.integers(1, 21, n), delay)
-    first = np.where(np.arange(n) >= n - extra, rng.integers(0, scenario.days, n), first)
-    intensity = 0.15 + 0.75 * rng.beta(2, 2.5, n)
-    kind = rng.random(n)
-    change_day = first + rng.exponential(45, n).astype(int)
-    multiplier = np.where(kind < 0.18, 0.02, np.where(kind < 0.33, 0.3, 1.0))
-    multiplier = np.where(leaver, 0.0, multiplier)
-    return {
-        "adopter": adopter,
-        "first": first,
-        "intensity": intensity,
-        "change_day": change_day,
-        "multiplier": multiplier,
-    }
-
-
 def active_on(day: int, params: dict, scenario: g.Scenario) -> np.ndarray:
     """Who is active on one day (one boolean per person), from that day's own stream."""
     weekend = ((g.FIRST_DAY.weekday() + day) % 7) >= 5
@@ -179,7 +147,7 @@ def generate_streamed(scenario: g.Scenario, root: Path, wanted: dict) -> dict:
     people = g.roster_arrays(scenario)
     roster = g.roster_frame(people, scenario)
     extra = max(2, scenario.people // 250)
-    params = person_parameters(people, extra, scenario)
+    params = g.person_parameters(people, extra, scenario)
     active = np.stack([active_on(day, params, scenario) for day in range(scenario.days)])
     rng = g.rng_for(scenario, 3)
     weight = np.asarray(rng.gamma(2.0, 1.0, active.shape[1]))
