@@ -52,8 +52,10 @@ with upload_tab:
     running = jobs.job(db)
     busy = running is not None and not running.finished
     st.write(
-        "Usage exports (CSV with any delimiter, JSON Lines, Parquet, gzip), a roster or a rollout "
-        f"plan. Each file is checked completely before it is loaded; up to {max_mb} MB per file."
+        "Usage exports (CSV with any delimiter, JSON Lines, Parquet, gzip; vendor usage reports "
+        "from GitHub Copilot, Microsoft 365 Copilot, ChatGPT Enterprise and Gemini are recognised "
+        "by their columns), a roster or a rollout plan. Each file is checked completely before it "
+        f"is loaded; up to {max_mb} MB per file."
     )
     kind = st.radio(
         "What are you loading?",

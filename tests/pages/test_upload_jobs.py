@@ -143,3 +143,23 @@ def test_a_real_ingest_reports_rising_fractions_within_one_file(tmp_path: Path) 
     assert {"checking rows", "saving"} <= {p for p, _ in seen}
     assert (ended.phase, ended.file_fraction, ended.file_rows) == (None, 0.0, None)
     assert jobs.collect(db, "me") is not None
+
+
+def test_a_vendor_export_uploaded_on_the_data_page_is_recognised(tmp_path: Path) -> None:
+    """The Data page's upload step (ingest_one) detects a GitHub Copilot export by its columns:
+    3 rows read and loaded under the github-copilot preset; Ann (roster github_login Octo-Ann)
+    has person_day rows on 03-02 and 03-03."""
+    from analytics.db import connection
+    from tests.ingest.vendors import files
+
+    db = tmp_path / "a.duckdb"
+    ingest_one(db, files.write(tmp_path, "roster.csv", files.ROSTER), kind="roster", source=None)
+    export = files.write(tmp_path, "copilot usage.ndjson", files.GITHUB_FIRST)
+    (report,) = ingest_one(db, export, kind="events", source=None)
+    assert report.preset == "github-copilot"
+    assert (report.read, report.loaded, report.quarantined) == (3, 3, 0)
+    with connection(db) as con:
+        days = con.execute(
+            "SELECT CAST(day AS VARCHAR) FROM person_day WHERE person_id = 'E1' ORDER BY day"
+        ).fetchall()
+    assert days == [("2026-03-02",), ("2026-03-03",)]
