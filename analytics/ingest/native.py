@@ -172,6 +172,8 @@ def _parse(
     finally:
         if facts.inflated:
             facts.inflated.unlink(missing_ok=True)  # read: its disk space back at once
+    # Every later statement carries line numbers in columns: DuckDB may write in any order.
+    con.execute("SET preserve_insertion_order = false")
     column = "line" if facts.kind == "csv" else "raw"
     too_long = con.execute(f"SELECT max(strlen({column})) FROM {table}").fetchone()
     if too_long and too_long[0] is not None and too_long[0] > options.max_line_bytes:
