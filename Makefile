@@ -43,7 +43,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.run
 
 # Issue 12: the 100M-event ingest with peak memory under 2 GB (the default ingest_memory_limit,
-# 384MB); ingest only, one run, ~5.5 GB of files in /tmp (generated once, ~4 minutes), then
+# 320MB); ingest only, one run, ~5.5 GB of files in /tmp (generated once, ~4 minutes), then
 # about 10 minutes of ingest on a quiet machine.
 bench-100m: setup
 	$(BIN)/python -m compileall -q analytics views app.py benchmarks

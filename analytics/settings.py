@@ -110,8 +110,8 @@ class Settings(BaseModel):
         DATA,
     )
     ingest_memory_limit: str = _setting(
-        "384MB",
-        "Memory DuckDB may use while one file is ingested (a DuckDB size such as `384MB`): the "
+        "320MB",
+        "Memory DuckDB may use while one file is ingested (a DuckDB size such as `320MB`): the "
         "parse and the commit spill to disk beyond it, so an ingest, and an upload inside the "
         "app server, stays small whatever the file.",
         DATA,

@@ -86,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--level", choices=LEVELS, default="dedupe")
     parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--memory-limit", default="384MB", help="as ingest_memory_limit")
+    parser.add_argument(
+        "--memory-limit",
+        default="384MB",
+        help="the ingest default when RESULTS.md s22 was measured",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     con = duckdb.connect(str(args.db), config={"autoinstall_known_extensions": False})
