@@ -233,3 +233,16 @@ def test_floor_levels_on_a_hand_worked_case(tmp_path: Path) -> None:
             days = con.execute("SELECT user_id, day FROM person_day ORDER BY 1").fetchall()
             assert days == [("a@x.com", dt.date(2026, 2, 25)), ("u1", dt.date(2026, 2, 26))]
         con.close()
+
+
+def test_ingest_bench_runs_the_floor_beside_the_bare_read(tiny, tmp_path: Path) -> None:
+    """`make bench`'s ingest step runs ours, the bare read and the floor once each, and the
+    table gets the goal row (ours vs bare) and the floor row (ours vs the floor)."""
+    from benchmarks.run import bench_ingest, ingest_rows
+
+    ingest, built = bench_ingest(tiny, tmp_path, runs=1)
+    assert built.exists()
+    assert [r.returncode for r in ingest["floor"].runs] == [0]
+    assert ingest["floor"].runs[0].stdout.startswith("floor dedupe:")
+    rows = ingest_rows(ingest)
+    assert [r.split("|")[1].strip() for r in rows] == ["ingest", "ingest floor"]
