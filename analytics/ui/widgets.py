@@ -514,10 +514,21 @@ def status_text(target: dict[str, Any]) -> str:
         if status == "at_risk"
         else ":red-badge[:material/error: Behind]"
     )
+    # At risk means exactly one of path and forecast holds: say which, so a rate above today's
+    # path next to an "At risk" badge is not a puzzle.
+    reason = (
+        {
+            True: "On today's path, but the forecast falls short of the target.",
+            False: "Below today's path, though the forecast reaches the target.",
+        }.get(target.get("on_track"))
+        if status == "at_risk"
+        else None
+    )
+    lead = f"{badge} {reason}" if reason else badge
     if needed is None or needed <= 0:
-        return badge
+        return lead
     pace = f" (about {whole_people(per_week)} a week)" if per_week else ""
-    return f"{badge} {needed:,} more active people needed by {target.get('date')}{pace}"
+    return f"{lead} {needed:,} more active people needed by {target.get('date')}{pace}"
 
 
 def table_height(rows: int) -> int:
