@@ -495,6 +495,12 @@ def headline(
         st.caption(definition)
 
 
+AT_RISK_REASONS = {
+    True: "On today's path, but the forecast falls short of the target.",
+    False: "Below today's path, though the forecast reaches the target.",
+}
+
+
 def status_text(target: dict[str, Any]) -> str:
     """The target status as a coloured badge and, off track, what it takes (fixed text only).
 
@@ -516,14 +522,10 @@ def status_text(target: dict[str, Any]) -> str:
     )
     # At risk means exactly one of path and forecast holds: say which, so a rate above today's
     # path next to an "At risk" badge is not a puzzle.
-    reason = (
-        {
-            True: "On today's path, but the forecast falls short of the target.",
-            False: "Below today's path, though the forecast reaches the target.",
-        }.get(target.get("on_track"))
-        if status == "at_risk"
-        else None
-    )
+    on_path = target.get("on_track")
+    reason = None
+    if status == "at_risk" and on_path is not None:
+        reason = AT_RISK_REASONS[bool(on_path)]
     lead = f"{badge} {reason}" if reason else badge
     if needed is None or needed <= 0:
         return lead
