@@ -51,12 +51,7 @@ with upload_tab:
         refresh()
     running = jobs.job(db)
     busy = running is not None and not running.finished
-    st.write(
-        "Usage exports (CSV with any delimiter, JSON Lines, Parquet, gzip; vendor usage reports "
-        "from GitHub Copilot, Microsoft 365 Copilot, ChatGPT Enterprise and Gemini are recognised "
-        "by their columns), a roster or a rollout plan. Each file is checked completely before it "
-        f"is loaded; up to {max_mb} MB per file."
-    )
+    st.write(upload_text.upload_intro(max_mb))
     kind = st.radio(
         "What are you loading?",
         ["events", "roster", "plan"],

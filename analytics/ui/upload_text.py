@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 
 from analytics.ingest import progress
+from analytics.ingest.vendors import PRESETS
+from analytics.ui.definitions import tool_name
 from analytics.ui.frames import md_escape
 from analytics.ui.jobs import UploadJob
 
@@ -17,6 +19,18 @@ PHASE_WORDS = {  # the ingest's phases as the page words them
     progress.CHECKING: "Checking the rows of",
     progress.SAVING: "Saving",
 }
+
+
+def upload_intro(max_mb: float) -> str:
+    """What the upload form takes: event files, the vendor exports detected by their columns
+    (named from the presets, so a new preset appears here), a roster or a plan."""
+    vendors = [tool_name(preset) for preset in PRESETS]
+    listed = ", ".join(vendors[:-1]) + f" and {vendors[-1]}" if len(vendors) > 1 else vendors[0]
+    return (
+        f"Usage exports (CSV with any delimiter, JSON Lines, Parquet, gzip; vendor usage reports "
+        f"from {listed} are recognised by their columns), a roster or a rollout plan. Each file "
+        f"is checked completely before it is loaded; up to {max_mb:g} MB per file."
+    )
 
 
 def duration_text(seconds: float) -> str:

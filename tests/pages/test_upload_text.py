@@ -6,7 +6,13 @@ import time
 
 from analytics.ingest.report import FileReport
 from analytics.ui.jobs import UploadJob
-from analytics.ui.upload_text import bar_text, counts_text, duration_text, left_text
+from analytics.ui.upload_text import (
+    bar_text,
+    counts_text,
+    duration_text,
+    left_text,
+    upload_intro,
+)
 
 
 def test_durations_and_rough_times_left() -> None:
@@ -29,3 +35,13 @@ def test_a_second_file_being_saved_counts_the_first_files_rows_and_its_own_read(
     assert counts_text(job) == (
         "1,040 rows read, 30 loaded, 4 quarantined so far · 40 s elapsed, about 15 s left"
     )
+
+
+def test_upload_intro_names_every_vendor_preset_as_people_name_it() -> None:
+    assert upload_intro(200) == (
+        "Usage exports (CSV with any delimiter, JSON Lines, Parquet, gzip; vendor usage reports "
+        "from GitHub Copilot, Microsoft 365 Copilot, ChatGPT Enterprise and Gemini for Workspace "
+        "are recognised by their columns), a roster or a rollout plan. Each file is checked "
+        "completely before it is loaded; up to 200 MB per file."
+    )
+    assert "up to 12.5 MB per file" in upload_intro(12.5)
