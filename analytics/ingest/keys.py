@@ -6,7 +6,6 @@ and compared by the commit's dedupe, conflict and revision rules.
 from __future__ import annotations
 
 from analytics.db import key_number_sql
-from analytics.ingest.columns import DEFAULT_SOURCE
 
 # Dedupe key: the source's event id within the source (the system, not the file) when present,
 # else (user, timestamp to the second, event, source). Variable parts are length-prefixed so
@@ -31,10 +30,7 @@ md5_number(concat_ws(chr(31), user_id, CAST(ts AS VARCHAR), event,
 
 
 def keyed_sql(rows: str) -> str:
-    """The rows of a query (contract columns) with a source always set, key_number and
-    content_number: what the commit stages."""
+    """The rows of a query (contract columns, source already set by the row builders'
+    columns.fallback_source) with key_number and content_number: what the commit stages."""
     key = key_number_sql(DEDUPE_KEY_SQL)
-    return (
-        f"SELECT *, {key} AS key_number, {CONTENT_HASH_SQL} AS content_number "
-        f"FROM (SELECT * REPLACE (coalesce(source, '{DEFAULT_SOURCE}') AS source) FROM ({rows}))"
-    )
+    return f"SELECT *, {key} AS key_number, {CONTENT_HASH_SQL} AS content_number FROM ({rows})"
