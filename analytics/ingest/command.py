@@ -167,6 +167,7 @@ def writer(
     ):
         con.execute("SET memory_limit = ?", [settings.ingest_memory_limit])
         con.execute("SET enable_progress_bar = false")  # the report is the output
+        # every commit statement carries row_idx / line_no in columns: any write order will do
         con.execute("SET preserve_insertion_order = false")
         try:
             yield con

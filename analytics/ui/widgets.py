@@ -502,7 +502,8 @@ AT_RISK_REASONS = {
 
 
 def status_text(target: dict[str, Any]) -> str:
-    """The target status as a coloured badge and, off track, what it takes (fixed text only).
+    """The target status as a coloured badge, which half holds when at risk, and off track what
+    it takes (fixed text only).
 
     One rule everywhere (SPEC 4): on track only when the path and the forecast both hold.
     """
